@@ -1,0 +1,99 @@
+package dev.relay.runner.engine;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An immutable {@link Dag} built from task ids and edges, with neighbour sets precomputed.
+ * It does not check for cycles: the spec layer rejects cyclic graphs before a DAG is built.
+ */
+public final class SimpleDag implements Dag {
+    private final List<String> tasks;
+    private final Map<String, Set<String>> up;
+    private final Map<String, Set<String>> down;
+    private final Map<String, Integer> retries;
+
+    private SimpleDag(Builder b) {
+        this.tasks = List.copyOf(b.tasks.keySet());
+        this.retries = Map.copyOf(b.tasks);
+        Map<String, Set<String>> u = new LinkedHashMap<>();
+        Map<String, Set<String>> d = new LinkedHashMap<>();
+        for (String t : tasks) {
+            u.put(t, Collections.unmodifiableSet(b.up.getOrDefault(t, new LinkedHashSet<>())));
+            d.put(t, Collections.unmodifiableSet(b.down.getOrDefault(t, new LinkedHashSet<>())));
+        }
+        this.up = u;
+        this.down = d;
+    }
+
+    /** @return a builder; tasks keep the order in which they are first added */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public List<String> tasks() {
+        return tasks;
+    }
+
+    @Override
+    public Set<String> upstream(String task) {
+        return up.getOrDefault(task, Set.of());
+    }
+
+    @Override
+    public Set<String> downstream(String task) {
+        return down.getOrDefault(task, Set.of());
+    }
+
+    @Override
+    public int maxRetries(String task) {
+        return retries.getOrDefault(task, 0);
+    }
+
+    /** Collects tasks and edges. */
+    public static final class Builder {
+        private final Map<String, Integer> tasks = new LinkedHashMap<>();
+        private final Map<String, Set<String>> up = new LinkedHashMap<>();
+        private final Map<String, Set<String>> down = new LinkedHashMap<>();
+
+        /** Adds a task with no retries. */
+        public Builder task(String id) {
+            return task(id, 0);
+        }
+
+        /** Adds a task (or updates its retry budget); {@code maxRetries} &ge; 0. */
+        public Builder task(String id, int maxRetries) {
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("maxRetries must be >= 0, got " + maxRetries);
+            }
+            tasks.put(id, maxRetries);
+            return this;
+        }
+
+        /** Adds the edge {@code from → to} (to consumes an output of from); adds unknown tasks. */
+        public Builder edge(String from, String to) {
+            tasks.putIfAbsent(from, 0);
+            tasks.putIfAbsent(to, 0);
+            down.computeIfAbsent(from, k -> new LinkedHashSet<>()).add(to);
+            up.computeIfAbsent(to, k -> new LinkedHashSet<>()).add(from);
+            return this;
+        }
+
+        public SimpleDag build() {
+            return new SimpleDag(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        List<String> edges = new ArrayList<>();
+        down.forEach((f, ts) -> ts.forEach(t -> edges.add(f + "->" + t)));
+        return "SimpleDag" + tasks + edges;
+    }
+}
