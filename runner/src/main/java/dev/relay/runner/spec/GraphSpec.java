@@ -171,6 +171,11 @@ public final class GraphSpec {
                         // stack[i..] is a path following "depends on" edges; reverse it for data flow.
                         List<String> cycle = new ArrayList<>(stack.subList(stack.indexOf(next), stack.size()));
                         Collections.reverse(cycle);
+                        // start at the task declared first, so the message is stable and readable
+                        List<String> declared = new ArrayList<>(upstreamOf.keySet());
+                        String first = cycle.stream().min(java.util.Comparator.comparingInt(declared::indexOf))
+                                .orElseThrow();
+                        Collections.rotate(cycle, -cycle.indexOf(first));
                         cycle.add(cycle.get(0));
                         return String.join(" -> ", cycle);
                     }

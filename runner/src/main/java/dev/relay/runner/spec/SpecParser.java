@@ -558,6 +558,7 @@ final class SpecParser {
         final Map<String, Argument> arguments = new LinkedHashMap<>();
         final Map<String, Node> argumentKeyNodes = new LinkedHashMap<>();
         final Map<String, Node> argumentNodes = new LinkedHashMap<>();
+        final Set<String> badArguments = new LinkedHashSet<>();
         final Map<String, String> annotations = new LinkedHashMap<>();
         int maxRetries;
     }
@@ -594,7 +595,7 @@ final class SpecParser {
                 String apath = tpath + ".arguments." + a.getKey();
                 if (d.component != null && d.component.input(a.getKey()).isEmpty()) {
                     error(d.argumentKeyNodes.get(a.getKey()), "unknown input '" + a.getKey() + "' in " + tpath
-                            + ".arguments; inputs of '" + d.component.name() + "' are: " + inputNames(d.component));
+                            + ".arguments; inputs of " + display(d.component) + " are: " + inputNames(d.component));
                 }
                 if (a.getValue() instanceof Argument.GraphInput gi && !scope.inputs.containsKey(gi.inputName())) {
                     error(d.argumentNodes.get(a.getKey()), "unknown pipeline input '" + gi.inputName() + "' in " + apath
@@ -607,9 +608,9 @@ final class SpecParser {
             }
             if (d.component != null) {
                 for (InputSpec in : d.component.inputs()) {
-                    if (in.isRequired() && !d.arguments.containsKey(in.name())) {
-                        error(d.idNode, "task '" + d.id + "': required input '" + in.name() + "' of '"
-                                + d.component.name() + "' has no argument; add it under " + tpath + ".arguments");
+                    if (in.isRequired() && !d.arguments.containsKey(in.name()) && !d.badArguments.contains(in.name())) {
+                        error(d.idNode, "task '" + d.id + "': required input '" + in.name() + "' of "
+                                + display(d.component) + " has no argument; add it under " + tpath + ".arguments");
                     }
                 }
             }
@@ -679,7 +680,7 @@ final class SpecParser {
         }
         if (up.component.output(to.outputName()).isEmpty()) {
             error(at, "task '" + to.taskId() + "' has no output '" + to.outputName() + "' (" + path
-                    + ".taskOutput); outputs of '" + up.component.name() + "' are: " + outputNames(up.component));
+                    + ".taskOutput); outputs of " + display(up.component) + " are: " + outputNames(up.component));
             return false;
         }
         return true;
@@ -709,7 +710,9 @@ final class SpecParser {
             if (af != null) {
                 for (Map.Entry<String, NodeTuple> e : af.entrySet()) {
                     Argument a = argument(e.getValue().getValueNode(), path + ".arguments." + e.getKey());
-                    if (a != null) {
+                    if (a == null) {
+                        d.badArguments.add(e.getKey());
+                    } else {
                         d.arguments.put(e.getKey(), a);
                         d.argumentKeyNodes.put(e.getKey(), e.getValue().getKeyNode());
                         d.argumentNodes.put(e.getKey(), e.getValue().getValueNode());
@@ -1127,6 +1130,11 @@ final class SpecParser {
 
     static String names(Collection<String> names) {
         return names.isEmpty() ? "(none)" : String.join(", ", names);
+    }
+
+    /** 'NAME' of a component, or "the component" for an unnamed one. */
+    private static String display(ComponentSpec c) {
+        return c.name() == null ? "the component" : "'" + c.name() + "'";
     }
 
     private static String inputNames(ComponentSpec c) {
