@@ -32,7 +32,10 @@ public final class Resolver {
      * @param c         a container component (not a pipeline)
      * @param arguments input name → its string value (already in KFP form, see
      *                  {@link Values#toKfpString}) for every input that has an argument; a null
-     *                  value counts as no argument
+     *                  value counts as no argument. For an input consumed through
+     *                  {@code inputPath}/{@code inputUri} only presence matters here (the launcher
+     *                  places the file); for a {@code taskOutput} consumed through {@code inputValue}
+     *                  pass the upstream artifact's content
      * @param paths     where the launcher puts inputs and outputs
      * @return the argv, the paths to fill and to collect, env and the effective input values
      * @throws SpecException            for an argument naming an unknown input, a required input
