@@ -1,13 +1,61 @@
 package dev.relay.runner.cli;
 
+import dev.relay.runner.spec.ComponentLoader;
+import dev.relay.runner.spec.ComponentSpec;
+import dev.relay.runner.spec.SpecError;
+import dev.relay.runner.spec.SpecException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
-/** {@code relay validate FILE}: placeholder until the spec layer lands. */
-@Command(name = "validate", description = "Validate a KFP component or pipeline file.")
+/**
+ * {@code relay validate FILE}: parses and validates a KFP v1 component or pipeline (graph
+ * component) with {@link ComponentLoader#load}.
+ * <ul>
+ * <li>valid: exit 0, one line on stdout:
+ *     {@code FILE: valid component 'NAME' (inputs: 2, outputs: 1, tasks: 0)};</li>
+ * <li>invalid: exit 1, one {@code FILE:LINE:COL: message} line per error on stderr;</li>
+ * <li>FILE missing, not a regular file or unreadable, or a usage error: exit 2.</li>
+ * </ul>
+ */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Validate a KFP v1 component or pipeline (graph component) file.")
 public final class ValidateCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "component.yaml or pipeline YAML to check")
+    Path file;
+
+    /** Runs the validation; see the class comment for exit codes and output. */
     @Override
     public Integer call() {
-        return 2;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            err.println(SpecError.ofFile(file.toString(), Files.exists(file)
+                    ? "cannot read the file (not a regular readable file)" : "cannot read the file: it does not exist"));
+            err.flush();
+            return 2;
+        }
+        try {
+            ComponentSpec c = ComponentLoader.load(file);
+            int tasks = c.isPipeline() ? c.graph().tasks().size() : 0;
+            out.println(file + ": valid " + (c.isPipeline() ? "pipeline" : "component") + " '"
+                    + (c.name() == null ? "(unnamed)" : c.name()) + "' (inputs: " + c.inputs().size()
+                    + ", outputs: " + c.outputs().size() + ", tasks: " + tasks + ")");
+            out.flush();
+            return 0;
+        } catch (SpecException e) {
+            for (SpecError error : e.errors()) {
+                err.println(error);
+            }
+            err.flush();
+            return 1;
+        }
     }
 }

@@ -1,0 +1,38 @@
+package dev.relay.runner.spec;
+
+import java.util.Objects;
+
+/**
+ * One problem found in a component or pipeline file.
+ *
+ * <p>{@code line} and {@code column} are 1-based; {@code 0} means "unknown" (a file-level error
+ * such as an unreadable file). {@link #toString()} gives the {@code FILE:LINE:COL: message} form
+ * that {@code relay validate} prints (CONTRACTS.md, "CLI").
+ *
+ * @param file    the file as the user named it (or the referenced file for errors inside a
+ *                {@code componentRef.url}); never null
+ * @param line    1-based line, or 0 when unknown
+ * @param column  1-based column, or 0 when unknown
+ * @param message what is wrong and what was expected; one line
+ */
+public record SpecError(String file, int line, int column, String message) {
+    /** Checks the fields: file and message non-null, positions not negative. */
+    public SpecError {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(message, "message");
+        if (line < 0 || column < 0) {
+            throw new IllegalArgumentException("negative position " + line + ":" + column);
+        }
+    }
+
+    /** A file-level error (position 0:0). */
+    public static SpecError ofFile(String file, String message) {
+        return new SpecError(file, 0, 0, message);
+    }
+
+    /** {@code FILE:LINE:COL: message}. */
+    @Override
+    public String toString() {
+        return file + ":" + line + ":" + column + ": " + message;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.relay.runner.spec;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One task of a pipeline graph (KFP v1 {@code TaskSpec}): a component with its arguments.
+ *
+ * @param id          the task id as declared (a key of {@code graph.tasks}); its object-key form is
+ *                    {@link Names#dnsLabel(String)}
+ * @param component   the resolved component ({@code componentRef.url} loaded, or the inline {@code spec})
+ * @param arguments   input name → argument, in declaration order
+ * @param annotations the task's {@code annotations}, values as KFP strings (e.g. {@code relay.dev/timeout})
+ * @param maxRetries  {@code executionOptions.retryStrategy.maxRetries}, 0 when absent
+ */
+public record TaskSpec(String id, ComponentSpec component, Map<String, Argument> arguments,
+                       Map<String, String> annotations, int maxRetries) {
+    /** Copies the maps (immutable, order kept); null maps become empty. */
+    public TaskSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(component, "component");
+        arguments = arguments == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
+        annotations = annotations == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException("maxRetries < 0: " + maxRetries);
+        }
+    }
+
+    /** The upstream task ids named by this task's {@code taskOutput} arguments, in argument order. */
+    public Set<String> dependencies() {
+        Set<String> deps = new LinkedHashSet<>();
+        for (Argument a : arguments.values()) {
+            if (a instanceof Argument.TaskOutput t) {
+                deps.add(t.taskId());
+            }
+        }
+        return Collections.unmodifiableSet(deps);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.relay.runner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code relay validate FILE}: exit codes 0/1/2, summary on stdout, FILE:LINE:COL errors on stderr. */
+class ValidateCommandTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        CommandLine cl = RelayCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void validComponent() throws IOException {
+        Path p = write("c.yaml", """
+                name: Echo
+                inputs: [{name: text}]
+                outputs: [{name: out}]
+                implementation: {container: {image: alpine, command: [echo, {inputValue: text}, {outputPath: out}]}}
+                """);
+        Result r = run("validate", p.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(p + ": valid component 'Echo' (inputs: 1, outputs: 1, tasks: 0)\n", r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void validPipeline() throws IOException {
+        write("c.yaml", "name: Echo\ninputs: [{name: text}]\nimplementation: {container: {image: alpine}}\n");
+        Path p = write("p.yaml", """
+                name: echo twice
+                inputs: [{name: text, default: hi}]
+                implementation:
+                  graph:
+                    tasks:
+                      one: {componentRef: {url: c.yaml}, arguments: {text: {graphInput: {inputName: text}}}}
+                      two: {componentRef: {url: c.yaml}, arguments: {text: bye}}
+                """);
+        Result r = run("validate", p.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(p + ": valid pipeline 'echo twice' (inputs: 1, outputs: 0, tasks: 2)\n", r.out());
+    }
+
+    @Test
+    void invalidFileOneLinePerError() throws IOException {
+        Path p = write("bad.yaml", """
+                inputs: [{name: count}]
+                implementation:
+                  container:
+                    image: alpine
+                    args: [a, b, c, {inputValue: cnt}, {outputPath: x}]
+                """);
+        Result r = run("validate", p.toString());
+        assertEquals(1, r.code());
+        assertEquals("", r.out());
+        assertEquals(p + ":5:34: unknown input 'cnt' in args[3]; inputs are: count\n"
+                + p + ":5:53: unknown output 'x' in args[4]; outputs are: (none)\n", r.err());
+    }
+
+    @Test
+    void malformedYaml() throws IOException {
+        Path p = write("bad.yaml", "name: [unclosed\n");
+        Result r = run("validate", p.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith(p + ":2:1: invalid YAML: "), r.err());
+    }
+
+    @Test
+    void unreadableAndUsage() {
+        Result missing = run("validate", dir.resolve("nope.yaml").toString());
+        assertEquals(2, missing.code());
+        assertEquals(dir.resolve("nope.yaml") + ":0:0: cannot read the file: it does not exist\n", missing.err());
+        Result directory = run("validate", dir.toString());
+        assertEquals(2, directory.code());
+        assertEquals(2, run("validate").code());
+        assertEquals(2, run("validate", "a.yaml", "b.yaml").code());
+    }
+}
