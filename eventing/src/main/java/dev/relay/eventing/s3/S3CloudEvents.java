@@ -42,10 +42,12 @@ public final class S3CloudEvents {
      *
      * @param r the parsed record
      * @param recordJson the record's JSON ({@code Records[i]}), used as the event data as is
+     *     (not null; {@link S3Notifications#parseEntries(byte[])} gives it)
      * @return a CloudEvents 1.0 event
      * @throws EventFormatException when {@code source} would not be a URI reference
      */
     public static CloudEvent toCloudEvent(S3Record r, byte[] recordJson) {
+        java.util.Objects.requireNonNull(recordJson, "recordJson");
         CloudEventBuilder b = CloudEventBuilder.v1()
                 .withId(id(r, recordJson))
                 .withType(RelayEventTypes.s3Type(r.eventName()))
