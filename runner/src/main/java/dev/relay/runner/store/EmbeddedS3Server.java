@@ -133,10 +133,13 @@ public final class EmbeddedS3Server implements AutoCloseable {
         return endpoint;
     }
 
-    /** A MinIO client for this server (region {@code us-east-1}, so no location lookups). */
+    /**
+     * A MinIO client for this server (region {@code us-east-1}, so no location lookups), on
+     * {@link MinioArtifactStore#sharedHttpClient()}; closing it leaves that shared client open.
+     */
     public MinioClient newClient() {
         return MinioClient.builder().endpoint(endpoint.toString()).credentials(accessKey, secretKey)
-                .region("us-east-1").build();
+                .region("us-east-1").httpClient(MinioArtifactStore.sharedHttpClient(), false).build();
     }
 
     /**

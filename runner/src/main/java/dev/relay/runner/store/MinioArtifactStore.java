@@ -11,7 +11,9 @@ import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
+import io.minio.http.HttpUtils;
 import io.minio.messages.Item;
+import okhttp3.OkHttpClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.Comparator;
@@ -85,11 +88,26 @@ public final class MinioArtifactStore implements ArtifactStore, AutoCloseable {
      */
     public static MinioArtifactStore connect(String endpoint, String accessKey, String secretKey,
             String region, String bucket) {
-        MinioClient.Builder b = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey);
+        MinioClient.Builder b = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey)
+                .httpClient(sharedHttpClient(), false);
         if (region != null) {
             b.region(region);
         }
         return new MinioArtifactStore(b.build(), bucket, true);
+    }
+
+    /**
+     * One HTTP client (connection pool, TLS set-up) for every store and client Relay makes in this
+     * JVM: building the SDK's default client costs hundreds of milliseconds each time. Timeouts
+     * are the SDK's defaults (5 minutes).
+     */
+    public static OkHttpClient sharedHttpClient() {
+        return SharedHttp.CLIENT;
+    }
+
+    private static final class SharedHttp {
+        static final OkHttpClient CLIENT = HttpUtils.newDefaultHttpClient(
+                TimeUnit.MINUTES.toMillis(5), TimeUnit.MINUTES.toMillis(5), TimeUnit.MINUTES.toMillis(5));
     }
 
     /**

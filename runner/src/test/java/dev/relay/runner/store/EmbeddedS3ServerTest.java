@@ -184,9 +184,9 @@ class EmbeddedS3ServerTest {
     void twoServersOnOneDataDirSeeEachOthersObjects() {
         List<byte[]> second = new CopyOnWriteArrayList<>();
         long t0 = System.nanoTime();
-        try (EmbeddedS3Server other = EmbeddedS3Server.start(dataDir, "127.0.0.1", 0, "minio", "minio123", second::add);
-                MinioArtifactStore otherStore = other.store(BUCKET)) {
-            System.out.printf("S3Proxy second start in this JVM: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        try (EmbeddedS3Server other = EmbeddedS3Server.start(dataDir, "127.0.0.1", 0, "minio", "minio123", second::add)) {
+            System.out.printf("S3Proxy later start in this JVM (same data dir): %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            MinioArtifactStore otherStore = other.store(BUCKET);
             store.put("runs/r7/a.json", "a".getBytes(StandardCharsets.UTF_8));
             otherStore.put("runs/r7/b.json", "b".getBytes(StandardCharsets.UTF_8));
             assertEquals("a", new String(otherStore.get("runs/r7/a.json").orElseThrow(), StandardCharsets.UTF_8));
@@ -196,7 +196,25 @@ class EmbeddedS3ServerTest {
             assertEquals(1, NOTIFICATIONS.size());
             assertEquals(1, second.size());
             assertEquals("runs/r7/b.json", S3Notifications.parse(second.get(0)).get(0).key());
+            otherStore.close();
         }
+    }
+
+    @Test
+    void aFailingSinkFailsTheWriteButTheObjectIsStored(@TempDir Path dir) {
+        try (EmbeddedS3Server failing = EmbeddedS3Server.start(dir, "127.0.0.1", 0, "minio", "minio123",
+                n -> { throw new IllegalStateException("queue full"); });
+                MinioArtifactStore s = failing.store(BUCKET)) {
+            StoreException e = assertThrows(StoreException.class, () -> s.put("runs/r8/status.json", new byte[] {1}));
+            assertEquals("runs/r8/status.json", e.key());
+            assertTrue(s.stat("runs/r8/status.json").isPresent());
+        }
+    }
+
+    @Test
+    void objectsArePlainFilesUnderTheDataDir() throws Exception {
+        store.put("runs/r9/tasks/t/outputs/Filtered text", "x y".getBytes(StandardCharsets.UTF_8));
+        assertEquals("x y", Files.readString(dataDir.resolve(BUCKET).resolve("runs/r9/tasks/t/outputs/Filtered text")));
     }
 
     @Test
