@@ -27,7 +27,17 @@ public final class MinioRecords {
     private static final DateTimeFormatter AMZ_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    /** What a MinIO record says about who made the request and which server answered. */
+    /**
+     * What a MinIO record says about who made the request and which server answered.
+     *
+     * @param principalId the requester's access key ({@code userIdentity.principalId})
+     * @param sourceIp {@code requestParameters.sourceIPAddress} and {@code source.host}
+     * @param userAgent {@code source.userAgent}
+     * @param originEndpoint {@code x-minio-origin-endpoint}, the server's URL
+     * @param deploymentId {@code x-minio-deployment-id}
+     * @param nodeId {@code x-amz-id-2} (MinIO: a hash naming the node), or null to leave it out
+     * @param requestId {@code x-amz-request-id}, or null to use the sequencer
+     */
     public record Origin(
             String principalId,
             String sourceIp,

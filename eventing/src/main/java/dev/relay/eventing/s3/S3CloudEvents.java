@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * S3/MinIO notification records ⇄ CloudEvents, following the CloudEvents AWS S3 adapter
@@ -47,7 +48,7 @@ public final class S3CloudEvents {
      * @throws EventFormatException when {@code source} would not be a URI reference
      */
     public static CloudEvent toCloudEvent(S3Record r, byte[] recordJson) {
-        java.util.Objects.requireNonNull(recordJson, "recordJson");
+        Objects.requireNonNull(recordJson, "recordJson");
         CloudEventBuilder b = CloudEventBuilder.v1()
                 .withId(id(r, recordJson))
                 .withType(RelayEventTypes.s3Type(r.eventName()))

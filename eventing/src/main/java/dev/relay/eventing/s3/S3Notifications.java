@@ -34,7 +34,12 @@ public final class S3Notifications {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** One record with its own JSON: the CloudEvent data of the S3 adapter. */
+    /**
+     * One record with its own JSON: the CloudEvent data of the S3 adapter.
+     *
+     * @param record the parsed record
+     * @param json {@code Records[i]} serialized compactly (UTF-8)
+     */
     public record Entry(S3Record record, byte[] json) {
     }
 

@@ -94,7 +94,8 @@ public final class EmbeddedS3Server implements AutoCloseable {
             context = ContextBuilder.newBuilder("filesystem").overrides(props).buildView(BlobStoreContext.class);
             URI bind = URI.create("http://" + hostForUri(host) + ":" + port);
             String nodeId = sha256Hex(root.toString());
-            MinioRecords.Origin origin = new MinioRecords.Origin(accessKey, host, "relay-embedded",
+            String clientIp = "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host;
+            MinioRecords.Origin origin = new MinioRecords.Origin(accessKey, clientIp, "relay-embedded",
                     null, UUID.nameUUIDFromBytes(root.toString().getBytes(StandardCharsets.UTF_8)).toString(),
                     nodeId, null);
             NotifyingBlobStore blobStore = new NotifyingBlobStore(context.getBlobStore(), notificationSink, origin);

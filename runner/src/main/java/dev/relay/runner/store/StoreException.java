@@ -8,6 +8,7 @@ public class StoreException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The key concerned, or null. */
     private final String key;
 
     /**

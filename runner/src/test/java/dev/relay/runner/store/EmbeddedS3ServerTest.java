@@ -180,6 +180,21 @@ class EmbeddedS3ServerTest {
         assertEquals(1, NOTIFICATIONS.size());
     }
 
+    /**
+     * S3Proxy 2.6 ignores {@code If-None-Match} on PUT (its handlePutBlob never reads it), which is
+     * why putIfAbsent is documented as best effort. If this starts failing, S3Proxy enforces it.
+     */
+    @Test
+    void s3ProxyIgnoresIfNoneMatchOnPut() throws Exception {
+        store.put("runs/r10/x", new byte[] {1});
+        try (MinioClient client = server.newClient()) {
+            client.putObject(PutObjectArgs.builder().bucket(BUCKET).object("runs/r10/x")
+                    .stream(new ByteArrayInputStream(new byte[] {2}), 1, -1)
+                    .headers(java.util.Map.of("If-None-Match", "*")).build());
+        }
+        assertArrayEquals(new byte[] {2}, store.get("runs/r10/x").orElseThrow());
+    }
+
     @Test
     void twoServersOnOneDataDirSeeEachOthersObjects() {
         List<byte[]> second = new CopyOnWriteArrayList<>();
