@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Serverless, event-driven runner for Kubeflow Pipelines.",
         subcommands = {
             ValidateCommand.class,
+            RunCommand.class,
         })
 public final class RelayCli implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

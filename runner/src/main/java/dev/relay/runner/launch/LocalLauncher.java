@@ -1,0 +1,416 @@
+package dev.relay.runner.launch;
+
+import dev.relay.runner.engine.ExecutionPhase;
+import dev.relay.runner.run.AttemptStatus;
+import dev.relay.runner.run.Json;
+import dev.relay.runner.run.RunLayout;
+import dev.relay.runner.run.Times;
+import dev.relay.runner.spec.ComponentSpec;
+import dev.relay.runner.spec.Names;
+import dev.relay.runner.spec.OutputSpec;
+import dev.relay.runner.spec.PathProvider;
+import dev.relay.runner.spec.ResolvedCommand;
+import dev.relay.runner.spec.Resolver;
+import dev.relay.runner.spec.SpecException;
+import dev.relay.runner.store.ArtifactStore;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs each execution as a local process: the embedded default's stand-in for a Kubernetes Job,
+ * doing the same fetch → run → publish steps.
+ *
+ * <p>For each execution: a private work dir {@code <stateDir>/work/<run>/<task>/<attempt>/}; the
+ * {@code inputPath} inputs downloaded (or written from their text) into it; parent dirs of every
+ * output path created; the argv resolved by the spec layer run directly (no shell) with the
+ * component's env; stdout and stderr captured to the attempt's {@code log.txt} and streamed to a
+ * {@link LaunchListener}; on exit 0 every declared output (file or directory) published; then,
+ * last, {@code status.json}. Executions run in parallel on a pool bounded by the cores.
+ */
+public final class LocalLauncher implements Launcher {
+    private static final int LOG_TAIL_LINES = 20;
+
+    private final ArtifactStore store;
+    private final Path workRoot;
+    private final LaunchListener listener;
+    private final Clock clock;
+    private final ExecutorService pool;
+    private final Set<String> launched = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param workRoot where work dirs go ({@code <stateDir>/work})
+     * @param parallelism how many executions run at once, &ge; 1
+     */
+    public LocalLauncher(ArtifactStore store, Path workRoot, LaunchListener listener, int parallelism, Clock clock) {
+        this.store = store;
+        this.workRoot = workRoot.toAbsolutePath().normalize();
+        this.listener = listener;
+        this.clock = clock;
+        this.pool = Executors.newFixedThreadPool(Math.max(1, parallelism), r -> {
+            Thread t = new Thread(r, "relay-exec");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public boolean launch(ExecutionRequest request) {
+        if (!launched.add(request.executionId())) {
+            return false;
+        }
+        pool.execute(() -> execute(request));
+        return true;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs one execution to its end, always writing its status (unless the store itself is gone). */
+    void execute(ExecutionRequest r) {
+        Instant started = clock.instant();
+        Path work = workRoot.resolve(r.runId()).resolve(r.task()).resolve(Integer.toString(r.attempt()));
+        Path logFile = work.resolve("log.txt");
+        AttemptStatus status;
+        try {
+            deleteRecursively(work);
+            Files.createDirectories(work);
+            status = run(r, work, logFile, started);
+        } catch (Failure f) {
+            appendLog(logFile, "relay: " + f.getMessage());
+            status = failed(r, started, f.reason, f.getMessage(), f.exitCode);
+        } catch (RuntimeException | IOException e) {
+            appendLog(logFile, "relay: " + e);
+            status = failed(r, started, AttemptStatus.LAUNCH_FAILED, "launch failed: " + e.getMessage(), null);
+        }
+        try {
+            if (Files.exists(logFile)) {
+                store.putFile(RunLayout.attemptLog(r.runId(), r.task(), r.attempt()), logFile);
+            } else {
+                store.put(RunLayout.attemptLog(r.runId(), r.task(), r.attempt()), new byte[0]);
+            }
+        } catch (RuntimeException e) {
+            System.err.println("relay: cannot publish the log of " + r.executionId() + ": " + e.getMessage());
+        }
+        try {
+            store.put(RunLayout.attemptStatus(r.runId(), r.task(), r.attempt()), Json.bytes(status));
+        } catch (RuntimeException e) {
+            System.err.println("relay: cannot publish the status of " + r.executionId() + ": " + e.getMessage());
+        }
+    }
+
+    private AttemptStatus run(ExecutionRequest r, Path work, Path logFile, Instant started) throws IOException {
+        ComponentSpec c = r.component();
+        if (c.container() == null) {
+            throw new Failure(AttemptStatus.LAUNCH_FAILED, "component '" + c.name() + "' has no container implementation", null);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        Set<String> valueInputs = Placeholders.valueInputs(c.container());
+        for (Map.Entry<String, ArgumentValue> e : r.arguments().entrySet()) {
+            if (e.getValue() instanceof ArgumentValue.Artifact a) {
+                values.put(e.getKey(), valueInputs.contains(e.getKey()) ? readText(a.uri(), e.getKey()) : a.uri());
+            } else {
+                values.put(e.getKey(), ((ArgumentValue.Value) e.getValue()).text());
+            }
+        }
+        Map<String, String> outputKeys = new LinkedHashMap<>();
+        for (OutputSpec o : c.outputs()) {
+            outputKeys.put(o.name(), outputKey(r, o));
+        }
+        PathProvider paths = new PathProvider() {
+            @Override
+            public String inputPath(String input) {
+                return work.resolve("inputs").resolve(slot(c.inputs().stream().map(i -> i.name()).toList(), input)).resolve("data").toString();
+            }
+
+            @Override
+            public String outputPath(String output) {
+                return work.resolve("outputs").resolve(slot(c.outputs().stream().map(o -> o.name()).toList(), output)).resolve("data").toString();
+            }
+
+            @Override
+            public String inputUri(String input) {
+                ArgumentValue a = r.arguments().get(input);
+                if (a instanceof ArgumentValue.Artifact art) {
+                    return art.uri();
+                }
+                if (a instanceof ArgumentValue.Value v && v.text().startsWith("s3://")) {
+                    return v.text();
+                }
+                throw new Failure(AttemptStatus.LAUNCH_FAILED, "inputUri of '" + input + "' needs an artifact or an s3:// value", null);
+            }
+
+            @Override
+            public String outputUri(String output) {
+                String key = outputKeys.get(output);
+                if (key == null) {
+                    throw new Failure(AttemptStatus.LAUNCH_FAILED, "unknown output '" + output + "'", null);
+                }
+                return store.uri(key);
+            }
+        };
+        ResolvedCommand cmd;
+        try {
+            cmd = Resolver.resolve(c, values, paths);
+        } catch (SpecException e) {
+            throw new Failure(AttemptStatus.LAUNCH_FAILED, e.getMessage(), null);
+        }
+        for (Map.Entry<String, String> e : cmd.inputPaths().entrySet()) {
+            placeInput(r, e.getKey(), Path.of(e.getValue()), cmd.inputValues().get(e.getKey()));
+        }
+        for (Map.Entry<String, String> e : cmd.outputPaths().entrySet()) {
+            Path p = Path.of(e.getValue());
+            if (!p.startsWith(work)) {
+                throw new Failure(AttemptStatus.LAUNCH_FAILED, "output '" + e.getKey() + "' is written to the absolute path "
+                        + p + " (fileOutputs); the local launcher only runs components whose outputs it can place in the work dir", null);
+            }
+            Files.createDirectories(p.getParent());
+        }
+        if (cmd.argv().isEmpty()) {
+            throw new Failure(AttemptStatus.LAUNCH_FAILED, "component '" + c.name() + "' has no command: it relies on its image's entrypoint, which a local process cannot run", null);
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd.argv()).directory(work.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(cmd.env());
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            String exe = cmd.argv().get(0);
+            String msg = String.valueOf(e.getMessage());
+            if (msg.contains("error=2,") || msg.contains("No such file")) {
+                throw new Failure(AttemptStatus.EXECUTABLE_NOT_FOUND, "executable not found: " + exe, null);
+            }
+            throw new Failure(AttemptStatus.LAUNCH_FAILED, "cannot start " + exe + ": " + msg, null);
+        }
+        listener.started(r);
+        process.getOutputStream().close();
+        try (OutputStream log = Files.newOutputStream(logFile);
+             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                log.write(line.getBytes(StandardCharsets.UTF_8));
+                log.write('\n');
+                log.flush();
+                listener.line(r, line);
+            }
+        }
+        int exit;
+        try {
+            exit = process.waitFor();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new Failure(AttemptStatus.ERROR, "interrupted", null);
+        }
+        if (exit != 0) {
+            throw new Failure(AttemptStatus.ERROR, "exit code " + exit, exit);
+        }
+        Map<String, AttemptStatus.OutputRef> published = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : cmd.outputPaths().entrySet()) {
+            String name = e.getKey();
+            Path p = Path.of(e.getValue());
+            OutputSpec o = c.output(name).orElse(null);
+            boolean special = o != null && (o.isMetrics() || o.isUiMetadata());
+            if (!Files.exists(p)) {
+                if (special) {
+                    continue; // KFP marks UI metadata and metrics as optional artifacts
+                }
+                throw new Failure(AttemptStatus.OUTPUT_MISSING, "output '" + name + "' was not written to " + p, 0);
+            }
+        }
+        for (Map.Entry<String, String> e : cmd.outputPaths().entrySet()) {
+            Path p = Path.of(e.getValue());
+            if (Files.exists(p)) {
+                String key = outputKeys.get(e.getKey());
+                published.put(e.getKey(), publish(key, p));
+            }
+        }
+        return new AttemptStatus(r.runId(), r.task(), r.attempt(), ExecutionPhase.Succeeded, 0, null, null,
+                Times.format(started), Times.format(clock.instant()), published);
+    }
+
+    /** Where a declared output is published: the metrics / UI metadata file, or {@code outputs/<name>}. */
+    public static String outputKey(ExecutionRequest r, OutputSpec o) {
+        if (o.isMetrics()) {
+            return RunLayout.metrics(r.runId(), r.task());
+        }
+        if (o.isUiMetadata()) {
+            return RunLayout.uiMetadata(r.runId(), r.task());
+        }
+        return RunLayout.output(r.runId(), r.task(), o.name());
+    }
+
+    private AttemptStatus.OutputRef publish(String key, Path p) throws IOException {
+        if (Files.isDirectory(p)) {
+            long total = 0;
+            try (Stream<Path> files = Files.walk(p)) {
+                for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                    String rel = p.relativize(f).toString().replace('\\', '/');
+                    store.putFile(key + "/" + RunLayout.safeName(rel, "file in output directory"), f);
+                    total += Files.size(f);
+                }
+            }
+            return new AttemptStatus.OutputRef(store.uri(key), total, null);
+        }
+        store.putFile(key, p);
+        return new AttemptStatus.OutputRef(store.uri(key), Files.size(p), sha256(p));
+    }
+
+    private void placeInput(ExecutionRequest r, String input, Path target, String effectiveValue) throws IOException {
+        Files.createDirectories(target.getParent());
+        ArgumentValue a = r.arguments().get(input);
+        String uri = a instanceof ArgumentValue.Artifact art ? art.uri()
+                : a instanceof ArgumentValue.Value v && v.text().startsWith("s3://") ? v.text() : null;
+        if (uri == null) {
+            Files.writeString(target, effectiveValue == null ? "" : effectiveValue, StandardCharsets.UTF_8);
+            return;
+        }
+        String key = keyOf(uri, input);
+        try {
+            if (store.stat(key).isPresent()) {
+                store.download(key, target);
+                return;
+            }
+            List<String> keys = store.list(key + "/", true);
+            if (keys.isEmpty()) {
+                throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "input not readable: " + uri, null);
+            }
+            for (String k : keys) {
+                String rel = RunLayout.safeName(k.substring(key.length() + 1), "file in input directory");
+                Path f = target.resolve(rel);
+                Files.createDirectories(f.getParent());
+                store.download(k, f);
+            }
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "input not readable: " + uri + " (" + e.getMessage() + ")", null);
+        }
+    }
+
+    private String readText(String uri, String input) {
+        String key = keyOf(uri, input);
+        return store.get(key).map(b -> new String(b, StandardCharsets.UTF_8))
+                .orElseThrow(() -> new Failure(AttemptStatus.INPUT_NOT_READABLE, "input not readable: " + uri, null));
+    }
+
+    private String keyOf(String uri, String input) {
+        String prefix = "s3://" + store.bucket() + "/";
+        if (!uri.startsWith(prefix) || uri.length() == prefix.length()) {
+            throw new Failure(AttemptStatus.INPUT_NOT_READABLE,
+                    "input '" + input + "': " + uri + " is not an object in the bucket " + store.bucket(), null);
+        }
+        return uri.substring(prefix.length());
+    }
+
+    private AttemptStatus failed(ExecutionRequest r, Instant started, String reason, String message, Integer exitCode) {
+        return new AttemptStatus(r.runId(), r.task(), r.attempt(), ExecutionPhase.Failed, exitCode, reason, message,
+                Times.format(started), Times.format(clock.instant()), Map.of());
+    }
+
+    /** A directory name for the i-th input/output, unique even when names sanitize alike. */
+    private static String slot(List<String> names, String name) {
+        int i = names.indexOf(name);
+        return (i < 0 ? "x" : Integer.toString(i)) + "-" + Names.dnsLabel(name);
+    }
+
+    /** @return the last {@code n} lines of a log (for failure messages) */
+    public static List<String> tail(String log, int n) {
+        Deque<String> lines = new ArrayDeque<>();
+        for (String l : log.split("\n", -1)) {
+            lines.add(l);
+            if (lines.size() > n + 1) {
+                lines.removeFirst();
+            }
+        }
+        if (!lines.isEmpty() && lines.peekLast().isEmpty()) {
+            lines.removeLast();
+        }
+        while (lines.size() > n) {
+            lines.removeFirst();
+        }
+        return List.copyOf(lines);
+    }
+
+    /** Default number of log lines shown when a task fails. */
+    public static int tailLines() {
+        return LOG_TAIL_LINES;
+    }
+
+    private static void appendLog(Path logFile, String line) {
+        try {
+            Files.createDirectories(logFile.getParent());
+            Files.writeString(logFile, line + "\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException ignored) {
+            // the status still carries the message
+        }
+    }
+
+    private static String sha256(Path p) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            try (var in = Files.newInputStream(p)) {
+                byte[] buf = new byte[65536];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    md.update(buf, 0, n);
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** A failure with its CONTRACTS.md reason. */
+    static final class Failure extends RuntimeException {
+        final String reason;
+        final Integer exitCode;
+
+        Failure(String reason, String message, Integer exitCode) {
+            super(message, null, false, false);
+            this.reason = reason;
+            this.exitCode = exitCode;
+        }
+    }
+}

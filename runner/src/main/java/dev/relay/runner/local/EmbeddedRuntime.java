@@ -1,0 +1,159 @@
+package dev.relay.runner.local;
+
+import dev.relay.eventing.s3.S3CloudEvents;
+import dev.relay.eventing.s3.S3Record;
+import dev.relay.runner.launch.LaunchListener;
+import dev.relay.runner.launch.LocalLauncher;
+import dev.relay.runner.run.RunController;
+import dev.relay.runner.run.RunService;
+import dev.relay.runner.store.ArtifactStore;
+import dev.relay.runner.store.EmbeddedS3Server;
+import dev.relay.runner.store.MinioArtifactStore;
+import io.cloudevents.CloudEvent;
+import io.minio.MinioClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The embedded default on one machine, wired as the cluster is but with the edges swapped
+ * (DESIGN.md §5): an S3 server in this JVM (S3Proxy, files under {@code <stateDir>/s3}) that emits
+ * MinIO notification records; an in-process queue that turns each record into the S3-adapter
+ * CloudEvent and delivers it to the same handler the {@code artifact} function wraps; local
+ * processes for executions. Nothing polls: runs advance only on notifications.
+ */
+public final class EmbeddedRuntime implements AutoCloseable {
+    /** Environment defaults of CONTRACTS.md. */
+    public static final String DEFAULT_BUCKET = "mlpipeline";
+    public static final String DEFAULT_ACCESS_KEY = "minio";
+    public static final String DEFAULT_SECRET_KEY = "minio123";
+
+    private final EmbeddedS3Server server;
+    private final ArtifactStore store;
+    private final LocalLauncher launcher;
+    private final RunController controller;
+    private final RunService runs;
+    private final ExecutorService events;
+    private final List<Consumer<S3Record>> observers = new CopyOnWriteArrayList<>();
+
+    private EmbeddedRuntime(Path stateDir, String bucket, String accessKey, String secretKey, int port,
+                            LaunchListener listener, Clock clock) {
+        this.events = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "relay-events");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Files.createDirectories(stateDir.resolve("s3"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the state dir " + stateDir + ": " + e.getMessage(), e);
+        }
+        this.server = EmbeddedS3Server.start(stateDir.resolve("s3"), "127.0.0.1", port, accessKey, secretKey,
+                envelope -> events.execute(() -> deliver(envelope)));
+        MinioClient client = MinioClient.builder().endpoint(server.endpoint().toString())
+                .credentials(accessKey, secretKey).build();
+        MinioArtifactStore s = new MinioArtifactStore(client, bucket);
+        s.ensureBucket();
+        this.store = s;
+        this.launcher = new LocalLauncher(store, stateDir.resolve("work"), listener,
+                Runtime.getRuntime().availableProcessors(), clock);
+        this.controller = new RunController(store, launcher, clock);
+        this.runs = new RunService(store, clock);
+    }
+
+    /**
+     * Starts the store and the event queue. Bucket and keys come from {@code RELAY_BUCKET},
+     * {@code RELAY_S3_ACCESS_KEY}, {@code RELAY_S3_SECRET_KEY} (defaults {@code mlpipeline},
+     * {@code minio}, {@code minio123}).
+     *
+     * @param port the S3 port on 127.0.0.1, 0 for any free one
+     * @throws UncheckedIOException when the state dir cannot be created
+     */
+    public static EmbeddedRuntime start(Path stateDir, int port, LaunchListener listener) {
+        return new EmbeddedRuntime(stateDir, env("RELAY_BUCKET", DEFAULT_BUCKET),
+                env("RELAY_S3_ACCESS_KEY", DEFAULT_ACCESS_KEY), env("RELAY_S3_SECRET_KEY", DEFAULT_SECRET_KEY),
+                port, listener, Clock.systemUTC());
+    }
+
+    /** One notification envelope: each record becomes a CloudEvent, routed like the Broker would. */
+    private void deliver(byte[] envelope) {
+        List<CloudEvent> cloudEvents;
+        try {
+            cloudEvents = S3CloudEvents.toCloudEvents(envelope);
+        } catch (RuntimeException e) {
+            System.err.println("relay: ignored a malformed notification: " + e.getMessage());
+            return;
+        }
+        for (CloudEvent event : cloudEvents) {
+            S3Record r = S3CloudEvents.toRecord(event);
+            try {
+                controller.onObject(r);
+            } catch (RuntimeException e) {
+                System.err.println("relay: event for " + r.key() + " failed: " + e.getMessage());
+            }
+            for (Consumer<S3Record> o : observers) {
+                try {
+                    o.accept(r);
+                } catch (RuntimeException e) {
+                    System.err.println("relay: observer failed on " + r.key() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Sees every object record after the controller acted on it (on the event thread). */
+    public void addObserver(Consumer<S3Record> observer) {
+        observers.add(observer);
+    }
+
+    public void removeObserver(Consumer<S3Record> observer) {
+        observers.remove(observer);
+    }
+
+    public ArtifactStore store() {
+        return store;
+    }
+
+    public RunController controller() {
+        return controller;
+    }
+
+    public RunService runs() {
+        return runs;
+    }
+
+    /** @return the embedded S3 endpoint, e.g. {@code http://127.0.0.1:40123} */
+    public String endpoint() {
+        return server.endpoint().toString();
+    }
+
+    /** Injects a notification envelope as if the store had emitted it (tests, the webhook). */
+    public void inject(byte[] envelope) {
+        events.execute(() -> deliver(envelope));
+    }
+
+    @Override
+    public void close() {
+        launcher.close();
+        events.shutdown();
+        try {
+            events.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.close();
+    }
+
+    private static String env(String name, String dflt) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? dflt : v;
+    }
+}

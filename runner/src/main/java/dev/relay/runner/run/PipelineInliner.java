@@ -1,0 +1,147 @@
+package dev.relay.runner.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.runner.spec.Names;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
+
+/**
+ * Turns a validated pipeline or component file into the self-contained spec that {@code run.json}
+ * carries: every {@code componentRef.url} replaced by {@code componentRef.spec} with the
+ * referenced file's content (recursively), and a lone component wrapped as a one-task pipeline
+ * whose inputs pass straight through. Values keep their YAML 1.1 types as KFP's PyYAML loader
+ * reads them, except timestamps, which stay text (as KFP's {@code str()} would print them).
+ *
+ * <p>Call it only on files {@link dev.relay.runner.spec.ComponentLoader#load} accepted: it trusts
+ * their shape.
+ */
+public final class PipelineInliner {
+    private PipelineInliner() {}
+
+    /**
+     * @return the inlined pipeline as a JSON tree
+     * @throws UncheckedIOException when a file cannot be read
+     */
+    public static JsonNode inline(Path file) {
+        Map<String, Object> root = load(file);
+        Map<String, Object> impl = map(root.get("implementation"));
+        if (impl == null || impl.get("graph") == null) {
+            root = wrap(root);
+        } else {
+            inlineRefs(root, file.toAbsolutePath().getParent());
+        }
+        return Json.MAPPER.valueToTree(root);
+    }
+
+    private static Map<String, Object> wrap(Map<String, Object> component) {
+        Object name = component.getOrDefault("name", "component");
+        Map<String, Object> args = new LinkedHashMap<>();
+        Object inputs = component.get("inputs");
+        if (inputs instanceof List<?> list) {
+            for (Object o : list) {
+                Map<String, Object> in = map(o);
+                if (in != null && in.get("name") != null) {
+                    args.put(String.valueOf(in.get("name")), Map.of("graphInput", Map.of("inputName", in.get("name"))));
+                }
+            }
+        }
+        Map<String, Object> task = new LinkedHashMap<>();
+        task.put("componentRef", Map.of("spec", component));
+        task.put("arguments", args);
+        Map<String, Object> pipeline = new LinkedHashMap<>();
+        pipeline.put("name", name);
+        if (component.get("description") != null) {
+            pipeline.put("description", component.get("description"));
+        }
+        if (inputs != null) {
+            pipeline.put("inputs", inputs);
+        }
+        pipeline.put("implementation", Map.of("graph", Map.of("tasks", Map.of(Names.dnsLabel(String.valueOf(name)), task))));
+        return pipeline;
+    }
+
+    private static void inlineRefs(Map<String, Object> component, Path baseDir) {
+        Map<String, Object> impl = map(component.get("implementation"));
+        Map<String, Object> graph = impl == null ? null : map(impl.get("graph"));
+        Map<String, Object> tasks = graph == null ? null : map(graph.get("tasks"));
+        if (tasks == null) {
+            return;
+        }
+        for (Object t : tasks.values()) {
+            Map<String, Object> task = map(t);
+            Map<String, Object> ref = task == null ? null : map(task.get("componentRef"));
+            if (ref == null) {
+                continue;
+            }
+            Object spec = ref.get("spec");
+            Path specBase = baseDir;
+            if (spec == null && ref.get("url") != null) {
+                Path p = resolve(String.valueOf(ref.get("url")), baseDir);
+                spec = load(p);
+                specBase = p.toAbsolutePath().getParent();
+            }
+            Map<String, Object> specMap = map(spec);
+            if (specMap != null) {
+                inlineRefs(specMap, specBase);
+                Map<String, Object> newRef = new LinkedHashMap<>();
+                newRef.put("spec", specMap);
+                task.put("componentRef", newRef);
+            }
+        }
+    }
+
+    /** A {@code componentRef.url}: a path relative to the referencing file's folder, or a {@code file:} URL. */
+    static Path resolve(String url, Path baseDir) {
+        if (url.startsWith("file:")) {
+            return Path.of(URI.create(url));
+        }
+        Path p = Path.of(url);
+        return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> load(Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            Object o = yaml().load(text);
+            if (!(o instanceof Map)) {
+                throw new IllegalArgumentException(file + ": not a YAML mapping");
+            }
+            return new LinkedHashMap<>((Map<String, Object>) o);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Yaml yaml() {
+        LoaderOptions lo = new LoaderOptions();
+        DumperOptions dop = new DumperOptions();
+        Resolver noTimestamps = new Resolver() {
+            @Override
+            public void addImplicitResolver(org.yaml.snakeyaml.nodes.Tag tag, java.util.regex.Pattern regexp, String first, int limit) {
+                if (!org.yaml.snakeyaml.nodes.Tag.TIMESTAMP.equals(tag)) {
+                    super.addImplicitResolver(tag, regexp, first, limit);
+                }
+            }
+        };
+        return new Yaml(new SafeConstructor(lo), new Representer(dop), dop, lo, noTimestamps);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        return o instanceof Map ? (Map<String, Object>) o : null;
+    }
+}

@@ -1,0 +1,237 @@
+package dev.relay.runner.run;
+
+import dev.relay.eventing.s3.S3Record;
+import dev.relay.runner.engine.Decisions;
+import dev.relay.runner.engine.Engine;
+import dev.relay.runner.engine.TaskStatus;
+import dev.relay.runner.launch.ArgumentValue;
+import dev.relay.runner.launch.ExecutionRequest;
+import dev.relay.runner.launch.Launcher;
+import dev.relay.runner.launch.LocalLauncher;
+import dev.relay.runner.spec.Argument;
+import dev.relay.runner.spec.ComponentLoader;
+import dev.relay.runner.spec.ComponentSpec;
+import dev.relay.runner.spec.InputSpec;
+import dev.relay.runner.spec.OutputSpec;
+import dev.relay.runner.spec.SpecException;
+import dev.relay.runner.spec.TaskSpec;
+import dev.relay.runner.spec.Values;
+import dev.relay.runner.store.ArtifactStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The body of the {@code artifact} function: reacts to one object event in the Relay bucket.
+ * <ul>
+ *   <li>{@code runs/<run>/run.json} → launch the root tasks;</li>
+ *   <li>{@code runs/<run>/tasks/<task>/attempts/<n>/status.json} → ask the engine what follows
+ *       (downstream tasks, a retry, or the end of the run) and do it;</li>
+ *   <li>anything else → nothing here (the index handles metrics and UI metadata).</li>
+ * </ul>
+ * Every effect is idempotent (launches by execution id, the run status written only if absent),
+ * and decisions are made on the bucket's state, never the event's: a duplicate, late or reordered
+ * notification changes nothing. Thread-safe.
+ */
+public final class RunController {
+    private static final Pattern STATUS_KEY = Pattern.compile("([^/]+)/attempts/([0-9]+)/status\\.json");
+
+    private final ArtifactStore store;
+    private final Launcher launcher;
+    private final Clock clock;
+    private final Map<String, Loaded> runs = Collections.synchronizedMap(new Lru<>(256));
+    private final Map<String, AttemptStatus> statuses = Collections.synchronizedMap(new Lru<>(20_000));
+    private final Map<String, Boolean> seen = Collections.synchronizedMap(new Lru<>(20_000));
+
+    private record Loaded(RunDoc doc, RunPlan plan) {}
+
+    public RunController(ArtifactStore store, Launcher launcher, Clock clock) {
+        this.store = store;
+        this.launcher = launcher;
+        this.clock = clock;
+    }
+
+    /**
+     * Handles one object notification. Records for another bucket, events that are not new data
+     * and keys outside {@code runs/} are ignored; a record seen before (same bucket, key, version
+     * or eTag, sequencer) is ignored too.
+     *
+     * @return what the key was, when the controller acted on it
+     * @throws IllegalStateException when the run's documents are unreadable (the caller logs it;
+     *     other runs are unaffected)
+     */
+    public Optional<RunLayout.Key> onObject(S3Record r) {
+        if (!store.bucket().equals(r.bucket()) || !r.isNewData()) {
+            return Optional.empty();
+        }
+        Optional<RunLayout.Key> parsed = RunLayout.parse(r.key());
+        if (parsed.isEmpty()) {
+            return Optional.empty();
+        }
+        String dedupe = r.bucket() + "\n" + r.key() + "\n" + (r.versionId() != null ? r.versionId() : r.eTag()) + "\n" + r.sequencer();
+        if (seen.put(dedupe, Boolean.TRUE) != null) {
+            return Optional.empty();
+        }
+        RunLayout.Key key = parsed.get();
+        switch (key.kind()) {
+            case RUN_JSON -> start(key.runId());
+            case ATTEMPT_STATUS -> advance(key.runId(), key.task());
+            default -> { }
+        }
+        return parsed;
+    }
+
+    /** Launches the run's root tasks (or finishes an empty run). */
+    public void start(String runId) {
+        Loaded run = load(runId);
+        Map<String, TaskStatus> state = state(runId);
+        apply(run, Engine.start(run.plan().dag(), t -> state.getOrDefault(t, TaskStatus.NONE)), state);
+    }
+
+    /** Acts on the newest status of {@code task}. */
+    public void advance(String runId, String task) {
+        Loaded run = load(runId);
+        if (!run.plan().dag().tasks().contains(task)) {
+            return;
+        }
+        Map<String, TaskStatus> state = state(runId);
+        apply(run, Engine.advance(run.plan().dag(), task, t -> state.getOrDefault(t, TaskStatus.NONE)), state);
+    }
+
+    private void apply(Loaded run, Decisions d, Map<String, TaskStatus> state) {
+        for (Decisions.Launch l : d.launches()) {
+            launcher.launch(request(run, l.task(), l.attempt()));
+        }
+        d.finish().ifPresent(f -> {
+            RunStatus status = new RunStatus(run.doc().runId(), f.phase(), run.doc().createdAt(),
+                    Times.format(clock.instant()), f.tasks());
+            store.putIfAbsent(RunLayout.runStatus(run.doc().runId()), Json.bytes(status));
+        });
+    }
+
+    /** Builds the execution of attempt {@code attempt} of task {@code name}. */
+    ExecutionRequest request(Loaded run, String name, int attempt) {
+        TaskSpec task = run.plan().task(name);
+        String runId = run.doc().runId();
+        Map<String, ArgumentValue> args = new LinkedHashMap<>();
+        for (Map.Entry<String, Argument> e : task.arguments().entrySet()) {
+            ArgumentValue v = argument(run, e.getValue());
+            if (v != null) {
+                args.put(e.getKey(), v);
+            }
+        }
+        return new ExecutionRequest(runId, name, attempt, task.component(), args, task.annotations());
+    }
+
+    private ArgumentValue argument(Loaded run, Argument a) {
+        if (a instanceof Argument.Constant c) {
+            return new ArgumentValue.Value(Values.toKfpString(c.value()));
+        }
+        if (a instanceof Argument.GraphInput g) {
+            String given = run.doc().parameters().get(g.inputName());
+            if (given != null) {
+                return new ArgumentValue.Value(given);
+            }
+            Optional<InputSpec> in = run.plan().pipeline().input(g.inputName());
+            return in.filter(InputSpec::hasDefault).map(i -> new ArgumentValue.Value(Values.toKfpString(i.defaultValue()))).orElse(null);
+        }
+        Argument.TaskOutput t = (Argument.TaskOutput) a;
+        String upName = run.plan().nameOf(t.taskId());
+        ComponentSpec up = run.plan().task(upName).component();
+        OutputSpec o = up.output(t.outputName()).orElseThrow(
+                () -> new IllegalStateException("task '" + t.taskId() + "' has no output '" + t.outputName() + "'"));
+        ExecutionRequest probe = new ExecutionRequest(run.doc().runId(), upName, 1, up, Map.of(), Map.of());
+        return new ArgumentValue.Artifact(store.uri(LocalLauncher.outputKey(probe, o)));
+    }
+
+    /** The newest finished attempt of every task of the run: one listing, cached status reads. */
+    Map<String, TaskStatus> state(String runId) {
+        String prefix = RunLayout.tasksPrefix(runId);
+        Map<String, Integer> newest = new HashMap<>();
+        for (String key : store.list(prefix, true)) {
+            Matcher m = STATUS_KEY.matcher(key.substring(prefix.length()));
+            if (m.matches()) {
+                newest.merge(m.group(1), Integer.parseInt(m.group(2)), Math::max);
+            }
+        }
+        Map<String, TaskStatus> out = new HashMap<>();
+        newest.forEach((task, n) -> out.put(task, TaskStatus.of(n, status(runId, task, n).phase())));
+        return out;
+    }
+
+    /** @return the status of one attempt (immutable once written, so cached) */
+    public AttemptStatus status(String runId, String task, int attempt) {
+        String key = RunLayout.attemptStatus(runId, task, attempt);
+        AttemptStatus s = statuses.get(key);
+        if (s == null) {
+            byte[] data = store.get(key).orElseThrow(() -> new IllegalStateException("missing " + key));
+            s = Json.read(data, AttemptStatus.class, key);
+            statuses.put(key, s);
+        }
+        return s;
+    }
+
+    private Loaded load(String runId) {
+        Loaded l = runs.get(runId);
+        if (l != null) {
+            return l;
+        }
+        String key = RunLayout.runJson(runId);
+        byte[] data = store.get(key).orElseThrow(() -> new IllegalStateException("missing " + key));
+        RunDoc doc = Json.read(data, RunDoc.class, key);
+        ComponentSpec spec;
+        try {
+            spec = ComponentLoader.parse(new String(Json.bytes(doc.spec()), StandardCharsets.UTF_8), key, null);
+        } catch (SpecException e) {
+            throw new IllegalStateException(key + ": the pipeline spec is invalid:\n" + e.getMessage(), e);
+        }
+        l = new Loaded(doc, RunPlan.of(spec));
+        runs.put(runId, l);
+        return l;
+    }
+
+    /** @return the run's plan (parsed from its run.json, cached) */
+    public RunPlan plan(String runId) {
+        return load(runId).plan();
+    }
+
+    /** A small LRU map. */
+    private static final class Lru<K, V> extends LinkedHashMap<K, V> {
+        private final int max;
+
+        Lru(int max) {
+            super(16, 0.75f, true);
+            this.max = max;
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+            return size() > max;
+        }
+    }
+
+    /** @return the newest attempt of {@code task} that wrote a status (one listing), or empty */
+    public Optional<AttemptStatus> newestStatus(String runId, String task) {
+        String prefix = RunLayout.taskPrefix(runId, task);
+        int newest = 0;
+        for (String key : store.list(prefix + "attempts/", true)) {
+            Matcher m = STATUS_KEY.matcher(key.substring(RunLayout.tasksPrefix(runId).length()));
+            if (m.matches()) {
+                newest = Math.max(newest, Integer.parseInt(m.group(2)));
+            }
+        }
+        return newest == 0 ? Optional.empty() : Optional.of(status(runId, task, newest));
+    }
+
+    /** @return names of tasks in topological order, for callers that print progress */
+    public List<String> taskNames(String runId) {
+        return plan(runId).taskNames();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.relay.runner.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+
+/**
+ * {@code runs/<run>/run.json}: writing it starts the run (CONTRACTS.md "run.json").
+ *
+ * @param spec       the pipeline as a KFP v1 graph component with every componentRef inlined
+ * @param parameters pipeline input name → value as given (text, or {@code s3://} URI for files)
+ */
+public record RunDoc(String runId, PipelineRef pipeline, JsonNode spec, Map<String, String> parameters,
+                     Cause cause, String createdAt) {
+
+    /** Which pipeline the run came from; {@code source} is a file path or a registry name. */
+    public record PipelineRef(String name, String version, String source) {}
+
+    /**
+     * Why the run started.
+     *
+     * @param kind    {@code cli}, {@code http}, {@code upload-trigger}, {@code event-trigger} or {@code schedule}
+     * @param trigger the trigger's name, or null
+     * @param event   {@code {"id","source","type"}} of the CloudEvent, or null
+     * @param object  {@code {"bucket","key","eTag","versionId"}} of the uploaded object, or null
+     */
+    public record Cause(String kind, String trigger, Map<String, String> event, Map<String, String> object) {
+        public static Cause cli() {
+            return new Cause("cli", null, null, null);
+        }
+    }
+}

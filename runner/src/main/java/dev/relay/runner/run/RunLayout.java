@@ -1,0 +1,152 @@
+package dev.relay.runner.run;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Object keys of a run in the Relay bucket, exactly as CONTRACTS.md lays them out:
+ * <pre>
+ * runs/&lt;run&gt;/run.json
+ * runs/&lt;run&gt;/status.json
+ * runs/&lt;run&gt;/tasks/&lt;task&gt;/outputs/&lt;output&gt;
+ * runs/&lt;run&gt;/tasks/&lt;task&gt;/mlpipeline-metrics.json | mlpipeline-ui-metadata.json
+ * runs/&lt;run&gt;/tasks/&lt;task&gt;/attempts/&lt;n&gt;/log.txt | status.json
+ * </pre>
+ * Keys are never built from unchecked input: every part is checked here, and a {@code ..}
+ * segment, an absolute path, a control character or a run id / task name that is not a DNS-1123
+ * label is an {@link IllegalArgumentException}.
+ */
+public final class RunLayout {
+    /** Prefix of every run's objects. */
+    public static final String RUNS = "runs/";
+    public static final String METRICS_FILE = "mlpipeline-metrics.json";
+    public static final String UI_METADATA_FILE = "mlpipeline-ui-metadata.json";
+
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern RUN_KEY = Pattern.compile(
+            "runs/([^/]+)/(run\\.json|status\\.json|tasks/([^/]+)/(?:attempts/([0-9]{1,6})/(status\\.json|log\\.txt)"
+                    + "|(mlpipeline-metrics\\.json|mlpipeline-ui-metadata\\.json)|outputs/(.+)))");
+
+    private RunLayout() {}
+
+    /** What an object key in {@code runs/} is. */
+    public enum Kind { RUN_JSON, RUN_STATUS, ATTEMPT_STATUS, ATTEMPT_LOG, METRICS, UI_METADATA, OUTPUT }
+
+    /**
+     * A parsed run key.
+     *
+     * @param attempt 1-based, 0 where the kind has none
+     * @param output  the output name for {@link Kind#OUTPUT} (may hold {@code /} for a file inside a
+     *                directory output), else null
+     */
+    public record Key(Kind kind, String runId, String task, int attempt, String output) {}
+
+    /** @return what {@code key} is, or empty for anything else under {@code runs/} or outside it */
+    public static Optional<Key> parse(String key) {
+        Matcher m = RUN_KEY.matcher(key);
+        if (!m.matches() || !LABEL.matcher(m.group(1)).matches()) {
+            return Optional.empty();
+        }
+        String run = m.group(1);
+        if (m.group(3) == null) {
+            return Optional.of(new Key(m.group(2).equals("run.json") ? Kind.RUN_JSON : Kind.RUN_STATUS, run, null, 0, null));
+        }
+        String task = m.group(3);
+        if (!LABEL.matcher(task).matches()) {
+            return Optional.empty();
+        }
+        if (m.group(4) != null) {
+            int n = Integer.parseInt(m.group(4));
+            return n < 1 ? Optional.empty()
+                    : Optional.of(new Key(m.group(5).equals("status.json") ? Kind.ATTEMPT_STATUS : Kind.ATTEMPT_LOG,
+                            run, task, n, null));
+        }
+        if (m.group(6) != null) {
+            return Optional.of(new Key(m.group(6).equals(METRICS_FILE) ? Kind.METRICS : Kind.UI_METADATA, run, task, 0, null));
+        }
+        return Optional.of(new Key(Kind.OUTPUT, run, task, 0, m.group(7)));
+    }
+
+    public static String runPrefix(String runId) {
+        return RUNS + label(runId, "run id") + "/";
+    }
+
+    public static String runJson(String runId) {
+        return runPrefix(runId) + "run.json";
+    }
+
+    public static String runStatus(String runId) {
+        return runPrefix(runId) + "status.json";
+    }
+
+    public static String tasksPrefix(String runId) {
+        return runPrefix(runId) + "tasks/";
+    }
+
+    public static String taskPrefix(String runId, String task) {
+        return tasksPrefix(runId) + label(task, "task name") + "/";
+    }
+
+    public static String attemptPrefix(String runId, String task, int attempt) {
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempt must be >= 1, got " + attempt);
+        }
+        return taskPrefix(runId, task) + "attempts/" + attempt + "/";
+    }
+
+    public static String attemptStatus(String runId, String task, int attempt) {
+        return attemptPrefix(runId, task, attempt) + "status.json";
+    }
+
+    public static String attemptLog(String runId, String task, int attempt) {
+        return attemptPrefix(runId, task, attempt) + "log.txt";
+    }
+
+    public static String metrics(String runId, String task) {
+        return taskPrefix(runId, task) + METRICS_FILE;
+    }
+
+    public static String uiMetadata(String runId, String task) {
+        return taskPrefix(runId, task) + UI_METADATA_FILE;
+    }
+
+    /** {@code runs/<run>/tasks/<task>/outputs/<output>} with the output name as declared. */
+    public static String output(String runId, String task, String output) {
+        return taskPrefix(runId, task) + "outputs/" + safeName(output, "output name");
+    }
+
+    /** A run's uploaded input file ({@code relay run -p NAME=@PATH}): {@code runs/<run>/inputs/<name>}. */
+    public static String input(String runId, String name) {
+        return runPrefix(runId) + "inputs/" + safeName(name, "parameter name");
+    }
+
+    /** @return {@code s} if it is a DNS-1123 label, else {@link IllegalArgumentException} naming {@code what} */
+    public static String label(String s, String what) {
+        if (s == null || !LABEL.matcher(s).matches()) {
+            throw new IllegalArgumentException(what + " '" + s + "' is not a DNS-1123 label ([a-z0-9-], at most 63)");
+        }
+        return s;
+    }
+
+    /**
+     * Checks a name used as one or more key segments: no empty, {@code .} or {@code ..} segment, no
+     * leading {@code /}, no control character.
+     */
+    public static String safeName(String s, String what) {
+        if (s == null || s.isEmpty()) {
+            throw new IllegalArgumentException(what + " is empty");
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                throw new IllegalArgumentException(what + " '" + s.replaceAll("\\p{Cntrl}", "?") + "' holds a control character");
+            }
+        }
+        for (String seg : s.split("/", -1)) {
+            if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+                throw new IllegalArgumentException(what + " '" + s + "' is not a relative path without '.', '..' or empty segments");
+            }
+        }
+        return s;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.relay.runner.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.runner.spec.ComponentLoader;
+import dev.relay.runner.spec.ComponentSpec;
+import dev.relay.runner.spec.InputSpec;
+import dev.relay.runner.spec.SpecException;
+import dev.relay.runner.store.ArtifactStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Starts runs: validates a pipeline and its parameters, then writes {@code runs/<run>/run.json},
+ * whose notification launches the root tasks. Nothing is written for an invalid request.
+ */
+public final class RunService {
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ArtifactStore store;
+    private final Clock clock;
+
+    public RunService(ArtifactStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /**
+     * A validated pipeline with its inlined spec: what {@code run.json} will carry.
+     *
+     * @param spec the inlined JSON tree; {@code plan} parsed back from it, exactly as handlers will
+     */
+    public record Prepared(Path source, JsonNode spec, RunPlan plan) {}
+
+    /**
+     * Loads and validates a pipeline or a lone component (run as a one-task pipeline).
+     *
+     * @throws SpecException with {@code FILE:LINE:COL} errors when the file is invalid
+     */
+    public static Prepared prepare(Path file) throws SpecException {
+        ComponentLoader.load(file);
+        JsonNode tree = PipelineInliner.inline(file);
+        ComponentSpec spec = ComponentLoader.parse(tree.toString(), file.toString(), file.toAbsolutePath().getParent());
+        return new Prepared(file, tree, RunPlan.of(spec));
+    }
+
+    /**
+     * Checks parameters against the pipeline's inputs: every name must be an input, and every
+     * required input (no default, not optional) must be given.
+     *
+     * @throws RunRequestException naming the parameter and the pipeline's inputs
+     */
+    public static void checkParameters(RunPlan plan, Map<String, String> parameters) throws RunRequestException {
+        List<String> names = plan.pipeline().inputs().stream().map(InputSpec::name).toList();
+        for (String p : parameters.keySet()) {
+            if (!names.contains(p)) {
+                throw new RunRequestException("unknown parameter '" + p + "'; pipeline '" + plan.pipeline().name()
+                        + "' has inputs: " + (names.isEmpty() ? "(none)" : String.join(", ", names)));
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (InputSpec in : plan.pipeline().inputs()) {
+            if (!parameters.containsKey(in.name()) && !in.hasDefault() && !in.optional()) {
+                missing.add(in.name());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new RunRequestException("missing parameter" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing.stream().map(m -> "'" + m + "'").toList())
+                    + " (no default); pass -p NAME=VALUE");
+        }
+    }
+
+    /** @return a new run id, {@code r-YYYYMMDD-HHMMSS-<6 hex>} (a DNS-1123 label) */
+    public String newRunId() {
+        byte[] b = new byte[3];
+        RANDOM.nextBytes(b);
+        return "r-" + ID_TIME.format(clock.instant()) + "-" + HexFormat.of().formatHex(b);
+    }
+
+    /**
+     * Writes {@code run.json}. Parameters of the form {@code @PATH} are uploaded first to
+     * {@code runs/<run>/inputs/<name>} (a directory: every file below it) and passed as their URI.
+     *
+     * @param pipelineName name recorded in {@code run.json} (null: the spec's name)
+     * @return the document written
+     * @throws RunRequestException for an unknown or missing parameter, or an unreadable {@code @PATH}
+     */
+    public RunDoc submit(String runId, Prepared prepared, Map<String, String> parameters, RunDoc.Cause cause)
+            throws RunRequestException {
+        checkParameters(prepared.plan(), parameters);
+        Map<String, String> params = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : parameters.entrySet()) {
+            String v = e.getValue();
+            params.put(e.getKey(), v.startsWith("@") ? upload(runId, e.getKey(), Path.of(v.substring(1))) : v);
+        }
+        String version = HexFormat.of().formatHex(sha256(prepared.spec().toString().getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+        RunDoc doc = new RunDoc(runId,
+                new RunDoc.PipelineRef(prepared.plan().pipeline().name(), version, prepared.source().toString()),
+                prepared.spec(), params, cause, Times.format(clock.instant()));
+        store.put(RunLayout.runJson(runId), Json.bytes(doc));
+        return doc;
+    }
+
+    private String upload(String runId, String name, Path path) throws RunRequestException {
+        String key = RunLayout.input(runId, name);
+        try {
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> s = Files.walk(path)) {
+                    for (Path f : (Iterable<Path>) s.filter(Files::isRegularFile).sorted()::iterator) {
+                        store.putFile(key + "/" + RunLayout.safeName(path.relativize(f).toString(), "file name"), f);
+                    }
+                }
+            } else if (Files.isRegularFile(path)) {
+                store.putFile(key, path);
+            } else {
+                throw new RunRequestException("parameter '" + name + "': no such file or directory: " + path);
+            }
+        } catch (IOException e) {
+            throw new RunRequestException("parameter '" + name + "': cannot read " + path + ": " + e.getMessage());
+        }
+        return store.uri(key);
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

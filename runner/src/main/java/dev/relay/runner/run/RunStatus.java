@@ -1,0 +1,7 @@
+package dev.relay.runner.run;
+
+import dev.relay.runner.engine.Phase;
+import java.util.Map;
+
+/** {@code runs/<run>/status.json}, written once when the run finishes (CONTRACTS.md). */
+public record RunStatus(String runId, Phase phase, String startedAt, String finishedAt, Map<String, Phase> tasks) {}
