@@ -15,6 +15,8 @@ import dev.relay.runner.run.RunLayout;
 import dev.relay.runner.run.RunRequestException;
 import dev.relay.runner.run.RunService;
 import dev.relay.runner.run.RunStatus;
+import dev.relay.runner.run.RunView;
+import java.util.List;
 import dev.relay.runner.spec.SpecException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -132,73 +134,54 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     private int report(EmbeddedRuntime rt, RunStatus status, Duration took, PrintStream out, PrintStream err) {
         String runId = status.runId();
+        RunView view = RunView.load(rt.store(), runId).orElseThrow(() -> new IllegalStateException("run " + runId + " vanished"));
         ObjectNode doc = Json.MAPPER.createObjectNode();
         doc.put("runId", runId);
-        doc.put("phase", status.phase().name());
+        doc.put("phase", view.phase().name());
         ArrayNode tasks = doc.putArray("tasks");
-        String lastTask = null;
-        StringBuilder failures = new StringBuilder();
         StringBuilder outputs = new StringBuilder();
-        for (Map.Entry<String, Phase> e : status.tasks().entrySet()) {
-            String task = e.getKey();
-            ObjectNode t = tasks.addObject();
-            t.put("name", task);
-            t.put("phase", e.getValue().name());
-            AttemptStatus s = newest(rt, runId, task);
-            if (s == null || s.exitCode() == null) {
-                t.putNull("exitCode");
+        for (RunView.TaskView t : view.tasks()) {
+            ObjectNode node = tasks.addObject();
+            node.put("name", t.name());
+            node.put("phase", t.phase().name());
+            if (t.exitCode() == null) {
+                node.putNull("exitCode");
             } else {
-                t.put("exitCode", s.exitCode());
+                node.put("exitCode", t.exitCode());
             }
-            ObjectNode o = t.putObject("outputs");
-            if (s != null && s.outputs() != null) {
-                s.outputs().forEach((name, ref) -> {
-                    o.put(name, ref.uri());
-                    outputs.append(String.format("  %s.%s: %s%n", task, name, ref.uri()));
-                });
-            }
-            if (e.getValue() == Phase.Failed && s != null) {
-                failures.append(String.format("task '%s' failed (attempt %d): %s: %s%n", task, s.attempt(), s.reason(), s.message()));
-                String log = rt.store().get(RunLayout.attemptLog(runId, task, s.attempt()))
-                        .map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
-                var tail = LocalLauncher.tail(log, LocalLauncher.tailLines());
+            ObjectNode o = node.putObject("outputs");
+            t.outputs().forEach((name, uri) -> {
+                o.put(name, uri);
+                outputs.append(String.format("  %s.%s: %s%n", t.name(), name, uri));
+            });
+            if (t.phase() == Phase.Failed) {
+                err.printf("task '%s' failed (attempt %d): %s: %s%n", t.name(), t.attempts(), t.reason(), t.message());
+                String logKey = RunLayout.attemptLog(runId, t.name(), t.attempts());
+                List<String> tail = LocalLauncher.tail(text(rt, logKey), LocalLauncher.tailLines());
                 if (!tail.isEmpty()) {
-                    failures.append("  last log lines (").append(rt.store().uri(RunLayout.attemptLog(runId, task, s.attempt()))).append("):\n");
-                    tail.forEach(l -> failures.append("  | ").append(l).append('\n'));
+                    err.println("  last log lines (" + rt.store().uri(logKey) + "):");
+                    tail.forEach(l -> err.println("  | " + l));
                 }
-            }
-            if (e.getValue() == Phase.Succeeded) {
-                lastTask = task;
             }
         }
         PrintStream human = json ? err : out;
-        if (failures.length() > 0) {
-            err.print(failures);
-        }
-        human.printf("run %s %s in %.1fs%n", runId, status.phase(), took.toMillis() / 1000.0);
+        human.printf("run %s %s in %.1fs%n", runId, view.phase(), took.toMillis() / 1000.0);
         if (outputs.length() > 0) {
             human.print("outputs:\n" + outputs);
         }
-        String sink = rt.controller().taskNames(runId).isEmpty() ? null
-                : rt.controller().taskNames(runId).get(rt.controller().taskNames(runId).size() - 1);
-        if (sink != null && status.tasks().get(sink) == Phase.Succeeded) {
-            lastTask = sink;
-        }
-        if (lastTask != null && !json) {
-            AttemptStatus s = newest(rt, runId, lastTask);
-            String log = rt.store().get(RunLayout.attemptLog(runId, lastTask, s.attempt()))
-                    .map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
-            out.println("output of " + lastTask + ":");
-            log.lines().forEach(l -> out.println("  " + l));
+        RunView.TaskView last = view.tasks().isEmpty() ? null : view.tasks().get(view.tasks().size() - 1);
+        if (!json && last != null && last.phase() == Phase.Succeeded) {
+            out.println("output of " + last.name() + ":");
+            text(rt, RunLayout.attemptLog(runId, last.name(), last.attempts())).lines().forEach(l -> out.println("  " + l));
         }
         if (json) {
             out.println(Json.pretty(doc));
         }
-        return status.phase() == Phase.Succeeded ? 0 : 1;
+        return view.phase() == Phase.Succeeded ? 0 : 1;
     }
 
-    private static AttemptStatus newest(EmbeddedRuntime rt, String runId, String task) {
-        return rt.controller().newestStatus(runId, task).orElse(null);
+    private static String text(EmbeddedRuntime rt, String key) {
+        return rt.store().get(key).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
     }
 
     private static String duration(AttemptStatus s) {

@@ -9,15 +9,12 @@ import dev.relay.runner.launch.ExecutionRequest;
 import dev.relay.runner.launch.Launcher;
 import dev.relay.runner.launch.LocalLauncher;
 import dev.relay.runner.spec.Argument;
-import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.spec.InputSpec;
 import dev.relay.runner.spec.OutputSpec;
-import dev.relay.runner.spec.SpecException;
 import dev.relay.runner.spec.TaskSpec;
 import dev.relay.runner.spec.Values;
 import dev.relay.runner.store.ArtifactStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.HashMap;
@@ -186,13 +183,7 @@ public final class RunController {
         String key = RunLayout.runJson(runId);
         byte[] data = store.get(key).orElseThrow(() -> new IllegalStateException("missing " + key));
         RunDoc doc = Json.read(data, RunDoc.class, key);
-        ComponentSpec spec;
-        try {
-            spec = ComponentLoader.parse(new String(Json.bytes(doc.spec()), StandardCharsets.UTF_8), key, null);
-        } catch (SpecException e) {
-            throw new IllegalStateException(key + ": the pipeline spec is invalid:\n" + e.getMessage(), e);
-        }
-        l = new Loaded(doc, RunPlan.of(spec));
+        l = new Loaded(doc, RunPlan.of(doc));
         runs.put(runId, l);
         return l;
     }
@@ -217,21 +208,4 @@ public final class RunController {
         }
     }
 
-    /** @return the newest attempt of {@code task} that wrote a status (one listing), or empty */
-    public Optional<AttemptStatus> newestStatus(String runId, String task) {
-        String prefix = RunLayout.taskPrefix(runId, task);
-        int newest = 0;
-        for (String key : store.list(prefix + "attempts/", true)) {
-            Matcher m = STATUS_KEY.matcher(key.substring(RunLayout.tasksPrefix(runId).length()));
-            if (m.matches()) {
-                newest = Math.max(newest, Integer.parseInt(m.group(2)));
-            }
-        }
-        return newest == 0 ? Optional.empty() : Optional.of(status(runId, task, newest));
-    }
-
-    /** @return names of tasks in topological order, for callers that print progress */
-    public List<String> taskNames(String runId) {
-        return plan(runId).taskNames();
-    }
 }

@@ -2,7 +2,9 @@ package dev.relay.runner.run;
 
 import dev.relay.runner.engine.Dag;
 import dev.relay.runner.engine.SimpleDag;
+import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.ComponentSpec;
+import dev.relay.runner.spec.SpecException;
 import dev.relay.runner.spec.Names;
 import dev.relay.runner.spec.TaskSpec;
 import java.util.LinkedHashMap;
@@ -39,6 +41,20 @@ public final class RunPlan {
     /** @throws IllegalArgumentException if {@code pipeline} has no graph */
     public static RunPlan of(ComponentSpec pipeline) {
         return new RunPlan(pipeline);
+    }
+
+    /**
+     * Parses the inlined spec a {@code run.json} carries.
+     *
+     * @throws IllegalStateException when the spec is not a valid pipeline (the message names the run)
+     */
+    public static RunPlan of(RunDoc doc) {
+        String where = RunLayout.runJson(doc.runId());
+        try {
+            return of(ComponentLoader.parse(doc.spec().toString(), where, null));
+        } catch (SpecException e) {
+            throw new IllegalStateException(where + ": the pipeline spec is invalid:\n" + e.getMessage(), e);
+        }
     }
 
     public ComponentSpec pipeline() {
