@@ -31,6 +31,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.ArrayList;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -186,24 +188,47 @@ public final class LocalLauncher implements Launcher {
         for (Map.Entry<String, String> e : cmd.inputPaths().entrySet()) {
             placeInput(r, e.getKey(), Path.of(e.getValue()), cmd.inputValues().get(e.getKey()));
         }
+        Map<String, Path> written = new LinkedHashMap<>();
+        List<Path> absolute = new ArrayList<>();
         for (Map.Entry<String, String> e : cmd.outputPaths().entrySet()) {
             Path p = Path.of(e.getValue());
-            if (!p.startsWith(work)) {
-                throw new Failure(AttemptStatus.LAUNCH_FAILED, "output '" + e.getKey() + "' is written to the absolute path "
-                        + p + " (fileOutputs); the local launcher only runs components whose outputs it can place in the work dir", null);
+            if (p.startsWith(work)) {
+                Files.createDirectories(p.getParent());
+                written.put(e.getKey(), p);
+            } else {
+                absolute.add(p);
             }
-            Files.createDirectories(p.getParent());
         }
         if (cmd.argv().isEmpty()) {
             throw new Failure(AttemptStatus.LAUNCH_FAILED, "component '" + c.name() + "' has no command: it relies on its image's entrypoint, which a local process cannot run", null);
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd.argv()).directory(work.toFile()).redirectErrorStream(true);
+        List<String> argv = cmd.argv();
+        if (!absolute.isEmpty()) {
+            Optional<String> why = MountNamespace.unavailableReason();
+            if (why.isPresent()) {
+                throw new Failure(AttemptStatus.LAUNCH_FAILED, "component '" + c.name() + "' writes to the absolute path "
+                        + absolute.get(0) + " (fileOutputs); running it locally needs a private mount namespace so that "
+                        + "executions neither collide nor touch the host's /, and this machine does not allow one: " + why.get(), null);
+            }
+            if (!onPath(argv.get(0), cmd.env())) {
+                throw new Failure(AttemptStatus.EXECUTABLE_NOT_FOUND, "executable not found: " + argv.get(0), null);
+            }
+            Path root = work.resolve(".root");
+            argv = MountNamespace.wrap(argv, work, root, absolute);
+            for (Map.Entry<String, String> e : cmd.outputPaths().entrySet()) {
+                Path p = Path.of(e.getValue());
+                if (!p.startsWith(work)) {
+                    written.put(e.getKey(), MountNamespace.hostPath(root, p));
+                }
+            }
+        }
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(work.toFile()).redirectErrorStream(true);
         pb.environment().putAll(cmd.env());
         Process process;
         try {
             process = pb.start();
         } catch (IOException e) {
-            String exe = cmd.argv().get(0);
+            String exe = argv.get(0);
             String msg = String.valueOf(e.getMessage());
             if (msg.contains("error=2,") || msg.contains("No such file")) {
                 throw new Failure(AttemptStatus.EXECUTABLE_NOT_FOUND, "executable not found: " + exe, null);
@@ -234,23 +259,18 @@ public final class LocalLauncher implements Launcher {
             throw new Failure(AttemptStatus.ERROR, "exit code " + exit, exit);
         }
         Map<String, AttemptStatus.OutputRef> published = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : cmd.outputPaths().entrySet()) {
+        for (Map.Entry<String, Path> e : written.entrySet()) {
             String name = e.getKey();
-            Path p = Path.of(e.getValue());
             OutputSpec o = c.output(name).orElse(null);
             boolean special = o != null && (o.isMetrics() || o.isUiMetadata());
-            if (!Files.exists(p)) {
-                if (special) {
-                    continue; // KFP marks UI metadata and metrics as optional artifacts
-                }
-                throw new Failure(AttemptStatus.OUTPUT_MISSING, "output '" + name + "' was not written to " + p, 0);
+            // KFP marks UI metadata and metrics as optional artifacts: a missing one is no error
+            if (!Files.exists(e.getValue()) && !special) {
+                throw new Failure(AttemptStatus.OUTPUT_MISSING, "output '" + name + "' was not written to " + cmd.outputPaths().get(name), 0);
             }
         }
-        for (Map.Entry<String, String> e : cmd.outputPaths().entrySet()) {
-            Path p = Path.of(e.getValue());
-            if (Files.exists(p)) {
-                String key = outputKeys.get(e.getKey());
-                published.put(e.getKey(), publish(key, p));
+        for (Map.Entry<String, Path> e : written.entrySet()) {
+            if (Files.exists(e.getValue())) {
+                published.put(e.getKey(), publish(outputKeys.get(e.getKey()), e.getValue()));
             }
         }
         return new AttemptStatus(r.runId(), r.task(), r.attempt(), ExecutionPhase.Succeeded, 0, null, null,
@@ -334,6 +354,20 @@ public final class LocalLauncher implements Launcher {
     private AttemptStatus failed(ExecutionRequest r, Instant started, String reason, String message, Integer exitCode) {
         return new AttemptStatus(r.runId(), r.task(), r.attempt(), ExecutionPhase.Failed, exitCode, reason, message,
                 Times.format(started), Times.format(clock.instant()), Map.of());
+    }
+
+    /** @return whether {@code exe} names an executable file, directly or through {@code PATH} */
+    private static boolean onPath(String exe, Map<String, String> env) {
+        if (exe.contains("/")) {
+            return Files.isExecutable(Path.of(exe));
+        }
+        String path = env.getOrDefault("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, exe))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A directory name for the i-th input/output, unique even when names sanitize alike. */
