@@ -8,7 +8,7 @@ import java.util.Set;
  * Implementations must answer {@link #upstream} and {@link #downstream} in O(1) (precomputed).
  */
 public interface Dag {
-    /** @return every task id, in a stable (declaration or topological) order */
+    /** @return every task id in topological order (every task after all its upstream tasks), stable */
     List<String> tasks();
 
     /** @return the tasks whose outputs {@code task} consumes (direct neighbours only) */

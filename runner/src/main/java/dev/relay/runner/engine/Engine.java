@@ -18,8 +18,8 @@ import java.util.function.Function;
  * {@code attempts/<n>/status.json}) and carries out the decisions idempotently.
  *
  * <p>Like Tekton's {@code dag.GetCandidateTasks}, the next tasks are a function of the done tasks
- * only, so duplicate, late or reordered events give the same decisions. Work per event is
- * O(degree) for launching; the end-of-run check walks every task once (O(tasks)).
+ * only, so duplicate, late or reordered events give the same decisions. Lookups per event are
+ * O(degree) for launching plus one for the end-of-run check; in-memory work is O(tasks).
  */
 public final class Engine {
     private Engine() {}
@@ -114,14 +114,38 @@ public final class Engine {
         return out;
     }
 
+    /**
+     * The run is over when every task is Succeeded, Failed (no attempts left) or Skipped. Walks
+     * the tasks in topological order: a task below a failed or skipped one is Skipped without a
+     * lookup, and the walk stops at the first task still running or pending, so an event costs a
+     * lookup of the first unfinished task only (terminal statuses are cached by callers).
+     */
     private static Optional<Decisions.RunFinish> finish(Dag dag, Function<String, TaskStatus> lookup) {
-        Map<String, Phase> phases = phases(dag, lookup);
+        Map<String, Phase> phases = new LinkedHashMap<>();
         boolean anyFailed = false;
-        for (Phase p : phases.values()) {
-            if (!p.terminal()) {
+        for (String t : dag.tasks()) {
+            boolean skipped = false;
+            for (String up : dag.upstream(t)) {
+                Phase p = phases.get(up);
+                if (p == Phase.Failed || p == Phase.Skipped) {
+                    skipped = true;
+                    break;
+                }
+            }
+            if (skipped) {
+                phases.put(t, Phase.Skipped);
+                anyFailed = true;
+                continue;
+            }
+            TaskStatus s = lookup.apply(t);
+            if (s.succeeded()) {
+                phases.put(t, Phase.Succeeded);
+            } else if (s.failed() && s.attempt() > dag.maxRetries(t)) {
+                phases.put(t, Phase.Failed);
+                anyFailed = true;
+            } else {
                 return Optional.empty();
             }
-            anyFailed |= p != Phase.Succeeded;
         }
         return Optional.of(new Decisions.RunFinish(anyFailed ? Phase.Failed : Phase.Succeeded, phases));
     }

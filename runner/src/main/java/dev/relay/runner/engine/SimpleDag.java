@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An immutable {@link Dag} built from task ids and edges, with neighbour sets precomputed.
- * It does not check for cycles: the spec layer rejects cyclic graphs before a DAG is built.
+ * An immutable {@link Dag} built from task ids and edges, with neighbour sets and a topological
+ * order precomputed (Kahn's algorithm, ties in insertion order).
  */
 public final class SimpleDag implements Dag {
     private final List<String> tasks;
@@ -19,7 +19,7 @@ public final class SimpleDag implements Dag {
     private final Map<String, Integer> retries;
 
     private SimpleDag(Builder b) {
-        this.tasks = List.copyOf(b.tasks.keySet());
+        this.tasks = topological(b);
         this.retries = Map.copyOf(b.tasks);
         Map<String, Set<String>> u = new LinkedHashMap<>();
         Map<String, Set<String>> d = new LinkedHashMap<>();
@@ -31,7 +31,35 @@ public final class SimpleDag implements Dag {
         this.down = d;
     }
 
-    /** @return a builder; tasks keep the order in which they are first added */
+    private static List<String> topological(Builder b) {
+        Map<String, Integer> indegree = new LinkedHashMap<>();
+        b.tasks.keySet().forEach(t -> indegree.put(t, b.up.getOrDefault(t, Set.of()).size()));
+        java.util.ArrayDeque<String> ready = new java.util.ArrayDeque<>();
+        indegree.forEach((t, d) -> {
+            if (d == 0) {
+                ready.add(t);
+            }
+        });
+        List<String> order = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            String t = ready.poll();
+            order.add(t);
+            for (String d : b.down.getOrDefault(t, Set.of())) {
+                if (indegree.merge(d, -1, Integer::sum) == 0) {
+                    ready.add(d);
+                }
+            }
+        }
+        if (order.size() != b.tasks.size()) {
+            throw new IllegalArgumentException("the task graph has a cycle");
+        }
+        return List.copyOf(order);
+    }
+
+    /**
+     * @return a builder; tasks come out in topological order, ties in the order first added
+     * @throws IllegalArgumentException from {@link Builder#build()} when the edges form a cycle
+     */
     public static Builder builder() {
         return new Builder();
     }

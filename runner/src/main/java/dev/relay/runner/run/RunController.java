@@ -17,13 +17,11 @@ import dev.relay.runner.spec.Values;
 import dev.relay.runner.store.ArtifactStore;
 import java.time.Clock;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 
 /**
  * The body of the {@code artifact} function: reacts to one object event in the Relay bucket.
@@ -38,14 +36,18 @@ import java.util.regex.Pattern;
  * notification changes nothing. Thread-safe.
  */
 public final class RunController {
-    private static final Pattern STATUS_KEY = Pattern.compile("([^/]+)/attempts/([0-9]+)/status\\.json");
-
     private final ArtifactStore store;
     private final Launcher launcher;
     private final Clock clock;
     private final Map<String, Loaded> runs = Collections.synchronizedMap(new Lru<>(256));
     private final Map<String, AttemptStatus> statuses = Collections.synchronizedMap(new Lru<>(20_000));
     private final Map<String, Boolean> seen = Collections.synchronizedMap(new Lru<>(20_000));
+    private final Map<String, Boolean> absent = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ExecutorService IO = java.util.concurrent.Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "relay-prefetch");
+        t.setDaemon(true);
+        return t;
+    });
 
     private record Loaded(RunDoc doc, RunPlan plan) {}
 
@@ -88,8 +90,7 @@ public final class RunController {
     /** Launches the run's root tasks (or finishes an empty run). */
     public void start(String runId) {
         Loaded run = load(runId);
-        Map<String, TaskStatus> state = state(runId);
-        apply(run, Engine.start(run.plan().dag(), t -> state.getOrDefault(t, TaskStatus.NONE)), state);
+        apply(run, Engine.start(run.plan().dag(), lookup(run)));
     }
 
     /** Acts on the newest status of {@code task}. */
@@ -98,11 +99,12 @@ public final class RunController {
         if (!run.plan().dag().tasks().contains(task)) {
             return;
         }
-        Map<String, TaskStatus> state = state(runId);
-        apply(run, Engine.advance(run.plan().dag(), task, t -> state.getOrDefault(t, TaskStatus.NONE)), state);
+        Function<String, TaskStatus> lookup = lookup(run);
+        prefetch(run, run.plan().dag().downstream(task));
+        apply(run, Engine.advance(run.plan().dag(), task, lookup));
     }
 
-    private void apply(Loaded run, Decisions d, Map<String, TaskStatus> state) {
+    private void apply(Loaded run, Decisions d) {
         for (Decisions.Launch l : d.launches()) {
             launcher.launch(request(run, l.task(), l.attempt()));
         }
@@ -148,31 +150,80 @@ public final class RunController {
         return new ArgumentValue.Artifact(store.uri(LocalLauncher.outputKey(probe, o)));
     }
 
-    /** The newest finished attempt of every task of the run: one listing, cached status reads. */
-    Map<String, TaskStatus> state(String runId) {
-        String prefix = RunLayout.tasksPrefix(runId);
-        Map<String, Integer> newest = new HashMap<>();
-        for (String key : store.list(prefix, true)) {
-            Matcher m = STATUS_KEY.matcher(key.substring(prefix.length()));
-            if (m.matches()) {
-                newest.merge(m.group(1), Integer.parseInt(m.group(2)), Math::max);
+    /**
+     * What the bucket says of each task, asked task by task: the newest attempt is found by reading
+     * {@code attempts/1/status.json}, then 2, ... while they exist (attempt n+1 only starts after n
+     * failed), so a question costs one GET per attempt not yet cached. Statuses never change once
+     * written, so every one read is cached; the engine asks only about the finished task's
+     * neighbours and, for the end-of-run check, the first task not yet over.
+     */
+    private Function<String, TaskStatus> lookup(Loaded run) {
+        String runId = run.doc().runId();
+        return task -> {
+            TaskStatus newest = TaskStatus.NONE;
+            int maxAttempts = run.plan().dag().maxRetries(task) + 1;
+            for (int n = 1; n <= maxAttempts; n++) {
+                Optional<AttemptStatus> s = find(runId, task, n);
+                if (s.isEmpty()) {
+                    break;
+                }
+                newest = TaskStatus.of(n, s.get().phase());
+                if (!newest.failed()) {
+                    break;
+                }
+            }
+            return newest;
+        };
+    }
+
+    private Optional<AttemptStatus> find(String runId, String task, int attempt) {
+        String key = RunLayout.attemptStatus(runId, task, attempt);
+        AttemptStatus s = statuses.get(key);
+        if (s != null) {
+            return Optional.of(s);
+        }
+        Optional<AttemptStatus> read = absent.remove(key) != null ? Optional.empty()
+                : store.get(key).map(b -> Json.read(b, AttemptStatus.class, key));
+        read.ifPresent(v -> statuses.put(key, v));
+        return read;
+    }
+
+    /**
+     * Reads the first attempt's status of many tasks at once (a fan-out's downstream tasks), so
+     * the engine's questions about them cost one round trip in all rather than one each. An
+     * absence is remembered for the next question only: it may change at any time.
+     */
+    private void prefetch(Loaded run, java.util.Collection<String> tasks) {
+        if (tasks.size() < 4) {
+            return;
+        }
+        String runId = run.doc().runId();
+        List<java.util.concurrent.Callable<Void>> reads = new java.util.ArrayList<>();
+        for (String t : tasks) {
+            String key = RunLayout.attemptStatus(runId, t, 1);
+            if (!statuses.containsKey(key)) {
+                reads.add(() -> {
+                    Optional<byte[]> b = store.get(key);
+                    if (b.isPresent()) {
+                        statuses.put(key, Json.read(b.get(), AttemptStatus.class, key));
+                    } else {
+                        absent.put(key, Boolean.TRUE);
+                    }
+                    return null;
+                });
             }
         }
-        Map<String, TaskStatus> out = new HashMap<>();
-        newest.forEach((task, n) -> out.put(task, TaskStatus.of(n, status(runId, task, n).phase())));
-        return out;
+        try {
+            IO.invokeAll(reads);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** @return the status of one attempt (immutable once written, so cached) */
     public AttemptStatus status(String runId, String task, int attempt) {
-        String key = RunLayout.attemptStatus(runId, task, attempt);
-        AttemptStatus s = statuses.get(key);
-        if (s == null) {
-            byte[] data = store.get(key).orElseThrow(() -> new IllegalStateException("missing " + key));
-            s = Json.read(data, AttemptStatus.class, key);
-            statuses.put(key, s);
-        }
-        return s;
+        return find(runId, task, attempt).orElseThrow(
+                () -> new IllegalStateException("missing " + RunLayout.attemptStatus(runId, task, attempt)));
     }
 
     private Loaded load(String runId) {
