@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             ValidateCommand.class,
             RunCommand.class,
             TriggerCommand.class,
+            PipelineCommand.class,
         })
 public final class RelayCli implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -43,9 +43,13 @@ public final class EmbeddedRuntime implements AutoCloseable {
     private final RunService runs;
     private final ExecutorService events;
     private final List<Consumer<S3Record>> observers = new CopyOnWriteArrayList<>();
+    private final String accessKey;
+    private final String secretKey;
 
     private EmbeddedRuntime(Path stateDir, String bucket, String accessKey, String secretKey, int port,
-                            LaunchListener listener, Clock clock) {
+                            LaunchListener listener, Clock clock, Consumer<byte[]> notificationSink) {
+        this.accessKey = accessKey;
+        this.secretKey = secretKey;
         this.events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "relay-events");
             t.setDaemon(true);
@@ -57,9 +61,8 @@ public final class EmbeddedRuntime implements AutoCloseable {
             throw new UncheckedIOException("cannot create the state dir " + stateDir + ": " + e.getMessage(), e);
         }
         this.server = EmbeddedS3Server.start(stateDir.resolve("s3"), "127.0.0.1", port, accessKey, secretKey,
-                envelope -> events.execute(() -> deliver(envelope)));
-        MinioClient client = MinioClient.builder().endpoint(server.endpoint().toString())
-                .credentials(accessKey, secretKey).build();
+                notificationSink != null ? notificationSink : envelope -> events.execute(() -> deliver(envelope)));
+        MinioClient client = server.newClient();
         MinioArtifactStore s = new MinioArtifactStore(client, bucket);
         s.ensureBucket();
         this.store = s;
@@ -78,9 +81,33 @@ public final class EmbeddedRuntime implements AutoCloseable {
      * @throws UncheckedIOException when the state dir cannot be created
      */
     public static EmbeddedRuntime start(Path stateDir, int port, LaunchListener listener) {
+        return start(stateDir, port, listener, null);
+    }
+
+    /**
+     * Like {@link #start(Path, int, LaunchListener)}, but the store's notification envelopes go to
+     * {@code notificationSink} instead of the in-process queue: the functions app routes them
+     * through its {@code artifact} function, a test through Kafka or HTTP. {@link #inject} still
+     * uses the in-process queue.
+     *
+     * @param notificationSink receives each MinIO notification envelope (UTF-8 JSON) on the
+     *     store's request thread after the write succeeded; must be quick and thread-safe; null
+     *     for the in-process queue
+     */
+    public static EmbeddedRuntime start(Path stateDir, int port, LaunchListener listener, Consumer<byte[]> notificationSink) {
         return new EmbeddedRuntime(stateDir, env("RELAY_BUCKET", DEFAULT_BUCKET),
                 env("RELAY_S3_ACCESS_KEY", DEFAULT_ACCESS_KEY), env("RELAY_S3_SECRET_KEY", DEFAULT_SECRET_KEY),
-                port, listener, Clock.systemUTC());
+                port, listener, Clock.systemUTC(), notificationSink);
+    }
+
+    /** @return the access key of the embedded S3 server */
+    public String accessKey() {
+        return accessKey;
+    }
+
+    /** @return the secret key of the embedded S3 server (never log it) */
+    public String secretKey() {
+        return secretKey;
     }
 
     /** One notification envelope: each record becomes a CloudEvent, routed like the Broker would. */

@@ -112,6 +112,61 @@ public final class PipelineInliner {
         return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p);
     }
 
+    /**
+     * Inlines a self-contained pipeline or component given as text (an inline or registered
+     * pipeline): a lone component is wrapped as a one-task pipeline; {@code componentRef.spec}s
+     * stay as they are. Call it only on text {@link RunService#prepare(String, String)} accepted.
+     *
+     * @param name used in messages
+     * @return the pipeline as a JSON tree
+     * @throws IllegalArgumentException when the text is not a YAML mapping
+     */
+    public static JsonNode inlineText(String yamlText, String name) {
+        Map<String, Object> root = loadText(yamlText, name);
+        Map<String, Object> impl = map(root.get("implementation"));
+        if (impl == null || impl.get("graph") == null) {
+            root = wrap(root);
+        }
+        return Json.MAPPER.valueToTree(root);
+    }
+
+    /**
+     * Every {@code componentRef} that names a {@code url} (at any depth), as
+     * {@code "<task>.componentRef.url"}; an inline or registered pipeline must have none, since
+     * the server cannot and must not read files on the requester's behalf.
+     */
+    public static List<String> componentUrls(String yamlText, String name) {
+        List<String> found = new java.util.ArrayList<>();
+        collectUrls(loadText(yamlText, name), "", found);
+        return found;
+    }
+
+    private static void collectUrls(Object node, String path, List<String> found) {
+        if (node instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                String p = path.isEmpty() ? key : path + "." + key;
+                if ("componentRef".equals(key) && e.getValue() instanceof Map<?, ?> ref && ref.get("url") != null) {
+                    found.add(p + ".url");
+                }
+                collectUrls(e.getValue(), p, found);
+            }
+        } else if (node instanceof List<?> l) {
+            for (int i = 0; i < l.size(); i++) {
+                collectUrls(l.get(i), path + "[" + i + "]", found);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> loadText(String text, String name) {
+        Object o = yaml().load(text);
+        if (!(o instanceof Map)) {
+            throw new IllegalArgumentException(name + ": not a YAML mapping");
+        }
+        return new LinkedHashMap<>((Map<String, Object>) o);
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> load(Path file) {
         try {

@@ -60,7 +60,8 @@ public final class RunController {
     /**
      * Handles one object notification. Records for another bucket, events that are not new data
      * and keys outside {@code runs/} are ignored; a record seen before (same bucket, key, version
-     * or eTag, sequencer) is ignored too.
+     * or eTag, sequencer) is ignored too. A record whose handling threw is forgotten, so that
+     * its redelivery is handled again.
      *
      * @return what the key was, when the controller acted on it
      * @throws IllegalStateException when the run's documents are unreadable (the caller logs it;
@@ -79,10 +80,16 @@ public final class RunController {
             return Optional.empty();
         }
         RunLayout.Key key = parsed.get();
-        switch (key.kind()) {
-            case RUN_JSON -> start(key.runId());
-            case ATTEMPT_STATUS -> advance(key.runId(), key.task());
-            default -> { }
+        try {
+            switch (key.kind()) {
+                case RUN_JSON -> start(key.runId());
+                case ATTEMPT_STATUS -> advance(key.runId(), key.task());
+                default -> { }
+            }
+        } catch (RuntimeException e) {
+            // Not handled: a redelivery (the Broker's retry) must not be mistaken for a duplicate.
+            seen.remove(dedupe);
+            throw e;
         }
         return parsed;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.spec.InputSpec;
+import dev.relay.runner.spec.SpecError;
 import dev.relay.runner.spec.SpecException;
 import dev.relay.runner.store.ArtifactStore;
 import java.io.IOException;
@@ -54,6 +55,36 @@ public final class RunService {
         JsonNode tree = PipelineInliner.inline(file);
         ComponentSpec spec = ComponentLoader.parse(tree.toString(), file.toString(), file.toAbsolutePath().getParent());
         return new Prepared(file, tree, RunPlan.of(spec));
+    }
+
+    /**
+     * Loads and validates a self-contained pipeline or component given as text: the body of an
+     * inline run request or a registered {@code pipeline.yaml}. A {@code componentRef.url} is an
+     * error (the server reads no files for a request); components are inlined with
+     * {@code componentRef.spec}.
+     *
+     * @param name the name used in messages and as the run's {@code pipeline.source}
+     *     (e.g. {@code inline} or {@code pipelines/<name>/<version>/pipeline.yaml})
+     * @throws SpecException with {@code NAME:LINE:COL} errors when the text is invalid
+     */
+    public static Prepared prepare(String yamlText, String name) throws SpecException {
+        List<String> urls;
+        try {
+            urls = PipelineInliner.componentUrls(yamlText, name);
+        } catch (RuntimeException e) {
+            // not YAML or not a mapping: let the parser give its positioned error
+            ComponentLoader.parse(yamlText, name, null);
+            throw new SpecException(SpecError.ofFile(name, "not a YAML mapping"));
+        }
+        if (!urls.isEmpty()) {
+            throw new SpecException(SpecError.ofFile(name, urls.get(0) + ": a componentRef.url cannot be resolved in an"
+                    + " inline or registered pipeline; inline the component as componentRef.spec"
+                    + " (relay pipeline upload does this for local files)"));
+        }
+        ComponentLoader.parse(yamlText, name, null);
+        JsonNode tree = PipelineInliner.inlineText(yamlText, name);
+        ComponentSpec spec = ComponentLoader.parse(tree.toString(), name, null);
+        return new Prepared(Path.of(name), tree, RunPlan.of(spec));
     }
 
     /**
@@ -112,6 +143,31 @@ public final class RunService {
                 prepared.spec(), params, cause, Times.format(clock.instant()));
         store.put(RunLayout.runJson(runId), Json.bytes(doc));
         return doc;
+    }
+
+    /**
+     * Writes {@code run.json} for a request that came over the network (HTTP API, CloudEvent,
+     * trigger): parameter values are taken literally (a leading {@code @} is text, never a local
+     * file), and the pipeline reference is the caller's (e.g. the registry's name and version).
+     *
+     * @param ref the pipeline recorded in {@code run.json}; null: the spec's name and the sha256
+     *     of the inlined spec, as {@link #submit(String, Prepared, Map, RunDoc.Cause)} does
+     * @return the document written
+     * @throws RunRequestException for an unknown or missing parameter
+     */
+    public RunDoc submitLiteral(String runId, Prepared prepared, Map<String, String> parameters, RunDoc.Cause cause,
+                                RunDoc.PipelineRef ref) throws RunRequestException {
+        checkParameters(prepared.plan(), parameters);
+        RunDoc.PipelineRef pipeline = ref != null ? ref : defaultRef(prepared);
+        RunDoc doc = new RunDoc(runId, pipeline, prepared.spec(), new LinkedHashMap<>(parameters), cause,
+                Times.format(clock.instant()));
+        store.put(RunLayout.runJson(runId), Json.bytes(doc));
+        return doc;
+    }
+
+    private static RunDoc.PipelineRef defaultRef(Prepared prepared) {
+        String version = HexFormat.of().formatHex(sha256(prepared.spec().toString().getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+        return new RunDoc.PipelineRef(prepared.plan().pipeline().name(), version, prepared.source().toString());
     }
 
     private String upload(String runId, String name, Path path) throws RunRequestException {

@@ -1,0 +1,226 @@
+package dev.relay.runner.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.runner.spec.ComponentLoader;
+import dev.relay.runner.spec.Names;
+import dev.relay.runner.spec.SpecException;
+import dev.relay.runner.store.ArtifactStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Registered pipelines in the Relay bucket: {@code pipelines/<name>/<version>/pipeline.yaml}
+ * (CONTRACTS.md "Object layout"), each beside a {@code meta.json}
+ * ({@code {"name","version","sha256","createdAt"}}) written after it, which dates the version so
+ * that {@code latest} can name the newest. Versions are immutable: the same content registered
+ * again is a no-op, other content under an existing version a conflict. A stored pipeline is
+ * self-contained (no {@code componentRef.url}), so a run needs nothing but the bucket.
+ */
+public final class PipelineRegistry {
+    /** The version name that means "the newest registered". */
+    public static final String LATEST = "latest";
+    /** Prefix of every registered pipeline. */
+    public static final String PREFIX = "pipelines/";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private final ArtifactStore store;
+    private final Clock clock;
+
+    /** @param clock dates registrations ({@code createdAt}) */
+    public PipelineRegistry(ArtifactStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /**
+     * One registered version.
+     *
+     * @param key       the object key of its {@code pipeline.yaml}
+     * @param created   false when this exact content was registered before under this version
+     * @param createdAt when the version was first registered
+     */
+    public record Registered(String name, String version, String key, String sha256, String createdAt, boolean created) {}
+
+    /** {@code meta.json} beside a registered {@code pipeline.yaml}. */
+    public record Meta(String name, String version, String sha256, String createdAt) {}
+
+    /** A registered version with its content. */
+    public record Entry(String name, String version, String key, String yaml) {}
+
+    /** Other content is already registered under that name and version (versions are immutable). */
+    public static final class ConflictException extends Exception {
+        /** @param message names the pipeline and version */
+        public ConflictException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Validates and registers a self-contained pipeline (or lone component).
+     *
+     * @param name    null: the pipeline's own {@code name} as a DNS-1123 label
+     * @param version null: the first 12 hex digits of the sha256 of {@code yamlText}
+     * @throws SpecException            when the pipeline is invalid (positions in {@code pipeline.yaml})
+     * @throws IllegalArgumentException naming the field when {@code name} or {@code version} is not
+     *                                  a safe name ({@code [A-Za-z0-9][A-Za-z0-9._-]*}, at most 128) or
+     *                                  the version is {@code latest}
+     * @throws ConflictException        when the version exists with other content
+     */
+    public Registered register(String name, String version, String yamlText)
+            throws SpecException, ConflictException {
+        RunService.Prepared prepared = RunService.prepare(yamlText, "pipeline.yaml");
+        byte[] content = yamlText.getBytes(StandardCharsets.UTF_8);
+        String sha = sha256(content);
+        String n = name != null ? checkName(name, "name") : Names.dnsLabel(prepared.plan().pipeline().name());
+        String v = version != null ? checkName(version, "version") : sha.substring(0, 12);
+        if (LATEST.equals(v)) {
+            throw new IllegalArgumentException("version 'latest' is reserved: it names the newest version");
+        }
+        String key = key(n, v);
+        String metaKey = metaKey(n, v);
+        Optional<byte[]> existing = store.get(key);
+        if (existing.isPresent()) {
+            if (!Arrays.equals(existing.get(), content)) {
+                throw new ConflictException("pipeline '" + n + "' version '" + v + "' is already registered with other"
+                        + " content (sha256 " + sha256(existing.get()).substring(0, 12) + "); versions are immutable");
+            }
+            Optional<Meta> meta = meta(metaKey);
+            if (meta.isPresent()) {
+                return new Registered(n, v, key, sha, meta.get().createdAt(), false);
+            }
+        } else {
+            store.put(key, content);
+        }
+        Meta meta = new Meta(n, v, sha, Times.format(clock.instant()));
+        store.put(metaKey, Json.bytes(meta));
+        return new Registered(n, v, key, sha, meta.createdAt(), existing.isEmpty());
+    }
+
+    /**
+     * Registers a local pipeline file (the CLI): a file whose {@code componentRef.url}s point at
+     * local files is validated as a file and stored inlined (as YAML), so that the stored
+     * pipeline is self-contained; otherwise the file's bytes are stored as they are.
+     *
+     * @throws SpecException with {@code FILE:LINE:COL} errors when the file is invalid
+     * @throws UncheckedIOException when it cannot be read
+     */
+    public Registered registerFile(Path file, String name, String version) throws SpecException, ConflictException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+        List<String> urls;
+        try {
+            urls = PipelineInliner.componentUrls(text, file.toString());
+        } catch (RuntimeException e) {
+            ComponentLoader.load(file);
+            throw e;
+        }
+        if (!urls.isEmpty()) {
+            ComponentLoader.load(file);
+            text = toYaml(PipelineInliner.inline(file));
+        }
+        return register(name, version, text);
+    }
+
+    /**
+     * Finds a registered version.
+     *
+     * @param version a version, or {@code latest} for the newest registered
+     * @return empty when there is no such pipeline or version
+     * @throws IllegalArgumentException naming the field when a name is not safe
+     */
+    public Optional<Entry> find(String name, String version) {
+        String n = checkName(name, "pipeline.name");
+        String v = version == null || version.isEmpty() ? LATEST : checkName(version, "pipeline.version");
+        if (LATEST.equals(v)) {
+            Optional<Meta> newest = versions(n).stream().reduce((a, b) -> b);
+            if (newest.isEmpty()) {
+                return Optional.empty();
+            }
+            v = newest.get().version();
+        }
+        String key = key(n, v);
+        String version2 = v;
+        return store.get(key).map(b -> new Entry(n, version2, key, new String(b, StandardCharsets.UTF_8)));
+    }
+
+    /** @return the registered versions of {@code name}, oldest first (by {@code createdAt}, then version) */
+    public List<Meta> versions(String name) {
+        String n = checkName(name, "name");
+        List<Meta> out = new ArrayList<>();
+        for (String key : store.list(PREFIX + n + "/", true)) {
+            if (key.endsWith("/meta.json")) {
+                meta(key).ifPresent(out::add);
+            }
+        }
+        out.sort(Comparator.comparing(Meta::createdAt).thenComparing(Meta::version));
+        return out;
+    }
+
+    /** {@code pipelines/<name>/<version>/pipeline.yaml} */
+    public static String key(String name, String version) {
+        return PREFIX + checkName(name, "name") + "/" + checkName(version, "version") + "/pipeline.yaml";
+    }
+
+    private static String metaKey(String name, String version) {
+        return PREFIX + name + "/" + version + "/meta.json";
+    }
+
+    private Optional<Meta> meta(String key) {
+        return store.get(key).map(b -> Json.read(b, Meta.class, key));
+    }
+
+    /**
+     * @return {@code s} when it is a safe pipeline name or version
+     * @throws IllegalArgumentException naming {@code field} otherwise
+     */
+    public static String checkName(String s, String field) {
+        if (s == null || !NAME.matcher(s).matches() || s.contains("..")) {
+            throw new IllegalArgumentException(field + " '" + (s == null ? "" : s.replaceAll("\\p{Cntrl}", "?"))
+                    + "' is not a valid name: use letters, digits, '.', '_' and '-' (at most 128, starting with a"
+                    + " letter or digit)");
+        }
+        return s;
+    }
+
+    /** @return the first 12 hex digits of the sha256 of {@code content}: the default version */
+    public static String defaultVersion(byte[] content) {
+        return sha256(content).substring(0, 12);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String toYaml(JsonNode tree) {
+        DumperOptions o = new DumperOptions();
+        o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        o.setWidth(4096);
+        return new Yaml(o).dump(Json.MAPPER.convertValue(tree, Map.class));
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
