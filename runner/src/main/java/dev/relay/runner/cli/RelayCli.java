@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             TriggerCommand.class,
             PipelineCommand.class,
+            UploadCommand.class,
         })
 public final class RelayCli implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
