@@ -36,16 +36,31 @@ public final class TriggerMatcher {
      *     value the event lacks (an error for that event: nothing starts)
      */
     public static Result match(Trigger trigger, TriggerEvent event) throws MissingValueException {
-        Optional<String> why = trigger instanceof Trigger.UploadTrigger u ? uploadMismatch(u, event)
-                : eventMismatch((Trigger.EventTrigger) trigger, event);
+        Optional<String> why = mismatch(trigger, event);
         if (why.isPresent()) {
             return Result.no(why.get());
         }
+        return new Result(true, "matched trigger '" + trigger.name() + "'", parameters(trigger, event::variable));
+    }
+
+    /** @return why the trigger does not fire for the event, or empty when it does (parameters not rendered) */
+    public static Optional<String> mismatch(Trigger trigger, TriggerEvent event) {
+        return trigger instanceof Trigger.UploadTrigger u ? uploadMismatch(u, event)
+                : eventMismatch((Trigger.EventTrigger) trigger, event);
+    }
+
+    /**
+     * Renders the trigger's parameters with {@code vars} answering each variable.
+     *
+     * @throws MissingValueException when a template names a value {@code vars} lacks
+     */
+    public static Map<String, String> parameters(Trigger trigger, java.util.function.Function<String, Optional<String>> vars)
+            throws MissingValueException {
         Map<String, String> params = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : trigger.parameters().entrySet()) {
-            params.put(e.getKey(), Templates.render(e.getValue(), e.getKey(), event::variable));
+            params.put(e.getKey(), Templates.render(e.getValue(), e.getKey(), vars));
         }
-        return new Result(true, "matched trigger '" + trigger.name() + "'", params);
+        return params;
     }
 
     private static Optional<String> uploadMismatch(Trigger.UploadTrigger t, TriggerEvent e) {

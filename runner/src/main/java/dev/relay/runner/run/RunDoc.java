@@ -21,9 +21,17 @@ public record RunDoc(String runId, PipelineRef pipeline, JsonNode spec, Map<Stri
      * @param kind    {@code cli}, {@code http}, {@code upload-trigger}, {@code event-trigger} or {@code schedule}
      * @param trigger the trigger's name, or null
      * @param event   {@code {"id","source","type"}} of the CloudEvent, or null
-     * @param object  {@code {"bucket","key","eTag","versionId"}} of the uploaded object, or null
+     * @param object  {@code {"bucket","key","eTag","versionId"}} of the uploaded object (the first of a
+     *                debounce window), or null
+     * @param objects how many objects a debounced upload trigger's window held, else null
      */
-    public record Cause(String kind, String trigger, Map<String, String> event, Map<String, String> object) {
+    public record Cause(String kind, String trigger, Map<String, String> event, Map<String, String> object,
+                        Integer objects) {
+        /** A cause without a debounce count. */
+        public Cause(String kind, String trigger, Map<String, String> event, Map<String, String> object) {
+            this(kind, trigger, event, object, null);
+        }
+
         public static Cause cli() {
             return new Cause("cli", null, null, null);
         }

@@ -11,6 +11,8 @@ import dev.relay.runner.run.RunRequestException;
 import dev.relay.runner.run.RunService;
 import dev.relay.runner.spec.SpecException;
 import dev.relay.runner.store.ArtifactStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.eventing.s3.S3Record;
 import io.cloudevents.CloudEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +28,7 @@ import java.util.Map;
  * handled one at a time per instance (S3Proxy ignores {@code If-None-Match}; MinIO honours it
  * across instances).
  */
-public final class TriggerService {
+public final class TriggerService implements AutoCloseable {
     /** Prefix of the dedupe records. */
     public static final String SEEN = "triggers/seen/";
 
@@ -34,12 +36,31 @@ public final class TriggerService {
     private final PipelineRegistry registry;
     private final RunService runs;
     private final List<Trigger> triggers;
+    private final DebounceWindows windows;
 
+    /** Call {@link #resume()} once after construction to re-arm debounce windows left open. */
     public TriggerService(ArtifactStore store, PipelineRegistry registry, RunService runs, List<Trigger> triggers) {
         this.store = store;
         this.registry = registry;
         this.runs = runs;
         this.triggers = List.copyOf(triggers);
+        Map<String, Trigger.UploadTrigger> debounced = new LinkedHashMap<>();
+        for (Trigger t : triggers) {
+            if (t instanceof Trigger.UploadTrigger u && u.debounce() != null) {
+                debounced.put(u.name(), u);
+            }
+        }
+        this.windows = new DebounceWindows(store, debounced, this::fire);
+    }
+
+    /** Re-arms the timers of debounce windows still open in the bucket (after a restart). */
+    public void resume() {
+        windows.resume();
+    }
+
+    @Override
+    public void close() {
+        windows.close();
     }
 
     /** @return the loaded triggers */
@@ -68,11 +89,13 @@ public final class TriggerService {
      * @param started  runs started now: trigger name → run id
      * @param repeated triggers that matched but had fired for this event before (dedupe)
      * @param reasons  for each trigger that did not match, why
+     * @param debounced debounced upload triggers whose open window took the object (the run starts when it closes)
      */
-    public record Outcome(Map<String, String> started, List<String> repeated, Map<String, String> reasons) {
+    public record Outcome(Map<String, String> started, List<String> repeated, Map<String, String> reasons,
+                          List<String> debounced) {
         /** @return true when some trigger matched (now or before) */
         public boolean matched() {
-            return !started.isEmpty() || !repeated.isEmpty();
+            return !started.isEmpty() || !repeated.isEmpty() || !debounced.isEmpty();
         }
     }
 
@@ -100,7 +123,24 @@ public final class TriggerService {
         TriggerEvent event = TriggerEvent.of(ce);
         Map<String, String> reasons = new LinkedHashMap<>();
         List<Planned> planned = new ArrayList<>();
+        List<String> repeated = new ArrayList<>();
+        List<String> debounced = new ArrayList<>();
         for (Trigger t : triggers) {
+            if (t instanceof Trigger.UploadTrigger u && u.debounce() != null) {
+                java.util.Optional<String> why = TriggerMatcher.mismatch(u, event);
+                if (why.isPresent()) {
+                    reasons.put(t.name(), why.get());
+                } else {
+                    String dedupe = TriggerMatcher.dedupeKey(u, event);
+                    if (store.putIfAbsent(SEEN + u.name() + "/" + dedupe, new byte[0])) {
+                        windows.add(u, event, dedupe);
+                        debounced.add(u.name());
+                    } else {
+                        repeated.add(u.name());
+                    }
+                }
+                continue;
+            }
             TriggerMatcher.Result r;
             try {
                 r = TriggerMatcher.match(t, event);
@@ -127,7 +167,6 @@ public final class TriggerService {
             planned.add(new Planned(t, r.parameters(), entry, prepared));
         }
         Map<String, String> started = new LinkedHashMap<>();
-        List<String> repeated = new ArrayList<>();
         for (Planned p : planned) {
             String runId = runs.newRunId();
             String seenKey = SEEN + p.trigger.name() + "/" + TriggerMatcher.dedupeKey(p.trigger, event);
@@ -147,7 +186,38 @@ public final class TriggerService {
             }
             started.put(p.trigger.name(), runId);
         }
-        return new Outcome(started, repeated, reasons);
+        return new Outcome(started, repeated, reasons, debounced);
+    }
+
+    /** A debounce window closed: start one run for all its objects ({@code objects.uris}). */
+    private void fire(Trigger.UploadTrigger t, DebounceWindows.Window w) {
+        JsonNode f = w.first();
+        JsonNode o = f.get("object");
+        S3Record first = new S3Record(o.path("eventName").asText(), o.path("bucket").asText(), o.path("key").asText(),
+                o.has("size") ? o.get("size").asLong() : null, text(o, "eTag"), text(o, "versionId"), text(o, "sequencer"),
+                null, null, null, null, null, null, Map.of());
+        TriggerEvent event = new TriggerEvent(text(f, "id"), text(f, "source"), text(f, "type"), text(f, "subject"),
+                text(f, "time"), null, first);
+        String uris = DebounceWindows.urisJson(w.uris());
+        try {
+            Map<String, String> params = TriggerMatcher.parameters(t, v -> v.equals("objects.uris")
+                    ? java.util.Optional.of(uris) : event.variable(v));
+            PipelineRegistry.Entry entry = registry.find(t.pipeline().name(), t.pipeline().version()).orElseThrow(
+                    () -> new TriggerFailure("pipeline '" + t.pipeline().name() + "' is not registered", null));
+            RunService.Prepared prepared = RunService.prepare(entry.yaml(), entry.key());
+            RunDoc.Cause base = cause(t, event);
+            runs.submitLiteral(runs.newRunId(), prepared, params,
+                    new RunDoc.Cause(base.kind(), base.trigger(), base.event(), base.object(), w.uris().size()),
+                    new RunDoc.PipelineRef(entry.name(), entry.version(), entry.key()));
+        } catch (MissingValueException | TriggerFailure | SpecException | RunRequestException e) {
+            System.err.println("relay: trigger '" + t.name() + "' could not start the run of debounce window " + w.id()
+                    + " (" + w.uris().size() + " objects): " + e.getMessage());
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
     }
 
     private static RunDoc.Cause cause(Trigger t, TriggerEvent e) {
