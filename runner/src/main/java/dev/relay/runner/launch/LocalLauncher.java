@@ -315,20 +315,24 @@ public final class LocalLauncher implements Launcher {
         }
         String key = keyOf(uri, input);
         try {
-            if (store.stat(key).isPresent()) {
-                store.download(key, target);
-                return;
+            for (long wait : READ_BACKOFF_MS) {
+                if (store.stat(key).isPresent()) {
+                    store.download(key, target);
+                    return;
+                }
+                List<String> keys = store.list(key + "/", true);
+                if (!keys.isEmpty()) {
+                    for (String k : keys) {
+                        String rel = RunLayout.safeName(k.substring(key.length() + 1), "file in input directory");
+                        Path f = target.resolve(rel);
+                        Files.createDirectories(f.getParent());
+                        store.download(k, f);
+                    }
+                    return;
+                }
+                sleep(wait);
             }
-            List<String> keys = store.list(key + "/", true);
-            if (keys.isEmpty()) {
-                throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "input not readable: " + uri, null);
-            }
-            for (String k : keys) {
-                String rel = RunLayout.safeName(k.substring(key.length() + 1), "file in input directory");
-                Path f = target.resolve(rel);
-                Files.createDirectories(f.getParent());
-                store.download(k, f);
-            }
+            throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "input not readable: " + uri, null);
         } catch (Failure f) {
             throw f;
         } catch (RuntimeException e) {
@@ -338,8 +342,33 @@ public final class LocalLauncher implements Launcher {
 
     private String readText(String uri, String input) {
         String key = keyOf(uri, input);
-        return store.get(key).map(b -> new String(b, StandardCharsets.UTF_8))
-                .orElseThrow(() -> new Failure(AttemptStatus.INPUT_NOT_READABLE, "input not readable: " + uri, null));
+        for (long wait : READ_BACKOFF_MS) {
+            Optional<byte[]> b = store.get(key);
+            if (b.isPresent()) {
+                return new String(b.get(), StandardCharsets.UTF_8);
+            }
+            sleep(wait);
+        }
+        throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "input not readable: " + uri, null);
+    }
+
+    /**
+     * An object may be announced before it is readable (eventual consistency, a replica behind):
+     * reads are retried with these pauses, about 1.5 s in all, before the input counts as not
+     * readable.
+     */
+    private static final long[] READ_BACKOFF_MS = {50, 100, 200, 400, 800, 0};
+
+    private static void sleep(long ms) {
+        if (ms <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "interrupted while waiting for an input", null);
+        }
     }
 
     private String keyOf(String uri, String input) {

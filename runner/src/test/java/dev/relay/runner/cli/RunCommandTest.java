@@ -142,4 +142,22 @@ class RunCommandTest {
         assertTrue(m.err().contains("missing parameter 'counter'"), m.err());
         assertTrue(!Files.exists(state.resolve("s3")), "nothing was started");
     }
+
+    @Test
+    void anInputThatNeverBecomesReadableFailsTheExecutionAsSuch() throws Exception {
+        Cli r = Cli.run("run", repo().resolve("examples/random-sum/print.component.yaml").toString(),
+                "-p", "text=s3://mlpipeline/no/such/object", "--state-dir", state.toString(), "--json");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("InputNotReadable: input not readable: s3://mlpipeline/no/such/object"), r.err());
+    }
+
+    @Test
+    void aLoneComponentRunsWithAFileParameterFromDisk() throws Exception {
+        Path f = state.resolve("in.txt");
+        Files.writeString(f, "hello from a file");
+        Cli r = Cli.run("run", repo().resolve("examples/random-sum/print.component.yaml").toString(),
+                "-p", "text=@" + f, "--state-dir", state.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().strip().endsWith("hello from a file"), r.out());
+    }
 }
