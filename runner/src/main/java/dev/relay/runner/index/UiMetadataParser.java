@@ -386,8 +386,8 @@ public final class UiMetadataParser {
                 p.set("tpr", number(decimal(r.get(tpr), "row " + line + ": tpr")));
                 String th = r.get(threshold).strip();
                 try {
-                    p.set("threshold", number(new BigDecimal(th)));
-                } catch (NumberFormatException e) {
+                    p.set("threshold", number(decimal(th, "threshold")));
+                } catch (DataException e) {
                     p.put("threshold", th);
                 }
             }
@@ -395,11 +395,16 @@ public final class UiMetadataParser {
         }
 
         private static BigDecimal decimal(String s, String what) throws DataException {
+            BigDecimal d;
             try {
-                return new BigDecimal(s.strip());
+                d = new BigDecimal(s.strip());
             } catch (NumberFormatException e) {
                 throw new DataException(what + " '" + s.strip() + "' is not a number");
             }
+            if (Double.isInfinite(d.doubleValue())) {
+                throw new DataException(what + " '" + s.strip() + "' is out of range");
+            }
+            return d;
         }
 
         /** An integral value as a JSON integer, else a JSON decimal. */
