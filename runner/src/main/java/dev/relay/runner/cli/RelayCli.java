@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             ValidateCommand.class,
             RunCommand.class,
+            RunsCommand.class,
+            MetricsCommand.class,
+            IndexCommand.class,
         })
 public final class RelayCli implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -210,10 +210,12 @@ public final class RunIndex {
                     }
                 }
             }
-            Map<String, Map<String, Double>> metrics = metricValues(c, rows.stream().map(r -> r[0]).toList(), null);
+            Map<String, Map<String, String>> formats = new HashMap<>();
+            Map<String, Map<String, Double>> metrics = metricValues(c, rows.stream().map(r -> r[0]).toList(), formats);
             List<RunSummary> out = new ArrayList<>();
             for (String[] r : rows) {
-                out.add(new RunSummary(r[0], r[1], r[2], r[3], r[4], r[5], metrics.getOrDefault(r[0], Map.of())));
+                out.add(new RunSummary(r[0], r[1], r[2], r[3], r[4], r[5], metrics.getOrDefault(r[0], Map.of()),
+                        formats.getOrDefault(r[0], Map.of())));
             }
             return out;
         });
@@ -229,8 +231,10 @@ public final class RunIndex {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
+                    Map<String, Map<String, String>> formats = new HashMap<>();
+                    Map<String, Double> metrics = metricValues(c, List.of(runId), formats).getOrDefault(runId, Map.of());
                     return Optional.of(new RunSummary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), metricValues(c, List.of(runId), null).getOrDefault(runId, Map.of())));
+                            rs.getString(5), rs.getString(6), metrics, formats.getOrDefault(runId, Map.of())));
                 }
             }
         });
@@ -323,11 +327,13 @@ public final class RunIndex {
             if (!missing.isEmpty()) {
                 throw new UnknownRunException(missing);
             }
-            Map<String, String> formats = new TreeMap<>();
-            Map<String, Map<String, Double>> byRun = metricValues(c, runs, formats);
+            Map<String, Map<String, String>> formatsByRun = new HashMap<>();
+            Map<String, Map<String, Double>> byRun = metricValues(c, runs, formatsByRun);
             Map<String, Map<String, Double>> metrics = new TreeMap<>();
+            Map<String, String> formats = new TreeMap<>();
             for (String id : runs) {
                 byRun.getOrDefault(id, Map.of()).forEach((name, v) -> metrics.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(id, v));
+                formatsByRun.getOrDefault(id, Map.of()).forEach(formats::putIfAbsent);
             }
             Map<String, Map<String, Double>> differences = new TreeMap<>();
             String base = runs.get(0);
@@ -350,9 +356,12 @@ public final class RunIndex {
 
     // ---------------------------------------------------------------- internals
 
-    /** run id → name → value of the kept metrics, first task by name winning; fills formats if given. */
-    private static Map<String, Map<String, Double>> metricValues(Connection c, List<String> runIds, Map<String, String> formats)
-            throws SQLException {
+    /**
+     * run id → name → value of the kept metrics, first task by name winning; fills {@code formats}
+     * (run id → name → format, for the metrics that give one).
+     */
+    private static Map<String, Map<String, Double>> metricValues(Connection c, List<String> runIds,
+            Map<String, Map<String, String>> formats) throws SQLException {
         Map<String, Map<String, Double>> out = new HashMap<>();
         if (runIds.isEmpty()) {
             return out;
@@ -368,8 +377,8 @@ public final class RunIndex {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Map<String, Double> m = out.computeIfAbsent(rs.getString(1), k -> new TreeMap<>());
-                        if (m.putIfAbsent(rs.getString(2), rs.getDouble(3)) == null && formats != null && rs.getString(4) != null) {
-                            formats.putIfAbsent(rs.getString(2), rs.getString(4));
+                        if (m.putIfAbsent(rs.getString(2), rs.getDouble(3)) == null && rs.getString(4) != null) {
+                            formats.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getString(4));
                         }
                     }
                 }

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param finishedAt      from {@code status.json}, or null while running
  * @param metrics         metric name → value over the run's kept metrics; when two tasks write
  *                        the same name, the task first by name wins
+ * @param formats         metric name → {@code RAW} / {@code PERCENTAGE} for the metrics that give a format
  */
 public record RunSummary(String runId, String pipeline, String pipelineVersion, String phase, String createdAt,
-                         String finishedAt, Map<String, Double> metrics) {}
+                         String finishedAt, Map<String, Double> metrics,
+                         Map<String, String> formats) {}
