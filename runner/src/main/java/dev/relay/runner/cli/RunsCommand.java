@@ -1,7 +1,5 @@
 package dev.relay.runner.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.runner.index.IndexDatabase;
 import dev.relay.runner.index.IndexError;
 import dev.relay.runner.index.IndexException;
@@ -72,19 +70,10 @@ public final class RunsCommand implements Runnable {
                 if (db == null) {
                     return 2;
                 }
-                List<RunSummary> runs = new RunIndex(db).listRuns(pipeline, 0);
+                RunIndex index = new RunIndex(db);
+                List<RunSummary> runs = options.json ? List.of() : index.listRuns(pipeline, 0);
                 if (options.json) {
-                    ArrayNode a = Json.MAPPER.createArrayNode();
-                    for (RunSummary r : runs) {
-                        ObjectNode o = a.addObject();
-                        o.put("runId", r.runId());
-                        o.put("pipeline", r.pipeline());
-                        o.put("phase", r.phase());
-                        o.put("createdAt", r.createdAt());
-                        o.put("finishedAt", r.finishedAt());
-                        o.set("metrics", Json.MAPPER.valueToTree(r.metrics()));
-                    }
-                    out.println(Json.pretty(a));
+                    out.println(Json.pretty(RunReports.list(index, pipeline, 0).get("runs")));
                 } else if (runs.isEmpty()) {
                     out.println(pipeline == null ? "no runs" : "no runs of pipeline '" + pipeline + "'");
                 } else {

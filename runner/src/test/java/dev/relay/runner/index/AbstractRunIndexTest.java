@@ -299,6 +299,29 @@ abstract class AbstractRunIndexTest {
     }
 
     @Test
+    void httpDocumentsSplitErrorsByFileAndAnswerEmptyForUnknownRuns() {
+        run("r1", "demo", "2026-01-01T10:00:00.000Z");
+        metrics("r1", "train", "{\"metrics\": [{\"name\": \"acc\", \"numberValue\": 0.5}, {\"name\": \"x y\", \"numberValue\": 1}]}");
+        ui("r1", "train", "{\"outputs\": [{\"type\": \"markdown\", \"storage\": \"inline\", \"source\": \"# a\"}, {\"type\": \"roc\"}]}");
+        var m = RunReports.metricsOf(index, "r1").orElseThrow();
+        assertEquals(1, m.get("metrics").size());
+        assertEquals("acc", m.get("metrics").get(0).get("name").asText());
+        assertEquals(0.5, m.get("metrics").get(0).get("numberValue").asDouble());
+        assertEquals(1, m.get("errors").size());
+        assertEquals("name", m.get("errors").get(0).get("field").asText());
+        var v = RunReports.visualizationsOf(index, "r1").orElseThrow();
+        assertEquals(1, v.get("visualizations").size());
+        assertEquals(2, v.get("errors").size()); // roc: source and schema
+        assertTrue(RunReports.metricsOf(index, "nope").isEmpty());
+        assertTrue(RunReports.visualizationsOf(index, "nope").isEmpty());
+        var list = RunReports.list(index, null, 10);
+        assertEquals("r1", list.get("runs").get(0).get("runId").asText());
+        assertEquals("[\"acc\"]", list.get("metricColumns").toString());
+        assertEquals(0.5, RunReports.compare(index, List.of("r1")).get("metrics").get("acc").get("r1").asDouble());
+        assertThrows(IllegalArgumentException.class, () -> RunReports.compare(index, List.of()));
+    }
+
+    @Test
     void visualizationDataRoundTripsExactly() {
         ui("r1", "eval", "{\"outputs\": [{\"type\": \"confusion_matrix\", \"schema\": " + UiMetadataParserTest.CM_SCHEMA + ","
                 + " \"labels\": [\"NONE\", \"ACTION\"], \"storage\": \"inline\","
