@@ -11,6 +11,7 @@ import dev.relay.runner.index.Visualization;
 import dev.relay.runner.run.Json;
 import dev.relay.runner.run.RunLayout;
 import dev.relay.runner.run.RunView;
+import dev.relay.runner.store.StoreException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -142,7 +143,7 @@ public final class RunsCommand implements Runnable {
                 }
                 out.flush();
                 return 0;
-            } catch (IndexException | IllegalStateException | java.io.UncheckedIOException e) {
+            } catch (IndexException | StoreException | IllegalStateException | java.io.UncheckedIOException e) {
                 err.println("relay: " + e.getMessage());
                 err.flush();
                 return 2;

@@ -125,6 +125,7 @@ public final class IndexDatabase implements AutoCloseable {
         return dataSource.getConnection();
     }
 
+    /** H2 or PostgreSQL. */
     public Kind kind() {
         return kind;
     }

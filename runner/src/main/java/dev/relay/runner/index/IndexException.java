@@ -7,6 +7,10 @@ package dev.relay.runner.index;
 public class IndexException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param message names the database and what failed
+     * @param cause   the JDBC or Flyway exception, or null
+     */
     public IndexException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -43,10 +43,12 @@ public final class RunIndex {
 
     private final IndexDatabase db;
 
+    /** @param db an open, migrated database (owned by the caller) */
     public RunIndex(IndexDatabase db) {
         this.db = db;
     }
 
+    /** The database this index reads and writes. */
     public IndexDatabase database() {
         return db;
     }

@@ -51,6 +51,7 @@ public final class SourceReader {
     public static final class SourceException extends Exception {
         private static final long serialVersionUID = 1L;
 
+        /** @param message why the source cannot be read, naming it */
         public SourceException(String message) {
             super(message);
         }

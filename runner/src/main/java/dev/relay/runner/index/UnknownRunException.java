@@ -8,6 +8,7 @@ public class UnknownRunException extends RuntimeException {
 
     private final List<String> runIds;
 
+    /** @param runIds the ids not found, in the order asked */
     public UnknownRunException(List<String> runIds) {
         super((runIds.size() == 1 ? "no run '" + runIds.get(0) + "'" : "no runs " + runIds) + " in the index");
         this.runIds = List.copyOf(runIds);
