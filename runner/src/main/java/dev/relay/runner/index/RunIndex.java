@@ -121,6 +121,8 @@ public final class RunIndex {
     public void putMetrics(String runId, String task, String file, MetricsParser.Result r) {
         tx(c -> {
             ensureRun(c, runId);
+            // one metrics write per run at a time, so two indexers applying the run's limit see each other's rows
+            exists(c, "SELECT 1 FROM relay_runs WHERE run_id = ? FOR UPDATE", runId);
             update(c, "DELETE FROM relay_metrics WHERE run_id = ? AND task = ?", runId, task);
             update(c, "DELETE FROM relay_index_errors WHERE run_id = ? AND task = ? AND origin = ?", runId, task, METRICS);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO relay_metrics (run_id, task, entry, name, number_value,"

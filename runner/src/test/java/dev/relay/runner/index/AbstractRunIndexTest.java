@@ -170,6 +170,29 @@ abstract class AbstractRunIndexTest {
     }
 
     @Test
+    void concurrentIndexersStillKeepExactlyFiftyMetrics() throws Exception {
+        String twenty = IntStream.range(0, 20).mapToObj(i -> "{\"name\": \"m" + i + "\", \"numberValue\": " + i + "}")
+                .collect(Collectors.joining(", ", "{\"metrics\": [", "]}"));
+        List<String> tasks = List.of("a", "b", "c", "d", "e");
+        tasks.forEach(t -> store.put(RunLayout.metrics("r1", t), twenty));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(5);
+        try {
+            List<java.util.concurrent.Future<Boolean>> done = new ArrayList<>();
+            for (String t : tasks) {
+                done.add(pool.submit(() -> indexer.index(RunLayout.metrics("r1", t))));
+            }
+            for (var f : done) {
+                assertTrue(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(50, index.metrics("r1").size());
+        assertEquals(List.of("a", "b", "c"), index.metrics("r1").stream().map(Metric::task).distinct().toList());
+        assertEquals(50, index.errors("r1").size());
+    }
+
+    @Test
     void objectsMayArriveInAnyOrder() {
         metrics("r2", "train", metricsJson(Map.of("accuracy", 0.8)));
         finish("r2", Phase.Failed, Map.of("train", Phase.Succeeded, "eval", Phase.Failed, "push", Phase.Skipped));
