@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
             TriggerCommand.class,
             PipelineCommand.class,
             UploadCommand.class,
+            RunsCommand.class,
+            MetricsCommand.class,
+            IndexCommand.class,
         })
 public final class RelayCli implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

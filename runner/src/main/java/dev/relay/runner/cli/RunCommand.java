@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.eventing.s3.S3Record;
 import dev.relay.runner.engine.Phase;
+import dev.relay.runner.index.IndexDatabase;
+import dev.relay.runner.index.IndexException;
+import dev.relay.runner.index.ObjectIndexer;
+import dev.relay.runner.index.RunIndex;
 import dev.relay.runner.launch.ExecutionRequest;
 import dev.relay.runner.launch.LaunchListener;
 import dev.relay.runner.launch.LocalLauncher;
@@ -39,7 +43,8 @@ import picocli.CommandLine.Parameters;
  * component) on the embedded default and waits for its end. Exit 0 if the run succeeded, 1 if it
  * failed, 2 if it could not start (invalid file, unknown or missing parameter). With
  * {@code --json}, stdout holds exactly {@code {"runId","phase","tasks":[{"name","phase","exitCode","outputs"}]}}
- * and progress goes to stderr (CONTRACTS.md "CLI").
+ * and progress goes to stderr (CONTRACTS.md "CLI"). Every object the run writes is indexed into the
+ * state dir's index as it is written ({@link ObjectIndexer}), so {@code relay runs list} shows the run.
  */
 @Command(name = "run", description = "Run a KFP pipeline or component on the embedded default and wait for it.")
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
@@ -93,7 +98,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 progress.println("[" + r.task() + "] " + line);
             }
         };
-        try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, listener)) {
+        IndexDatabase db = openIndex(state, err);
+        try (db; EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, listener)) {
+            if (db != null) {
+                // first observer: the run's status.json is indexed before the watcher below ends the wait
+                ObjectIndexer indexer = new ObjectIndexer(rt.store(), new RunIndex(db), w -> err.println("relay: index: " + w));
+                rt.addObserver(indexer::onObject);
+            }
             String runId = rt.runs().newRunId();
             CompletableFuture<RunStatus> done = new CompletableFuture<>();
             Consumer<S3Record> watcher = rec -> RunLayout.parse(rec.key()).filter(k -> runId.equals(k.runId())).ifPresent(k -> {
@@ -178,6 +189,16 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             out.println(Json.pretty(doc));
         }
         return view.phase() == Phase.Succeeded ? 0 : 1;
+    }
+
+    /** The index of the state dir; a run goes on without it (with a warning) when it cannot be opened. */
+    private static IndexDatabase openIndex(Path state, PrintStream err) {
+        try {
+            return IndexDatabase.open(state);
+        } catch (IndexException e) {
+            err.println("relay: warning: runs are not indexed (relay runs list will not show this one): " + e.getMessage());
+            return null;
+        }
     }
 
     private static String text(EmbeddedRuntime rt, String key) {

@@ -1,0 +1,208 @@
+package dev.relay.runner.cli;
+
+import dev.relay.runner.index.IndexDatabase;
+import dev.relay.runner.index.IndexError;
+import dev.relay.runner.index.IndexException;
+import dev.relay.runner.index.Metric;
+import dev.relay.runner.index.RunIndex;
+import dev.relay.runner.index.RunReports;
+import dev.relay.runner.index.RunSummary;
+import dev.relay.runner.index.Visualization;
+import dev.relay.runner.run.Json;
+import dev.relay.runner.run.RunLayout;
+import dev.relay.runner.run.RunView;
+import dev.relay.runner.store.StoreException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code relay runs list|get}: the runs the index holds (CONTRACTS.md "CLI").
+ * <ul>
+ * <li>{@code relay runs list [--pipeline P] [--json]}: newest first; the table shows the two
+ *     metrics most runs have as columns (as KFP's run list); {@code --json} prints
+ *     {@code [{"runId","pipeline","phase","createdAt","finishedAt","metrics":{"NAME":number}}]}.</li>
+ * <li>{@code relay runs get RUN [--json]}: the run's tasks, outputs, metrics, visualizations and
+ *     index errors; {@code --json} prints the shape of {@code GET /api/v1/runs/{id}}. Exit 1 when
+ *     there is no such run.</li>
+ * </ul>
+ * Exit 2 when the index cannot be opened.
+ */
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "List runs and show one (from the index).",
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.GetRun.class})
+public final class RunsCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list or get");
+    }
+
+    /** Options every index command takes. */
+    static class StateOptions {
+        @Option(names = "--state-dir", paramLabel = "DIR", description = "embedded state (default: $RELAY_STATE_DIR or .relay)")
+        Path stateDir;
+
+        @Option(names = "--json", description = "print one JSON document on stdout")
+        boolean json;
+    }
+
+    /** {@code relay runs list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List runs, newest first, with their main metrics.")
+    static final class ListRuns implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @CommandLine.Mixin StateOptions options = new StateOptions();
+
+        @Option(names = "--pipeline", paramLabel = "P", description = "only runs of pipeline P")
+        String pipeline;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try (IndexDatabase db = IndexAccess.openIndex(StateDirs.resolve(options.stateDir), err)) {
+                if (db == null) {
+                    return 2;
+                }
+                RunIndex index = new RunIndex(db);
+                List<RunSummary> runs = options.json ? List.of() : index.listRuns(pipeline, 0);
+                if (options.json) {
+                    out.println(Json.pretty(RunReports.list(index, pipeline, 0).get("runs")));
+                } else if (runs.isEmpty()) {
+                    out.println(pipeline == null ? "no runs" : "no runs of pipeline '" + pipeline + "'");
+                } else {
+                    List<String> columns = RunIndex.metricColumns(runs, 2);
+                    List<List<String>> rows = new ArrayList<>();
+                    List<String> header = new ArrayList<>(List.of("RUN", "PIPELINE", "PHASE", "CREATED"));
+                    header.addAll(columns);
+                    rows.add(header);
+                    for (RunSummary r : runs) {
+                        List<String> row = new ArrayList<>(List.of(r.runId(), r.pipeline() == null ? "-" : r.pipeline(), r.phase(),
+                                r.createdAt() == null ? "-" : r.createdAt()));
+                        columns.forEach(c -> row.add(IndexAccess.format(r.metrics().get(c), r.formats().get(c))));
+                        rows.add(row);
+                    }
+                    Tables.print(out, rows);
+                }
+                out.flush();
+                return 0;
+            } catch (IndexException e) {
+                err.println("relay: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+        }
+    }
+
+    /** {@code relay runs get RUN}. */
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a run: tasks, outputs, metrics, visualizations, errors.")
+    static final class GetRun implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @CommandLine.Mixin StateOptions options = new StateOptions();
+
+        @Parameters(index = "0", paramLabel = "RUN", description = "the run id")
+        String runId;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                RunLayout.label(runId, "run id");
+            } catch (IllegalArgumentException e) {
+                err.println("relay: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+            Path state = StateDirs.resolve(options.stateDir);
+            try (IndexDatabase db = IndexAccess.openIndex(state, err)) {
+                if (db == null) {
+                    return 2;
+                }
+                RunIndex index = new RunIndex(db);
+                Optional<RunView> view;
+                try (IndexAccess.Bucket bucket = IndexAccess.Bucket.open(state)) {
+                    view = RunView.load(bucket.store, runId);
+                }
+                if (view.isEmpty()) {
+                    err.println("relay: no run '" + runId + "'");
+                    err.flush();
+                    return 1;
+                }
+                if (options.json) {
+                    out.println(Json.pretty(RunReports.of(view.get(), index)));
+                } else {
+                    human(out, view.get(), index);
+                }
+                out.flush();
+                return 0;
+            } catch (IndexException | StoreException | IllegalStateException | java.io.UncheckedIOException e) {
+                err.println("relay: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+        }
+
+        private static void human(PrintWriter out, RunView v, RunIndex index) {
+            out.printf("run %s  %s%n", v.runId(), v.phase());
+            out.printf("pipeline  %s%s%n", v.pipeline() == null ? "-" : v.pipeline().name(),
+                    v.pipeline() == null || v.pipeline().version() == null ? "" : " (" + v.pipeline().version() + ")");
+            out.printf("created   %s%n", v.createdAt());
+            out.printf("finished  %s%n", v.finishedAt() == null ? "-" : v.finishedAt());
+            if (v.parameters() != null && !v.parameters().isEmpty()) {
+                out.println("parameters");
+                v.parameters().forEach((k, val) -> out.printf("  %s = %s%n", k, val));
+            }
+            out.println("tasks");
+            for (RunView.TaskView t : v.tasks()) {
+                out.printf("  %-20s %-9s attempts %d%s%n", t.name(), t.phase(), t.attempts(),
+                        t.exitCode() == null ? "" : "  exit " + t.exitCode());
+                t.outputs().forEach((name, uri) -> out.printf("    %s: %s%n", name, uri));
+            }
+            List<Metric> metrics = index.metrics(v.runId());
+            if (!metrics.isEmpty()) {
+                out.println("metrics");
+                for (Metric m : metrics) {
+                    out.printf("  %-12s %-24s %s%n", m.task(), m.name(), IndexAccess.format(m.numberValue(), m.format()));
+                }
+            }
+            List<Visualization> vis = index.visualizations(v.runId());
+            if (!vis.isEmpty()) {
+                out.println("visualizations");
+                for (Visualization x : vis) {
+                    out.printf("  %-12s #%d %-17s %s%n", x.task(), x.entry(), x.type(), describe(x));
+                }
+            }
+            List<IndexError> errors = index.errors(v.runId());
+            if (!errors.isEmpty()) {
+                out.println("errors");
+                for (IndexError e : errors) {
+                    out.printf("  %s%s%s: %s%n", e.file(), e.entry() == null ? "" : " #" + e.entry(),
+                            e.field() == null ? "" : " " + e.field(), e.message());
+                }
+            }
+        }
+
+        private static String describe(Visualization x) {
+            if (x.link() != null) {
+                return "link " + x.link();
+            }
+            return switch (x.type()) {
+                case "table" -> x.data().get("header").size() + " columns, " + x.data().get("rows").size() + " rows";
+                case "confusion_matrix" -> x.data().get("labels").size() + " labels " + x.data().get("labels")
+                        + " matrix " + x.data().get("matrix");
+                case "roc" -> x.data().get("points").size() + " points";
+                case "markdown" -> x.data().get("markdown").asText().length() + " characters of markdown";
+                case "web-app" -> x.data().get("html").asText().length() + " characters of HTML";
+                default -> "";
+            };
+        }
+    }
+}

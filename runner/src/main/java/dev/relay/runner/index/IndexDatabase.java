@@ -1,0 +1,148 @@
+package dev.relay.runner.index;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.h2.jdbcx.JdbcDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The index's SQL database, migrated by Flyway on open ({@code classpath:db/relay-index}, history
+ * table {@code relay_index_schema_history}, so the index can share a database with others).
+ *
+ * <ul>
+ * <li>Embedded default: an H2 file {@code <stateDir>/index.mv.db} opened with
+ *     {@code AUTO_SERVER=TRUE}, so {@code relay} commands and {@code relay server} can use it at
+ *     once (the first process serves it to the others over a local TCP port).</li>
+ * <li>Cluster profile: PostgreSQL from {@code RELAY_DB_URL} ({@code jdbc:postgresql://...}),
+ *     {@code RELAY_DB_USER}, {@code RELAY_DB_PASSWORD}.</li>
+ * </ul>
+ * Connections come from a plain {@link DataSource} (one per unit of work); for H2 one connection
+ * stays open while this object is, so the file is not reopened on every call.
+ */
+public final class IndexDatabase implements AutoCloseable {
+    /** Which engine: the SQL the index writes is the same for both. */
+    public enum Kind { H2, POSTGRESQL }
+
+    private final DataSource dataSource;
+    private final Kind kind;
+    private final String description;
+    private final Connection keepAlive;
+
+    private IndexDatabase(DataSource dataSource, Kind kind, String description) {
+        this.dataSource = dataSource;
+        this.kind = kind;
+        this.description = description;
+        try {
+            this.keepAlive = kind == Kind.H2 ? dataSource.getConnection() : null;
+        } catch (SQLException e) {
+            throw new IndexException("cannot open the index database " + description + ": " + e.getMessage(), e);
+        }
+        try {
+            Flyway.configure(IndexDatabase.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations("classpath:db/relay-index")
+                    .table("relay_index_schema_history")
+                    .placeholders(Map.of("text", kind == Kind.H2 ? "CLOB" : "TEXT"))
+                    .baselineOnMigrate(true)
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            close();
+            throw new IndexException("cannot migrate the index database " + description + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * PostgreSQL when {@code RELAY_DB_URL} is set, else the H2 file under {@code stateDir}.
+     *
+     * @throws IndexException when the database cannot be opened or migrated
+     */
+    public static IndexDatabase open(Path stateDir) {
+        String url = System.getenv("RELAY_DB_URL");
+        if (url != null && !url.isBlank()) {
+            return connect(url, System.getenv("RELAY_DB_USER"), System.getenv("RELAY_DB_PASSWORD"));
+        }
+        return h2(stateDir);
+    }
+
+    /**
+     * The embedded index: {@code jdbc:h2:file:<stateDir>/index;AUTO_SERVER=TRUE}.
+     *
+     * @throws IndexException when the file cannot be created, is locked in a way AUTO_SERVER cannot
+     *     share, or cannot be migrated
+     */
+    public static IndexDatabase h2(Path stateDir) {
+        Path dir = stateDir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new IndexException("cannot create the state dir " + dir + ": " + e.getMessage(), e);
+        }
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:file:" + dir.resolve("index") + ";AUTO_SERVER=TRUE");
+        ds.setUser("relay");
+        ds.setPassword("");
+        return new IndexDatabase(ds, Kind.H2, dir.resolve("index.mv.db").toString());
+    }
+
+    /**
+     * A JDBC URL: {@code jdbc:postgresql:...} or {@code jdbc:h2:...}.
+     *
+     * @throws IndexException for another kind of URL or when the database cannot be reached
+     */
+    public static IndexDatabase connect(String url, String user, String password) {
+        Objects.requireNonNull(url, "url");
+        if (url.startsWith("jdbc:postgresql:")) {
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setURL(url);
+            if (user != null) {
+                ds.setUser(user);
+            }
+            if (password != null) {
+                ds.setPassword(password);
+            }
+            return new IndexDatabase(ds, Kind.POSTGRESQL, url.replaceAll("password=[^&]*", "password=***"));
+        }
+        if (url.startsWith("jdbc:h2:")) {
+            JdbcDataSource ds = new JdbcDataSource();
+            ds.setURL(url);
+            ds.setUser(user == null ? "relay" : user);
+            ds.setPassword(password == null ? "" : password);
+            return new IndexDatabase(ds, Kind.H2, url);
+        }
+        throw new IndexException("RELAY_DB_URL must be a jdbc:postgresql: (or jdbc:h2:) URL, got " + url, null);
+    }
+
+    /** A new connection (auto-commit on); the caller closes it. */
+    public Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    /** H2 or PostgreSQL. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The database for messages: the H2 file or the JDBC URL without a password. */
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        if (keepAlive != null) {
+            try {
+                keepAlive.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}
