@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             ValidateCommand.class,
             RunCommand.class,
+            DeployCommand.class,
         })
 public final class RelayCli implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
