@@ -28,13 +28,15 @@ import picocli.CommandLine.Option;
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         description = "Render or apply Relay's Kubernetes + Knative manifests (deploy/knative).",
         subcommands = {DeployCommand.Render.class, DeployCommand.Apply.class})
-public final class DeployCommand implements Runnable {
+public final class DeployCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    /** Prints usage: a subcommand is required. */
+    /** Prints usage and exits 2: a subcommand is required. */
     @Override
-    public void run() {
+    public Integer call() {
+        spec.commandLine().getErr().println("relay deploy: name a subcommand (render or apply)");
         spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
     }
 
     /** Options both subcommands take. */

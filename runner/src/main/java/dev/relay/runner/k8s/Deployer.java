@@ -54,7 +54,13 @@ public final class Deployer {
             } catch (KubernetesClientException e) {
                 String hint = e.getCode() == 404 && o.getApiVersion().contains("knative.dev")
                         ? " (is Knative Serving and Eventing installed? the API server does not serve " + o.getApiVersion() + ")" : "";
-                throw new KubernetesClientException("cannot apply " + id + ": " + e.getMessage() + hint, e);
+                Throwable root = e;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                String why = root == e ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+                throw new KubernetesClientException("cannot apply " + id + " at " + client.getMasterUrl() + ": "
+                        + e.getMessage() + why + hint, e);
             }
             out.println("applied " + id);
             n++;
