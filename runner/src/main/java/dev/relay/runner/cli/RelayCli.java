@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             RunsCommand.class,
             MetricsCommand.class,
             IndexCommand.class,
+            DeployCommand.class,
         })
 public final class RelayCli implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

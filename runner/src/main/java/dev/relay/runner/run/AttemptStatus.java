@@ -25,4 +25,10 @@ public record AttemptStatus(String runId, String task, int attempt, ExecutionPha
     public static final String INPUT_NOT_READABLE = "InputNotReadable";
     public static final String OUTPUT_MISSING = "OutputMissing";
     public static final String LAUNCH_FAILED = "LaunchFailed";
+    /** The container exceeded its memory limit (seen by {@code job-status}). */
+    public static final String OOM_KILLED = "OOMKilled";
+    /** The pod was evicted or preempted (seen by {@code job-status}); retried while attempts remain. */
+    public static final String EVICTED = "Evicted";
+    /** The Job ran past its {@code activeDeadlineSeconds} (seen by {@code job-status}). */
+    public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
 }

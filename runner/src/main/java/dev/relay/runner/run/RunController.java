@@ -122,6 +122,17 @@ public final class RunController {
         });
     }
 
+    /**
+     * Builds the execution of attempt {@code attempt} of task {@code name} of a submitted run, as
+     * the controller launches it (for launchers' tests and tools that relaunch by hand).
+     *
+     * @throws IllegalStateException when the run's run.json is missing or invalid
+     * @throws IllegalArgumentException when the run has no such task
+     */
+    public ExecutionRequest request(String runId, String name, int attempt) {
+        return request(load(runId), name, attempt);
+    }
+
     /** Builds the execution of attempt {@code attempt} of task {@code name}. */
     ExecutionRequest request(Loaded run, String name, int attempt) {
         TaskSpec task = run.plan().task(name);
