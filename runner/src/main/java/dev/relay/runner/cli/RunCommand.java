@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,8 +99,17 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 progress.println("[" + r.task() + "] " + line);
             }
         };
-        IndexDatabase db = openIndex(state, err);
-        try (db; EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, listener)) {
+        // opening the index (H2 + Flyway) and starting the store both cost start-up time: overlap them
+        CompletableFuture<IndexDatabase> opening = CompletableFuture.supplyAsync(() -> openIndex(state, err));
+        EmbeddedRuntime started;
+        try {
+            started = EmbeddedRuntime.start(state, 0, listener);
+        } catch (RuntimeException e) {
+            Optional.ofNullable(opening.join()).ifPresent(IndexDatabase::close);
+            throw e;
+        }
+        IndexDatabase db = opening.join();
+        try (db; EmbeddedRuntime rt = started) {
             if (db != null) {
                 // first observer: the run's status.json is indexed before the watcher below ends the wait
                 ObjectIndexer indexer = new ObjectIndexer(rt.store(), new RunIndex(db), w -> err.println("relay: index: " + w));
