@@ -18,6 +18,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -31,7 +33,7 @@ import java.util.regex.Pattern;
 /**
  * The run API (CONTRACTS.md "Run request"): {@code POST /api/v1/runs}, {@code GET /api/v1/runs/{id}},
  * {@code POST /api/v1/pipelines?name=N[&version=V]}. Protected by {@code RELAY_API_TOKEN} (Bearer)
- * when it is set. Bodies are read as bytes so that a malformed one gets Relay's message.
+ * when it is set. Bodies come from Vert.x ({@link Bodies}) so that a malformed or empty one gets Relay's message.
  */
 @Path("/api/v1")
 public class RunsResource {
@@ -44,7 +46,8 @@ public class RunsResource {
     /** Starts a run: 201 {@code {"runId","phase":"Pending","links":{"self"}}}, 400/422 naming the field. */
     @POST
     @Path("/runs")
-    public Response create(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
+    public Response create(@Context RoutingContext ctx, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
+        byte[] body = Bodies.of(ctx);
         Tokens.check(config.apiToken(), auth, "RELAY_API_TOKEN");
         JsonNode request;
         try {
@@ -75,8 +78,10 @@ public class RunsResource {
      */
     @POST
     @Path("/pipelines")
-    public Response register(byte[] body, @QueryParam("name") String name, @QueryParam("version") String version,
+    public Response register(@Context RoutingContext ctx, @QueryParam("name") String name,
+                             @QueryParam("version") String version,
                              @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
+        byte[] body = Bodies.of(ctx);
         Tokens.check(config.apiToken(), auth, "RELAY_API_TOKEN");
         if (body == null || body.length == 0) {
             throw HttpError.badRequest("body is empty: send the pipeline YAML");

@@ -10,6 +10,8 @@ import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
@@ -25,7 +27,8 @@ public class WebhookResource {
 
     /** Handles one notification: 200 with one outcome per record, 400 for a payload that is not one. */
     @POST
-    public Response notify(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
+    public Response notify(@Context RoutingContext ctx, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
+        byte[] body = Bodies.of(ctx);
         Tokens.check(config.webhookToken(), auth, "RELAY_WEBHOOK_TOKEN");
         if (body == null || body.length == 0) {
             throw HttpError.badRequest("empty notification: expected a MinIO or S3 notification (JSON)");
