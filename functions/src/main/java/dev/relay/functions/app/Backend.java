@@ -75,6 +75,11 @@ public class Backend {
                     "relay.store=s3 needs RELAY_S3_ENDPOINT (relay.s3.endpoint)"));
             MinioArtifactStore s = MinioArtifactStore.connect(endpoint, config.s3().accessKey(), config.s3().secretKey(),
                     config.s3().region(), config.bucket());
+            try {
+                s.ensureBucket();
+            } catch (RuntimeException e) {
+                LOG.warnf("relay: cannot check or create bucket %s (%s); continuing", config.bucket(), e.getMessage());
+            }
             this.runtime = null;
             this.store = s;
             this.launcher = launchers.create(s);
