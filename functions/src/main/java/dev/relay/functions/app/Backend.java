@@ -9,6 +9,7 @@ import dev.relay.runner.run.RunController;
 import dev.relay.runner.run.RunService;
 import dev.relay.runner.store.ArtifactStore;
 import dev.relay.runner.store.MinioArtifactStore;
+import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,9 +31,11 @@ import org.jboss.logging.Logger;
  * service, pipeline registry. Store {@code embedded}: {@link EmbeddedRuntime} (S3 server in this
  * JVM, local processes) whose notifications go to a {@link NotificationSink}; store {@code s3}: an
  * external endpoint with the launcher of the CDI {@link LauncherFactory} (local processes unless
- * another bean replaces it, e.g. the Kubernetes launcher).
+ * another bean replaces it, e.g. the Kubernetes launcher). Started eagerly: the store is up (and
+ * {@code server.json} written) before the first request.
  */
 @ApplicationScoped
+@Startup
 public class Backend {
     private static final Logger LOG = Logger.getLogger(Backend.class);
 
