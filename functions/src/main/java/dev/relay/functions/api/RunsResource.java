@@ -1,0 +1,113 @@
+package dev.relay.functions.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.functions.app.Backend;
+import dev.relay.functions.app.HttpError;
+import dev.relay.functions.app.RelayConfig;
+import dev.relay.functions.events.RunStarter;
+import dev.relay.runner.run.Json;
+import dev.relay.runner.run.PipelineRegistry;
+import dev.relay.runner.run.RunDoc;
+import dev.relay.runner.run.RunView;
+import dev.relay.runner.spec.SpecError;
+import dev.relay.runner.spec.SpecException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The run API (CONTRACTS.md "Run request"): {@code POST /api/v1/runs}, {@code GET /api/v1/runs/{id}},
+ * {@code POST /api/v1/pipelines?name=N[&version=V]}. Protected by {@code RELAY_API_TOKEN} (Bearer)
+ * when it is set. Bodies come from Vert.x ({@link Bodies}) so that a malformed or empty one gets Relay's message.
+ */
+@Path("/api/v1")
+public class RunsResource {
+    private static final Pattern RUN_ID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    @Inject Backend backend;
+    @Inject RunStarter starter;
+    @Inject RelayConfig config;
+
+    /** Starts a run: 201 {@code {"runId","phase":"Pending","links":{"self"}}}, 400/422 naming the field. */
+    @POST
+    @Path("/runs")
+    public Response create(@Context RoutingContext ctx, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
+        byte[] body = Bodies.of(ctx);
+        Tokens.check(config.apiToken(), auth, "RELAY_API_TOKEN");
+        JsonNode request;
+        try {
+            request = body == null || body.length == 0 ? null : Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw HttpError.badRequest("body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        RunStarter.Created created = starter.start(request, new RunDoc.Cause("http", null, null, null));
+        return Response.status(201).location(URI.create(created.links().get("self")))
+                .type("application/json").entity(Json.bytes(created)).build();
+    }
+
+    /** A run as the bucket tells it (the {@link RunView} shape); 404 for an unknown run. */
+    @GET
+    @Path("/runs/{id}")
+    public Response get(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
+        Tokens.check(config.apiToken(), auth, "RELAY_API_TOKEN");
+        if (!RUN_ID.matcher(id).matches()) {
+            throw new HttpError(404, "no run '" + id.replaceAll("\\p{Cntrl}", "?") + "' (run ids are DNS-1123 labels)");
+        }
+        RunView view = RunView.load(backend.store(), id).orElseThrow(() -> new HttpError(404, "no run '" + id + "'"));
+        return Response.ok(Json.bytes(view), "application/json").build();
+    }
+
+    /**
+     * Registers a pipeline (YAML body): 201 when new, 200 when this content was registered before,
+     * 409 for other content under an existing version, 422 when the pipeline is invalid.
+     */
+    @POST
+    @Path("/pipelines")
+    public Response register(@Context RoutingContext ctx, @QueryParam("name") String name,
+                             @QueryParam("version") String version,
+                             @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
+        byte[] body = Bodies.of(ctx);
+        Tokens.check(config.apiToken(), auth, "RELAY_API_TOKEN");
+        if (body == null || body.length == 0) {
+            throw HttpError.badRequest("body is empty: send the pipeline YAML");
+        }
+        PipelineRegistry.Registered r;
+        try {
+            r = backend.registry().register(blank(name), blank(version), new String(body, StandardCharsets.UTF_8));
+        } catch (SpecException e) {
+            List<String> errors = e.errors().stream().map(SpecError::toString).toList();
+            throw new HttpError(422, "body", "the pipeline is invalid: " + errors.get(0), errors);
+        } catch (IllegalArgumentException e) {
+            throw HttpError.invalid(e.getMessage().startsWith("version") ? "version" : "name", e.getMessage());
+        } catch (PipelineRegistry.ConflictException e) {
+            throw new HttpError(409, "version", e.getMessage(), List.of());
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("name", r.name());
+        doc.put("version", r.version());
+        doc.put("uri", backend.store().uri(r.key()));
+        doc.put("sha256", r.sha256());
+        doc.put("createdAt", r.createdAt());
+        doc.put("created", r.created());
+        return Response.status(r.created() ? 201 : 200).type("application/json").entity(Json.bytes(doc)).build();
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

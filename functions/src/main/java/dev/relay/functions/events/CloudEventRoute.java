@@ -1,0 +1,163 @@
+package dev.relay.functions.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relay.functions.app.HttpError;
+import dev.relay.functions.app.Replies;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.message.MessageReader;
+import io.cloudevents.http.HttpMessageFactory;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code POST /}: where the Broker (and {@code relay server} users) deliver CloudEvents, binary or
+ * structured mode. Reads the event with the CloudEvents SDK, picks the function by type
+ * ({@link EventTypes}) and calls the same beans the Funqy functions wrap, answering with Relay's
+ * codes rather than Funqy's (which answers 404 for an unknown type and 500 for bad data):
+ * <ul>
+ *   <li>200 with what the function did;</li>
+ *   <li>400 not a CloudEvent, an unknown type (named), data that cannot be read;</li>
+ *   <li>415 a data content type the function does not read;</li>
+ *   <li>422 a run request that is invalid (naming the field);</li>
+ *   <li>503 an object not yet readable (the Broker redelivers); 500 anything unexpected.</li>
+ * </ul>
+ * The route is ordered before Funqy's own {@code /} route, so Funqy's stays for the per-function
+ * paths only.
+ */
+@ApplicationScoped
+public class CloudEventRoute {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final ArtifactHandler artifacts;
+    private final RunStarter runs;
+    private final JobStatusHandler jobs;
+
+    /** @param artifacts the artifact body; @param runs the run starter; @param jobs the job-status handler */
+    @Inject
+    public CloudEventRoute(ArtifactHandler artifacts, RunStarter runs, JobStatusHandler jobs) {
+        this.artifacts = artifacts;
+        this.runs = runs;
+        this.jobs = jobs;
+    }
+
+    /** Installs the route ahead of Funqy's. */
+    void install(@Observes Router router) {
+        router.post("/").order(-100).handler(BodyHandler.create().setBodyLimit(16L << 20))
+                .blockingHandler(this::handle, false);
+        router.route("/").method(io.vertx.core.http.HttpMethod.GET).method(io.vertx.core.http.HttpMethod.HEAD).order(-100)
+                .handler(ctx -> Replies.json(ctx, 200, Map.of("service", "relay", "events", "POST / (CloudEvents, binary or structured mode)",
+                        "functions", java.util.List.of(EventTypes.ARTIFACT, EventTypes.RUN_START, EventTypes.JOB_STATUS))));
+    }
+
+    void handle(RoutingContext ctx) {
+        try {
+            Object reply = dispatch(headers(ctx), ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+            Replies.json(ctx, 200, reply);
+        } catch (HttpError e) {
+            Replies.error(ctx, e);
+        } catch (RuntimeException e) {
+            Replies.unexpected(ctx, "POST /", e);
+        }
+    }
+
+    /**
+     * Reads one CloudEvent from HTTP headers and body and runs its function.
+     *
+     * @return the function's answer
+     * @throws HttpError for anything the caller got wrong
+     */
+    public Object dispatch(Map<String, String> headers, byte[] body) {
+        CloudEvent event = read(headers, body);
+        String function = EventTypes.functionFor(event.getType());
+        if (function == null) {
+            throw HttpError.badRequest("unknown CloudEvent type '" + event.getType() + "': no function and no trigger handles it"
+                    + " (Relay handles com.amazonaws.s3.*, dev.knative.kafka.event, dev.relay.run.requested and"
+                    + " dev.knative.apiserver.{resource,ref}.{add,update,delete})");
+        }
+        EventMeta meta = meta(event);
+        byte[] data = event.getData() == null ? new byte[0] : event.getData().toBytes();
+        return switch (function) {
+            case EventTypes.ARTIFACT -> artifacts.handle(meta, data);
+            case EventTypes.RUN_START -> runs.start(json(meta, data), RelayFunctions.cause(meta));
+            default -> jobs.handle(meta, json(meta, data));
+        };
+    }
+
+    private static CloudEvent read(Map<String, String> headers, byte[] body) {
+        String contentType = headers.get("content-type");
+        boolean structured = contentType != null && contentType.toLowerCase().startsWith("application/cloudevents");
+        if (!structured && !headers.containsKey("ce-specversion")) {
+            throw HttpError.badRequest("not a CloudEvent: binary mode needs ce-specversion, ce-type, ce-source and ce-id"
+                    + " headers; structured mode needs Content-Type: application/cloudevents+json"
+                    + (contentType == null ? "" : " (got Content-Type: " + contentType + ")")
+                    + "; MinIO notifications go to POST /minio/webhook");
+        }
+        if (contentType != null && contentType.toLowerCase().startsWith("application/cloudevents-batch")) {
+            throw new HttpError(415, "batched CloudEvents (application/cloudevents-batch+json) are not supported; send one event per request");
+        }
+        try {
+            MessageReader reader = HttpMessageFactory.createReader(headers, body);
+            return reader.toEvent();
+        } catch (RuntimeException e) {
+            throw HttpError.badRequest("not a valid CloudEvent (" + (structured ? "structured" : "binary") + " mode): " + reason(e));
+        }
+    }
+
+    /** The innermost message of a failure, without exception class names or parser locations. */
+    static String reason(Throwable e) {
+        String why = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : t.getMessage();
+            if (m != null && !m.isBlank()) {
+                why = m;
+            }
+        }
+        if (why == null) {
+            return e.getClass().getSimpleName();
+        }
+        why = why.replaceAll("(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error):\\s*", "");
+        return why.lines().findFirst().orElse(why);
+    }
+
+    private static JsonNode json(EventMeta meta, byte[] data) {
+        if (!EventTypes.isJson(meta.dataContentType())) {
+            throw new HttpError(415, "unsupported datacontenttype '" + meta.dataContentType() + "' for " + meta.type()
+                    + ": expected application/json");
+        }
+        if (data.length == 0) {
+            throw HttpError.badRequest("event " + meta.id() + " (" + meta.type() + ") has no data");
+        }
+        try {
+            return MAPPER.readTree(data);
+        } catch (IOException e) {
+            throw HttpError.badRequest("event " + meta.id() + " (" + meta.type() + "): data is not JSON: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static EventMeta meta(CloudEvent e) {
+        Map<String, String> ext = new LinkedHashMap<>();
+        for (String name : e.getExtensionNames()) {
+            Object v = e.getExtension(name);
+            ext.put(name, v == null ? null : v.toString());
+        }
+        return new EventMeta(e.getId(), e.getType(), e.getSource() == null ? null : e.getSource().toString(),
+                e.getSubject(), e.getDataContentType(), ext);
+    }
+
+    private static Map<String, String> headers(RoutingContext ctx) {
+        Map<String, String> out = new HashMap<>();
+        ctx.request().headers().forEach(h -> out.putIfAbsent(h.getKey().toLowerCase(), CeHeaders.decode(h.getKey(), h.getValue())));
+        return out;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.relay.functions.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.arc.DefaultBean;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/** The {@code job-status} default: logs the Job change and acknowledges it (no Kubernetes handler in this build). */
+@ApplicationScoped
+@DefaultBean
+public class LoggingJobStatusHandler implements JobStatusHandler {
+    private static final Logger LOG = Logger.getLogger(LoggingJobStatusHandler.class);
+
+    @Override
+    public Object handle(EventMeta meta, JsonNode data) {
+        String kind = meta.extensions().getOrDefault("kind", data.path("kind").asText(null));
+        String name = meta.extensions().getOrDefault("name", data.path("metadata").path("name").asText(data.path("name").asText(null)));
+        LOG.infof("job-status: %s for %s %s (no Kubernetes handler installed; acknowledged)", meta.type(), kind, name);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("function", EventTypes.JOB_STATUS);
+        out.put("type", meta.type());
+        out.put("kind", kind);
+        out.put("name", name);
+        out.put("action", "logged");
+        return out;
+    }
+}

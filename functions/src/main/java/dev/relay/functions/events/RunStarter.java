@@ -1,0 +1,129 @@
+package dev.relay.functions.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.functions.app.Backend;
+import dev.relay.functions.app.HttpError;
+import dev.relay.runner.run.PipelineRegistry;
+import dev.relay.runner.run.RunDoc;
+import dev.relay.runner.run.RunRequestException;
+import dev.relay.runner.run.RunService;
+import dev.relay.runner.spec.SpecError;
+import dev.relay.runner.spec.SpecException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts a run from a Run request (CONTRACTS.md "Run request"): the body of
+ * {@code POST /api/v1/runs} and the data of {@code dev.relay.run.requested}. Checks everything
+ * (shape, pipeline, parameters) before writing {@code run.json}; nothing is written for a bad
+ * request. Parameter values are taken literally.
+ */
+@ApplicationScoped
+public class RunStarter {
+    private final Backend backend;
+
+    /** @param backend the runner's pieces */
+    @Inject
+    public RunStarter(Backend backend) {
+        this.backend = backend;
+    }
+
+    /**
+     * The answer to a started run: {@code {"runId","phase":"Pending","links":{"self":…}}}.
+     *
+     * @param pipeline the pipeline recorded in {@code run.json}
+     */
+    public record Created(String runId, String phase, Map<String, String> links, RunDoc.PipelineRef pipeline) {}
+
+    /**
+     * Validates the request and writes {@code run.json}.
+     *
+     * @throws HttpError 400 when the request is not a JSON object, 422 naming the field otherwise
+     */
+    public Created start(JsonNode request, RunDoc.Cause cause) {
+        if (request == null || !request.isObject()) {
+            throw HttpError.badRequest("a Run request is a JSON object {\"pipeline\": {...}, \"parameters\": {...}}, got "
+                    + (request == null ? "nothing" : request.getNodeType().name().toLowerCase()));
+        }
+        JsonNode p = request.get("pipeline");
+        if (p == null || !p.isObject()) {
+            throw HttpError.invalid("pipeline", "pipeline is required: {\"name\": N, \"version\": V} or {\"inline\": YAML}");
+        }
+        Map<String, String> params = parameters(request.get("parameters"));
+        RunService.Prepared prepared;
+        RunDoc.PipelineRef ref;
+        if (p.has("inline")) {
+            if (p.has("name")) {
+                throw HttpError.invalid("pipeline", "give either pipeline.inline or pipeline.name, not both");
+            }
+            String yaml = text(p, "inline", "pipeline.inline");
+            prepared = prepare(yaml, "inline", "pipeline.inline");
+            ref = null;
+        } else {
+            String name = text(p, "name", "pipeline.name");
+            String version = p.hasNonNull("version") ? text(p, "version", "pipeline.version") : PipelineRegistry.LATEST;
+            PipelineRegistry.Entry entry;
+            try {
+                entry = backend.registry().find(name, version).orElseThrow(() -> HttpError.invalid("pipeline.name",
+                        "no registered pipeline '" + name + "' version '" + version + "'; register it with POST"
+                                + " /api/v1/pipelines?name=" + name + " or relay pipeline upload"));
+            } catch (IllegalArgumentException e) {
+                throw HttpError.invalid(e.getMessage().startsWith("pipeline.version") ? "pipeline.version" : "pipeline.name", e.getMessage());
+            }
+            prepared = prepare(entry.yaml(), entry.key(), "pipeline");
+            ref = new RunDoc.PipelineRef(entry.name(), entry.version(), entry.key());
+        }
+        String runId = backend.runs().newRunId();
+        RunDoc doc;
+        try {
+            doc = backend.runs().submitLiteral(runId, prepared, params, cause, ref);
+        } catch (RunRequestException e) {
+            throw HttpError.invalid("parameters", "parameters: " + e.getMessage());
+        }
+        return new Created(runId, "Pending", Map.of("self", "/api/v1/runs/" + runId), doc.pipeline());
+    }
+
+    private static RunService.Prepared prepare(String yaml, String name, String field) {
+        try {
+            return RunService.prepare(yaml, name);
+        } catch (SpecException e) {
+            List<String> errors = e.errors().stream().map(SpecError::toString).toList();
+            throw new HttpError(422, field, field + ": the pipeline is invalid: " + errors.get(0), errors);
+        }
+    }
+
+    private static String text(JsonNode node, String name, String field) {
+        JsonNode v = node.get(name);
+        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+            throw HttpError.invalid(field, field + " must be a non-empty string");
+        }
+        return v.asText();
+    }
+
+    private static Map<String, String> parameters(JsonNode node) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isObject()) {
+            throw HttpError.invalid("parameters", "parameters must be an object of NAME: value");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            if (v.isTextual()) {
+                out.put(e.getKey(), v.asText());
+            } else if (v.isNumber() || v.isBoolean()) {
+                out.put(e.getKey(), v.asText());
+            } else {
+                throw HttpError.invalid("parameters." + e.getKey(), "parameters." + e.getKey()
+                        + " must be a string, number or boolean, not " + v.getNodeType().name().toLowerCase());
+            }
+        }
+        return out;
+    }
+}
