@@ -10,7 +10,14 @@ import dev.relay.eventing.trigger.TriggerEvent;
 import dev.relay.eventing.trigger.TriggerException;
 import dev.relay.eventing.trigger.TriggerLoader;
 import dev.relay.eventing.trigger.TriggerMatcher;
+import dev.relay.runner.k8s.KnativeTriggers;
+import dev.relay.runner.k8s.Manifests;
+import dev.relay.runner.k8s.TriggerApplier;
 import dev.relay.runner.run.Json;
+import io.fabric8.knative.client.KnativeClient;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.jackson.JsonFormat;
@@ -19,19 +26,148 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code relay trigger ...}: work with Relay triggers (CONTRACTS.md "Triggers"). */
-@Command(name = "trigger", description = "Work with Relay triggers.", subcommands = TriggerCommand.Test.class)
+@Command(name = "trigger", description = "Work with Relay triggers.",
+        subcommands = {TriggerCommand.Test.class, TriggerCommand.Render.class, TriggerCommand.Apply.class})
 public final class TriggerCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Prints usage: a subcommand is expected. */
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
+    }
+
+    /** Options {@code render} and {@code apply} share, and the loading both do first. */
+    static final class Cluster {
+        @Option(names = "--namespace", paramLabel = "NS", description = "Namespace of the Broker and the Triggers (default: relay).")
+        String namespace = KnativeTriggers.NAMESPACE;
+
+        @Option(names = "--dir", paramLabel = "TRIGGERS_DIR", description = "The Relay trigger files (default: RELAY_TRIGGERS_DIR, else ./triggers).")
+        Path dir;
+
+        @Option(names = "--s3-source-prefix", paramLabel = "PREFIX",
+                description = "CloudEvent source of object events up to the bucket, eventSource.region. "
+                        + "(default: minio:s3.., MinIO's empty region; AWS: aws:s3.us-east-1.).")
+        String s3SourcePrefix = KnativeTriggers.DEFAULT_S3_SOURCE_PREFIX;
+
+        @Option(names = "--new-filters",
+                description = "Emit spec.filters (exact + subject prefix/suffix) instead of spec.filter.attributes; needs "
+                        + "Knative Eventing's new-trigger-filters feature.")
+        boolean newFilters;
+
+        /**
+         * The rendered Knative Triggers, or null after printing why there are none: invalid trigger
+         * files ({@code FILE:LINE:COL: message}), bad options or a missing folder (exit 2 for all).
+         */
+        List<io.fabric8.knative.eventing.v1.Trigger> load(Map<String, String> env, PrintWriter err) {
+            Path folder = dir != null ? dir : Path.of(env.getOrDefault("RELAY_TRIGGERS_DIR", "triggers"));
+            try {
+                KnativeTriggers.Options options = new KnativeTriggers.Options(namespace, s3SourcePrefix, newFilters);
+                if (!Files.isDirectory(folder)) {
+                    err.println("relay: " + folder + " is not a folder of trigger files; pass --dir TRIGGERS_DIR or set RELAY_TRIGGERS_DIR");
+                    return null;
+                }
+                return KnativeTriggers.render(TriggerLoader.loadAll(folder), options);
+            } catch (TriggerException e) {
+                e.errors().forEach(err::println);
+                return null;
+            } catch (KnativeTriggers.NameClashException e) {
+                err.println(e.getMessage());
+                return null;
+            } catch (IllegalArgumentException e) {
+                err.println("relay: " + e.getMessage());
+                return null;
+            } finally {
+                err.flush();
+            }
+        }
+    }
+
+    /**
+     * {@code relay trigger render}: prints the Knative Triggers of the Relay triggers as one YAML
+     * stream, for {@code kubectl apply -f -}. Exit 0, or 2 for invalid trigger files or options.
+     */
+    @Command(name = "render", mixinStandardHelpOptions = true,
+            description = "Print the Knative Triggers of the Relay triggers as YAML (for kubectl apply -f -).")
+    public static final class Render implements Callable<Integer> {
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+        @picocli.CommandLine.Mixin Cluster cluster = new Cluster();
+
+        /** Renders; see the class comment for exit codes. */
+        @Override
+        public Integer call() {
+            var objects = cluster.load(System.getenv(), spec.commandLine().getErr());
+            if (objects == null) {
+                return 2;
+            }
+            spec.commandLine().getOut().print(Manifests.toYaml(KnativeTriggers.toJson(objects)));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    /**
+     * {@code relay trigger apply}: creates or updates one Knative Trigger per Relay trigger (per
+     * event of an upload trigger) in the current kube context; with {@code --prune} deletes Relay's
+     * Knative Triggers whose Relay trigger is gone. Exit 0 done; 1 the cluster refused or a name is
+     * taken by a Trigger Relay does not manage; 2 invalid trigger files or options (nothing applied).
+     */
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = "Create or update the Knative Triggers of the Relay triggers (never deletes and recreates).")
+    public static final class Apply implements Callable<Integer> {
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+        @picocli.CommandLine.Mixin Cluster cluster = new Cluster();
+
+        @Option(names = "--prune", description = "Also delete Knative Triggers labelled relay.dev/trigger that no Relay trigger renders any more.")
+        boolean prune;
+
+        private final Supplier<KubernetesClient> clients;
+        private final Map<String, String> env;
+
+        /** Uses the current kube context (~/.kube/config, KUBECONFIG, or the in-cluster account). */
+        public Apply() {
+            this(() -> new KubernetesClientBuilder().build(), System.getenv());
+        }
+
+        /**
+         * @param clients makes the client to apply with (tests pass the mock server's)
+         * @param env     the environment ({@code RELAY_TRIGGERS_DIR})
+         */
+        Apply(Supplier<KubernetesClient> clients, Map<String, String> env) {
+            this.clients = clients;
+            this.env = env;
+        }
+
+        /** Loads and renders everything first, then applies; see the class comment for exit codes. */
+        @Override
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            var objects = cluster.load(env, err);
+            if (objects == null) {
+                return 2;
+            }
+            try (KubernetesClient client = clients.get()) {
+                TriggerApplier.apply(client.adapt(KnativeClient.class), cluster.namespace, objects, prune, spec.commandLine().getOut());
+                return 0;
+            } catch (TriggerApplier.ConflictException e) {
+                err.println("relay: " + e.getMessage());
+                return 1;
+            } catch (KubernetesClientException e) {
+                String hint = e.getCode() == 404 ? " (is Knative Eventing installed? does namespace " + cluster.namespace + " exist?)" : "";
+                err.println("relay: cannot apply the Knative Triggers: " + e.getMessage() + hint);
+                return 1;
+            } finally {
+                err.flush();
+            }
+        }
     }
 
     /**

@@ -4,6 +4,8 @@
  * in {@link dev.relay.runner.k8s.PodSteps}, entered through {@link dev.relay.runner.k8s.PodMain});
  * {@link dev.relay.runner.k8s.JobStatusHandler} writes the status of a Job that died before its
  * pod could; {@link dev.relay.runner.k8s.Manifests} and {@link dev.relay.runner.k8s.Deployer}
- * render and apply {@code deploy/knative}. See {@code docs/architecture.md} §8.
+ * render and apply {@code deploy/knative}; {@link dev.relay.runner.k8s.KnativeTriggers} and
+ * {@link dev.relay.runner.k8s.TriggerApplier} turn Relay triggers into Knative Triggers. See
+ * {@code docs/architecture.md} §9 and §10.
  */
 package dev.relay.runner.k8s;
