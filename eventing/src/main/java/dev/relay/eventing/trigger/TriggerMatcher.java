@@ -1,10 +1,6 @@
 package dev.relay.eventing.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -185,12 +181,7 @@ public final class TriggerMatcher {
         List<String> fields = trigger instanceof Trigger.UploadTrigger
                 ? List.of(trigger.name(), e.object().bucket(), e.object().key(), nz(e.object().versionId()), nz(e.object().eTag()))
                 : List.of(trigger.name(), nz(e.source()), nz(e.id()));
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(String.join("\n", fields).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return dev.relay.eventing.Sha256.hex(String.join("\n", fields));
     }
 
     private static String nz(String s) {

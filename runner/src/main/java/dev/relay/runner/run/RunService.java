@@ -191,10 +191,6 @@ public final class RunService {
     }
 
     private static byte[] sha256(byte[] data) {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.relay.eventing.Sha256.digest(data);
     }
 }

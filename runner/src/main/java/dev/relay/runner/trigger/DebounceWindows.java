@@ -7,9 +7,6 @@ import dev.relay.eventing.trigger.Trigger;
 import dev.relay.eventing.trigger.TriggerEvent;
 import dev.relay.runner.run.Json;
 import dev.relay.runner.store.ArtifactStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -169,11 +166,7 @@ final class DebounceWindows implements AutoCloseable {
     }
 
     static String sha(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.relay.eventing.Sha256.hex(s);
     }
 
     static Instant instant(long millis) {

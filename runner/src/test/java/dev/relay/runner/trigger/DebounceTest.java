@@ -33,7 +33,7 @@ class DebounceTest {
             spec:
               bucket: datasets
               prefix: incoming/
-              debounce: 2s
+              debounce: 8s
               pipeline: {name: list-files}
               parameters:
                 files: "{{ objects.uris }}"
@@ -89,7 +89,7 @@ class DebounceTest {
 
     List<RunDoc> runs(int atLeast) throws InterruptedException {
         List<RunDoc> out = new ArrayList<>();
-        for (int i = 0; i < 100; i++) { // the window closes on its own timer: wait for it (up to 10 s)
+        for (int i = 0; i < 300; i++) { // the window closes on its own timer: wait for it (up to 30 s)
             out.clear();
             for (String k : store.list("runs/", true)) {
                 if (k.endsWith("/run.json")) {
