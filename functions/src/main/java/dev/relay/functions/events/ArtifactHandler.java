@@ -150,24 +150,21 @@ public class ArtifactHandler {
         boolean owned = relayBucket && OWNED_PREFIXES.stream().anyMatch(p -> r.key().startsWith(p));
         boolean watched = triggers.service().watchesBucket(r.bucket()) && !(relayBucket && owned);
         if (!owned && !watched) {
-            return relayBucket ? ignored(r, "key is outside runs/, pipelines/, triggers/ and the prefixes of the loaded triggers")
+            return relayBucket ? ignored(r, "key is outside runs/, pipelines/ and triggers/ and no trigger watches this bucket")
                     : ignored(r, "bucket '" + r.bucket() + "' is not Relay's (" + store.bucket() + ") and no trigger watches it");
         }
         if (!r.isNewData()) {
-            return ignored(r, r.eventType() + " brings no new data");
+            return ignored(r, (owned ? "" : "key is outside runs/, pipelines/ and triggers/, and ") + r.eventType()
+                    + " brings no new data");
         }
         if (watched) {
-            return trigger(entry);
+            return trigger(entry, relayBucket);
         }
-        Outcome out = owned(r);
-        if (!"indexed".equals(out.action()) && r.key().startsWith("runs/")) {
-            index(r);
-        }
-        return out;
+        return owned(r);
     }
 
     /** Hands an object record to the triggers that watch its bucket. */
-    private Outcome trigger(S3Notifications.Entry entry) {
+    private Outcome trigger(S3Notifications.Entry entry, boolean relayBucket) {
         S3Record r = entry.record();
         TriggerService.Outcome o;
         try {
@@ -186,7 +183,14 @@ public class ArtifactHandler {
         if (!o.repeated().isEmpty()) {
             return ignored(r, "trigger(s) " + o.repeated() + " already fired for this object version");
         }
-        return ignored(r, "no trigger matched: " + o.reasons());
+        Map<String, String> reasons = new java.util.LinkedHashMap<>();
+        o.reasons().forEach((name, why) -> {
+            if (triggers.service().triggers().stream().anyMatch(t -> t.name().equals(name)
+                    && t instanceof dev.relay.eventing.trigger.Trigger.UploadTrigger)) {
+                reasons.put(name, why);
+            }
+        });
+        return ignored(r, (relayBucket ? "key is outside runs/, pipelines/ and triggers/ and " : "") + "no trigger matched: " + reasons);
     }
 
     private void index(S3Record r) {
@@ -207,13 +211,19 @@ public class ArtifactHandler {
             case RUN_JSON -> {
                 awaitReadable(r.key());
                 backend.controller().onObject(r);
+                index(r);
                 return new Outcome(r.bucket(), r.key(), r.eventName(), "handled", null);
             }
             case ATTEMPT_STATUS -> {
                 awaitReadable(RunLayout.runJson(key.runId()));
                 awaitReadable(r.key());
                 backend.controller().onObject(r);
+                index(r);
                 return new Outcome(r.bucket(), r.key(), r.eventName(), "handled", null);
+            }
+            case RUN_STATUS -> {
+                index(r);
+                return new Outcome(r.bucket(), r.key(), r.eventName(), "indexed", null);
             }
             case METRICS, UI_METADATA -> {
                 String version = r.bucket() + "\n" + r.key() + "\n" + (r.versionId() != null ? r.versionId() : r.eTag())
