@@ -52,6 +52,14 @@ public final class TestSupport {
         return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
     }
 
+    /** @return {@code examples/<path>} with its component files inlined, as YAML */
+    public static String inlined(String path) {
+        JsonNode tree = PipelineInliner.inline(repo().resolve(path));
+        DumperOptions o = new DumperOptions();
+        o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        return new Yaml(o).dump(Json.MAPPER.convertValue(tree, Map.class));
+    }
+
     /** @return the seed pipeline with its component files inlined, as YAML: postable as a registered or inline pipeline */
     public static String seedYaml() {
         JsonNode tree = PipelineInliner.inline(repo().resolve("examples/random-sum/pipeline.yaml"));

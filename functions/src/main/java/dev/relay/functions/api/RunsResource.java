@@ -3,7 +3,13 @@ package dev.relay.functions.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.functions.app.Backend;
 import dev.relay.functions.app.HttpError;
+import dev.relay.functions.app.IndexService;
 import dev.relay.functions.app.RelayConfig;
+import dev.relay.runner.index.IndexException;
+import dev.relay.runner.index.RunIndex;
+import dev.relay.runner.index.RunReports;
+import dev.relay.runner.index.UnknownRunException;
+import java.util.function.Function;
 import dev.relay.functions.events.RunStarter;
 import dev.relay.runner.run.Json;
 import dev.relay.runner.run.PipelineRegistry;
@@ -32,7 +38,10 @@ import java.util.regex.Pattern;
 
 /**
  * The run API (CONTRACTS.md "Run request"): {@code POST /api/v1/runs}, {@code GET /api/v1/runs/{id}},
- * {@code POST /api/v1/pipelines?name=N[&version=V]}. Protected by {@code RELAY_API_TOKEN} (Bearer)
+ * {@code POST /api/v1/pipelines?name=N[&version=V]}; and over the index ({@code docs/api.md}):
+ * {@code GET /api/v1/runs[?pipeline=P&limit=N]}, {@code /api/v1/runs/{id}/metrics},
+ * {@code /api/v1/runs/{id}/visualizations}, {@code /api/v1/compare?runs=A,B} (unknown run 404,
+ * bad query 400, index unavailable 503). Protected by {@code RELAY_API_TOKEN} (Bearer)
  * when it is set. Bodies come from Vert.x ({@link Bodies}) so that a malformed or empty one gets Relay's message.
  */
 @Path("/api/v1")
@@ -42,6 +51,7 @@ public class RunsResource {
     @Inject Backend backend;
     @Inject RunStarter starter;
     @Inject RelayConfig config;
+    @Inject IndexService index;
 
     /** Starts a run: 201 {@code {"runId","phase":"Pending","links":{"self"}}}, 400/422 naming the field. */
     @POST
@@ -69,7 +79,76 @@ public class RunsResource {
             throw new HttpError(404, "no run '" + id.replaceAll("\\p{Cntrl}", "?") + "' (run ids are DNS-1123 labels)");
         }
         RunView view = RunView.load(backend.store(), id).orElseThrow(() -> new HttpError(404, "no run '" + id + "'"));
-        return Response.ok(Json.bytes(view), "application/json").build();
+        return Response.ok(Json.bytes(indexed(i -> RunReports.of(view, i))), "application/json").build();
+    }
+
+    /** The index's runs, newest first: {@code {"runs": [...], "metricColumns": [...]}}. */
+    @GET
+    @Path("/runs")
+    public Response list(@QueryParam("pipeline") String pipeline, @QueryParam("limit") String limit,
+                         @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
+        Tokens.check(config.apiToken(), auth, "RELAY_API_TOKEN");
+        int n;
+        try {
+            n = limit == null || limit.isBlank() ? 0 : Integer.parseInt(limit.trim());
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 0) {
+            throw HttpError.badRequest("limit must be a number >= 0, got '" + limit + "'");
+        }
+        int max = n;
+        return Response.ok(Json.bytes(indexed(i -> RunReports.list(i, blank(pipeline), max))), "application/json").build();
+    }
+
+    /** A run's kept metrics and the errors of its metrics files; 404 when the index does not hold the run. */
+    @GET
+    @Path("/runs/{id}/metrics")
+    public Response metrics(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
+        Tokens.check(config.apiToken(), auth, "RELAY_API_TOKEN");
+        return Response.ok(Json.bytes(indexed(i -> RunReports.metricsOf(i, id).orElseThrow(() -> notIndexed(id)))),
+                "application/json").build();
+    }
+
+    /** A run's visualizations and the errors of its UI-metadata files; 404 when the index does not hold the run. */
+    @GET
+    @Path("/runs/{id}/visualizations")
+    public Response visualizations(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
+        Tokens.check(config.apiToken(), auth, "RELAY_API_TOKEN");
+        return Response.ok(Json.bytes(indexed(i -> RunReports.visualizationsOf(i, id).orElseThrow(() -> notIndexed(id)))),
+                "application/json").build();
+    }
+
+    /** Compares runs' metrics ({@code runs=A,B}); 404 listing the runs the index does not hold. */
+    @GET
+    @Path("/compare")
+    public Response compare(@QueryParam("runs") String runs, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
+        Tokens.check(config.apiToken(), auth, "RELAY_API_TOKEN");
+        List<String> ids = runs == null ? List.of()
+                : java.util.Arrays.stream(runs.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        try {
+            return Response.ok(Json.bytes(indexed(i -> RunReports.compare(i, ids))), "application/json").build();
+        } catch (UnknownRunException e) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("error", e.getMessage());
+            doc.put("runs", e.runIds());
+            return Response.status(404).type("application/json").entity(Json.bytes(doc)).build();
+        }
+    }
+
+    private static HttpError notIndexed(String id) {
+        return new HttpError(404, "no run '" + id.replaceAll("\\p{Cntrl}", "?") + "' in the index");
+    }
+
+    /** Runs a query on the index, mapping its failures to 404, 400 and 503. */
+    private <T> T indexed(Function<RunIndex, T> query) {
+        try {
+            return query.apply(index.index());
+        } catch (IndexException e) {
+            throw new HttpError(503, "the run index is unavailable: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest(e.getMessage());
+        }
     }
 
     /**

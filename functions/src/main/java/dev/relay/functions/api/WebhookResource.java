@@ -33,7 +33,7 @@ public class WebhookResource {
         if (body == null || body.length == 0) {
             throw HttpError.badRequest("empty notification: expected a MinIO or S3 notification (JSON)");
         }
-        ArtifactHandler.Reply reply = artifacts.handleRecords(null, ArtifactHandler.parse(body));
+        ArtifactHandler.Reply reply = artifacts.handleEntries(null, ArtifactHandler.parseEntries(body));
         return Response.ok(Json.bytes(reply), "application/json").build();
     }
 

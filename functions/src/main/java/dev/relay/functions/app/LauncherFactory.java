@@ -5,7 +5,7 @@ import dev.relay.runner.store.ArtifactStore;
 
 /**
  * Makes the {@link Launcher} for store {@code s3} (the cluster and bridge profiles). The default
- * bean ({@link LocalLauncherFactory}) runs local processes; the Kubernetes launcher swaps it by
+ * bean ({@link ConfiguredLauncherFactory}) picks local processes or Kubernetes Jobs by {@code relay.launcher}; another bean may swap it by
  * providing a bean of this type (the default is a {@code @DefaultBean}).
  */
 public interface LauncherFactory {

@@ -58,6 +58,14 @@ public interface RelayConfig {
     @WithName("work-dir")
     Optional<String> workDir();
 
+    /** Folder of trigger files ({@code RELAY_TRIGGERS_DIR}); absent: {@code ./triggers} if it exists. */
+    @WithName("triggers-dir")
+    Optional<String> triggersDir();
+
+    /** {@code local} (processes on this host) or {@code kubernetes} (a Job per attempt; the cluster profile). */
+    @WithDefault("local")
+    String launcher();
+
     /** The object store settings. */
     interface S3 {
         /** e.g. {@code http://minio.kubeflow:9000} ({@code RELAY_S3_ENDPOINT}); required for store {@code s3}. */

@@ -111,16 +111,16 @@ public class MinioBridge {
     }
 
     private void direct(byte[] envelope) {
-        List<dev.relay.eventing.s3.S3Record> records;
+        List<S3Notifications.Entry> records;
         try {
-            records = S3Notifications.parse(envelope);
+            records = S3Notifications.parseEntries(envelope);
         } catch (EventFormatException e) {
             throw new BridgeException(e.getMessage());
         }
         String[] last = new String[1];
         boolean ok = Backoff.retry(config.deliveryRetry(), () -> {
             try {
-                artifacts.handleRecords(null, records);
+                artifacts.handleEntries(null, records);
                 return true;
             } catch (HttpError e) {
                 if (e.status() < 500) {

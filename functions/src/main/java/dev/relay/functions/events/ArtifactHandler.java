@@ -3,12 +3,16 @@ package dev.relay.functions.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.eventing.EventFormatException;
+import dev.relay.eventing.s3.S3CloudEvents;
 import dev.relay.eventing.s3.S3Notifications;
 import dev.relay.eventing.s3.S3Record;
 import dev.relay.functions.app.Backend;
 import dev.relay.functions.app.Backoff;
 import dev.relay.functions.app.HttpError;
 import dev.relay.functions.app.RelayConfig;
+import dev.relay.functions.app.Triggers;
+import dev.relay.runner.trigger.TriggerService;
+import java.nio.charset.StandardCharsets;
 import dev.relay.runner.run.RunLayout;
 import dev.relay.runner.store.ArtifactStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,9 +33,15 @@ import java.util.Set;
  *       object (and the run's {@code run.json}) is readable, then hands the record to the
  *       {@link dev.relay.runner.run.RunController}; still unreadable →
  *       {@code 503 input not readable: s3://…} so that the Broker redelivers;</li>
- *   <li>metrics and UI metadata: {@link ObjectIndexer};</li>
- *   <li>anything else, including buckets and prefixes Relay does not own (DESIGN.md §2) and
- *       deletes, tagging, retention, legal-hold and access events: acknowledged, no effect.</li>
+ *   <li>every new object of the Relay bucket ({@code run.json}, {@code status.json}, metrics, UI
+ *       metadata; other keys are skipped by the indexer) also goes to the {@link IndexHook}; a
+ *       failing index is logged and never fails the event;</li>
+ *   <li>a new object in a bucket that a loaded upload trigger watches (DESIGN.md §2: Relay owns
+ *       every bucket and prefix a trigger names) goes to {@link TriggerService#onEvent}; a trigger
+ *       that matches but cannot start its run is reported in the outcome ({@code failed}) and
+ *       logged, not redelivered;</li>
+ *   <li>anything else, including buckets and prefixes Relay does not own and deletes, tagging,
+ *       retention, legal-hold and access events: acknowledged, no effect.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -42,8 +52,10 @@ public class ArtifactHandler {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Backend backend;
-    private final ObjectIndexer indexer;
+    private final IndexHook indexer;
     private final RelayConfig config;
+    private final Triggers triggers;
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ArtifactHandler.class);
     private final Map<String, Boolean> indexed = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -51,21 +63,29 @@ public class ArtifactHandler {
         }
     });
 
-    /** @param backend the runner's pieces; @param indexer the index hook */
+    /** @param backend the runner's pieces; @param indexer the index hook; @param triggers the loaded triggers */
     @Inject
-    public ArtifactHandler(Backend backend, ObjectIndexer indexer, RelayConfig config) {
+    public ArtifactHandler(Backend backend, IndexHook indexer, RelayConfig config, Triggers triggers) {
         this.backend = backend;
         this.indexer = indexer;
         this.config = config;
+        this.triggers = triggers;
     }
 
     /**
      * What happened to one record.
      *
-     * @param action {@code handled}, {@code indexed} or {@code ignored}
-     * @param reason why, for {@code ignored}
+     * @param action {@code handled}, {@code indexed}, {@code triggered}, {@code failed} (a trigger
+     *               matched but could not start its run) or {@code ignored}
+     * @param reason why, for {@code ignored} and {@code failed}
+     * @param runs   runs that triggers started for this record (trigger name → run id), or null
      */
-    public record Outcome(String bucket, String key, String eventName, String action, String reason) {}
+    public record Outcome(String bucket, String key, String eventName, String action, String reason, Map<String, String> runs) {
+        /** An outcome that started no run. */
+        public Outcome(String bucket, String key, String eventName, String action, String reason) {
+            this(bucket, key, eventName, action, reason, null);
+        }
+    }
 
     /** The function's answer: one outcome per record, in order. */
     public record Reply(String function, String type, List<Outcome> records) {}
@@ -85,7 +105,7 @@ public class ArtifactHandler {
         if (data == null || data.length == 0) {
             throw HttpError.badRequest("event " + meta.id() + " (" + meta.type() + ") has no data: expected an S3 record or notification");
         }
-        return handleRecords(meta.type(), parse(data));
+        return handleEntries(meta.type(), parseEntries(data));
     }
 
     /**
@@ -93,9 +113,9 @@ public class ArtifactHandler {
      *
      * @param type the CloudEvent type, or null when none carried them
      */
-    public Reply handleRecords(String type, List<S3Record> records) {
+    public Reply handleEntries(String type, List<S3Notifications.Entry> records) {
         List<Outcome> out = new ArrayList<>(records.size());
-        for (S3Record r : records) {
+        for (S3Notifications.Entry r : records) {
             out.add(onRecord(r));
         }
         return new Reply(EventTypes.ARTIFACT, type, out);
@@ -106,7 +126,7 @@ public class ArtifactHandler {
      *
      * @throws HttpError 400 naming what is wrong ({@code not JSON: …}, {@code unsupported envelope: …})
      */
-    public static List<S3Record> parse(byte[] data) {
+    public static List<S3Notifications.Entry> parseEntries(byte[] data) {
         try {
             JsonNode node;
             try {
@@ -115,25 +135,73 @@ public class ArtifactHandler {
                 throw new EventFormatException("not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
             }
             if (node != null && node.isObject() && !node.has("Records") && node.has("s3") && node.has("eventName")) {
-                return List.of(S3Notifications.parseRecord(data));
+                return List.of(new S3Notifications.Entry(S3Notifications.parseRecord(data), data));
             }
-            return S3Notifications.parse(data);
+            return S3Notifications.parseEntries(data);
         } catch (EventFormatException e) {
             throw HttpError.badRequest(e.getMessage());
         }
     }
 
-    private Outcome onRecord(S3Record r) {
+    private Outcome onRecord(S3Notifications.Entry entry) {
+        S3Record r = entry.record();
         ArtifactStore store = backend.store();
-        if (!store.bucket().equals(r.bucket())) {
-            return ignored(r, "bucket '" + r.bucket() + "' is not Relay's (" + store.bucket() + ")");
-        }
-        if (OWNED_PREFIXES.stream().noneMatch(p -> r.key().startsWith(p))) {
-            return ignored(r, "key is outside runs/, pipelines/ and triggers/");
+        boolean relayBucket = store.bucket().equals(r.bucket());
+        boolean owned = relayBucket && OWNED_PREFIXES.stream().anyMatch(p -> r.key().startsWith(p));
+        boolean watched = triggers.service().watchesBucket(r.bucket()) && !(relayBucket && owned);
+        if (!owned && !watched) {
+            return relayBucket ? ignored(r, "key is outside runs/, pipelines/ and triggers/ and no trigger watches this bucket")
+                    : ignored(r, "bucket '" + r.bucket() + "' is not Relay's (" + store.bucket() + ") and no trigger watches it");
         }
         if (!r.isNewData()) {
-            return ignored(r, r.eventType() + " brings no new data");
+            return ignored(r, (owned ? "" : "key is outside runs/, pipelines/ and triggers/, and ") + r.eventType()
+                    + " brings no new data");
         }
+        if (watched) {
+            return trigger(entry, relayBucket);
+        }
+        return owned(r);
+    }
+
+    /** Hands an object record to the triggers that watch its bucket. */
+    private Outcome trigger(S3Notifications.Entry entry, boolean relayBucket) {
+        S3Record r = entry.record();
+        TriggerService.Outcome o;
+        try {
+            o = triggers.service().onEvent(S3CloudEvents.toCloudEvent(r, entry.json()));
+        } catch (TriggerService.TriggerFailure e) {
+            LOG.warnf("trigger for %s failed: %s", r.uri(), e.getMessage());
+            return new Outcome(r.bucket(), r.key(), r.eventName(), "failed", e.getMessage(), null);
+        }
+        if (!o.started().isEmpty()) {
+            LOG.infof("%s started %s", r.uri(), o.started());
+            return new Outcome(r.bucket(), r.key(), r.eventName(), "triggered", null, o.started());
+        }
+        if (!o.debounced().isEmpty()) {
+            return new Outcome(r.bucket(), r.key(), r.eventName(), "debounced", "in the open window of " + o.debounced(), null);
+        }
+        if (!o.repeated().isEmpty()) {
+            return ignored(r, "trigger(s) " + o.repeated() + " already fired for this object version");
+        }
+        Map<String, String> reasons = new java.util.LinkedHashMap<>();
+        o.reasons().forEach((name, why) -> {
+            if (triggers.service().triggers().stream().anyMatch(t -> t.name().equals(name)
+                    && t instanceof dev.relay.eventing.trigger.Trigger.UploadTrigger)) {
+                reasons.put(name, why);
+            }
+        });
+        return ignored(r, (relayBucket ? "key is outside runs/, pipelines/ and triggers/ and " : "") + "no trigger matched: " + reasons);
+    }
+
+    private void index(S3Record r) {
+        try {
+            indexer.onObject(r);
+        } catch (RuntimeException e) {
+            LOG.warnf("index: %s: %s", r.key(), e.getMessage());
+        }
+    }
+
+    private Outcome owned(S3Record r) {
         Optional<RunLayout.Key> parsed = RunLayout.parse(r.key());
         if (parsed.isEmpty()) {
             return ignored(r, "no action for this key");
@@ -143,13 +211,19 @@ public class ArtifactHandler {
             case RUN_JSON -> {
                 awaitReadable(r.key());
                 backend.controller().onObject(r);
+                index(r);
                 return new Outcome(r.bucket(), r.key(), r.eventName(), "handled", null);
             }
             case ATTEMPT_STATUS -> {
                 awaitReadable(RunLayout.runJson(key.runId()));
                 awaitReadable(r.key());
                 backend.controller().onObject(r);
+                index(r);
                 return new Outcome(r.bucket(), r.key(), r.eventName(), "handled", null);
+            }
+            case RUN_STATUS -> {
+                index(r);
+                return new Outcome(r.bucket(), r.key(), r.eventName(), "indexed", null);
             }
             case METRICS, UI_METADATA -> {
                 String version = r.bucket() + "\n" + r.key() + "\n" + (r.versionId() != null ? r.versionId() : r.eTag())
@@ -157,12 +231,7 @@ public class ArtifactHandler {
                 if (indexed.put(version, Boolean.TRUE) != null) {
                     return ignored(r, "this object version was seen before");
                 }
-                try {
-                    indexer.index(r, key);
-                } catch (RuntimeException e) {
-                    indexed.remove(version);
-                    throw e;
-                }
+                index(r);
                 return new Outcome(r.bucket(), r.key(), r.eventName(), "indexed", null);
             }
             default -> {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.functions.app.HttpError;
 import dev.relay.functions.app.Replies;
+import dev.relay.functions.app.Triggers;
+import dev.relay.runner.trigger.TriggerService;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.http.HttpMessageFactory;
@@ -26,6 +28,10 @@ import java.util.Map;
  * codes rather than Funqy's (which answers 404 for an unknown type and 500 for bad data):
  * <ul>
  *   <li>200 with what the function did;</li>
+ *   <li>a type that no function but a loaded trigger names ({@link TriggerService#names}): 201
+ *       {@code {"runs": {trigger: runId}}} for started runs, 200 when the matching triggers had
+ *       fired for this event before, 202 {@code no trigger matched} with each trigger's reason, 422
+ *       naming the field when a matching trigger cannot start its run (nothing is written);</li>
  *   <li>400 not a CloudEvent, an unknown type (named), data that cannot be read;</li>
  *   <li>415 a data content type the function does not read;</li>
  *   <li>422 a run request that is invalid (naming the field);</li>
@@ -41,13 +47,23 @@ public class CloudEventRoute {
     private final ArtifactHandler artifacts;
     private final RunStarter runs;
     private final JobStatusHandler jobs;
+    private final Triggers triggers;
 
-    /** @param artifacts the artifact body; @param runs the run starter; @param jobs the job-status handler */
+    /**
+     * An answer with a status other than 200.
+     *
+     * @param status the HTTP status
+     * @param body   the JSON body
+     */
+    public record Answer(int status, Object body) {}
+
+    /** @param artifacts the artifact body; @param runs the run starter; @param jobs the job-status handler; @param triggers the loaded triggers */
     @Inject
-    public CloudEventRoute(ArtifactHandler artifacts, RunStarter runs, JobStatusHandler jobs) {
+    public CloudEventRoute(ArtifactHandler artifacts, RunStarter runs, JobStatusHandler jobs, Triggers triggers) {
         this.artifacts = artifacts;
         this.runs = runs;
         this.jobs = jobs;
+        this.triggers = triggers;
     }
 
     /** Installs the route ahead of Funqy's. */
@@ -62,7 +78,11 @@ public class CloudEventRoute {
     void handle(RoutingContext ctx) {
         try {
             Object reply = dispatch(headers(ctx), ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
-            Replies.json(ctx, 200, reply);
+            if (reply instanceof Answer a) {
+                Replies.json(ctx, a.status(), a.body());
+            } else {
+                Replies.json(ctx, 200, reply);
+            }
         } catch (HttpError e) {
             Replies.error(ctx, e);
         } catch (RuntimeException e) {
@@ -73,12 +93,15 @@ public class CloudEventRoute {
     /**
      * Reads one CloudEvent from HTTP headers and body and runs its function.
      *
-     * @return the function's answer
+     * @return the function's answer, an {@link Answer} when its status is not 200
      * @throws HttpError for anything the caller got wrong
      */
     public Object dispatch(Map<String, String> headers, byte[] body) {
         CloudEvent event = read(headers, body);
         String function = EventTypes.functionFor(event.getType());
+        if (function == null && triggers.service().names(event.getType())) {
+            return trigger(event);
+        }
         if (function == null) {
             throw HttpError.badRequest("unknown CloudEvent type '" + event.getType() + "': no function and no trigger handles it"
                     + " (Relay handles com.amazonaws.s3.*, dev.knative.kafka.event, dev.relay.run.requested and"
@@ -91,6 +114,42 @@ public class CloudEventRoute {
             case EventTypes.RUN_START -> runs.start(json(meta, data), RelayFunctions.cause(meta));
             default -> jobs.handle(meta, json(meta, data));
         };
+    }
+
+    /** Runs the triggers that name the event's type. */
+    private Answer trigger(CloudEvent event) {
+        TriggerService.Outcome o;
+        try {
+            o = triggers.service().onEvent(event);
+        } catch (TriggerService.TriggerFailure e) {
+            throw new HttpError(422, e.field(), e.getMessage() + " (no run started)", java.util.List.of());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("type", event.getType());
+        out.put("id", event.getId());
+        out.put("runs", o.started());
+        int status;
+        if (!o.started().isEmpty()) {
+            status = 201;
+            out.put("message", "started " + o.started().size() + " run(s)");
+        } else if (!o.debounced().isEmpty()) {
+            status = 202;
+            out.put("message", "taken into the open debounce window of " + o.debounced());
+        } else if (!o.repeated().isEmpty()) {
+            status = 200;
+            out.put("message", "already handled: trigger(s) " + o.repeated() + " fired for this event before; no new run");
+        } else {
+            status = 202;
+            out.put("message", "no trigger matched");
+        }
+        if (!o.repeated().isEmpty()) {
+            out.put("repeated", o.repeated());
+        }
+        if (!o.debounced().isEmpty()) {
+            out.put("debounced", o.debounced());
+        }
+        out.put("reasons", o.reasons());
+        return new Answer(status, out);
     }
 
     private static CloudEvent read(Map<String, String> headers, byte[] body) {

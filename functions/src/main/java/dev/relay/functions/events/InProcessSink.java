@@ -46,7 +46,7 @@ public class InProcessSink implements NotificationSink {
     private void deliver(byte[] envelope) {
         boolean ok = Backoff.retry(config.deliveryRetry(), () -> {
             try {
-                artifacts.handleRecords(null, ArtifactHandler.parse(envelope));
+                artifacts.handleEntries(null, ArtifactHandler.parseEntries(envelope));
                 return true;
             } catch (HttpError e) {
                 if (e.status() < 500) {

@@ -1,15 +1,11 @@
 package dev.relay.functions.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.arc.DefaultBean;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
-/** The {@code job-status} default: logs the Job change and acknowledges it (no Kubernetes handler in this build). */
-@ApplicationScoped
-@DefaultBean
+/** The {@code job-status} answer without Kubernetes ({@code relay.launcher=local}): logs the Job change and acknowledges it. */
 public class LoggingJobStatusHandler implements JobStatusHandler {
     private static final Logger LOG = Logger.getLogger(LoggingJobStatusHandler.class);
 
@@ -17,7 +13,7 @@ public class LoggingJobStatusHandler implements JobStatusHandler {
     public Object handle(EventMeta meta, JsonNode data) {
         String kind = meta.extensions().getOrDefault("kind", data.path("kind").asText(null));
         String name = meta.extensions().getOrDefault("name", data.path("metadata").path("name").asText(data.path("name").asText(null)));
-        LOG.infof("job-status: %s for %s %s (no Kubernetes handler installed; acknowledged)", meta.type(), kind, name);
+        LOG.infof("job-status: %s for %s %s (relay.launcher is not kubernetes; acknowledged)", meta.type(), kind, name);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("function", EventTypes.JOB_STATUS);
         out.put("type", meta.type());
