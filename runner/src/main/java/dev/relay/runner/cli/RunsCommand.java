@@ -156,6 +156,7 @@ public final class RunsCommand implements Runnable {
                     v.pipeline() == null || v.pipeline().version() == null ? "" : " (" + v.pipeline().version() + ")");
             out.printf("created   %s%n", v.createdAt());
             out.printf("finished  %s%n", v.finishedAt() == null ? "-" : v.finishedAt());
+            out.printf("cause     %s%n", v.cause() == null ? "-" : v.cause().describe());
             if (v.parameters() != null && !v.parameters().isEmpty()) {
                 out.println("parameters");
                 v.parameters().forEach((k, val) -> out.printf("  %s = %s%n", k, val));

@@ -35,5 +35,26 @@ public record RunDoc(String runId, PipelineRef pipeline, JsonNode spec, Map<Stri
         public static Cause cli() {
             return new Cause("cli", null, null, null);
         }
+
+        /**
+         * One line for people, e.g. {@code upload-trigger new-dataset: s3://mlpipeline/datasets/a.csv}
+         * or {@code event-trigger retrain: event com.example.drift id 42 from /monitor}.
+         */
+        public String describe() {
+            StringBuilder sb = new StringBuilder(kind);
+            if (trigger != null) {
+                sb.append(' ').append(trigger);
+            }
+            if (object != null) {
+                sb.append(": s3://").append(object.get("bucket")).append('/').append(object.get("key"));
+                if (objects != null && objects > 1) {
+                    sb.append(" and ").append(objects - 1).append(" more");
+                }
+            } else if (event != null) {
+                sb.append(": event ").append(event.get("type")).append(" id ").append(event.get("id"))
+                        .append(" from ").append(event.get("source"));
+            }
+            return sb.toString();
+        }
     }
 }

@@ -130,6 +130,8 @@ class MetricsDemoTest {
         Cli human = Cli.run("runs", "get", fast, "--state-dir", state.toString());
         assertEquals(0, human.exit(), human.err());
         assertTrue(human.out().contains("visualizations") && human.out().contains("confusion_matrix"), human.out());
+        assertTrue(human.out().contains("cause     cli\n"), human.out());
+        assertEquals("cli", doc.get("cause").get("kind").asText());
     }
 
     @Test

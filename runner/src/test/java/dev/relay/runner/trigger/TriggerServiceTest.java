@@ -84,6 +84,8 @@ class TriggerServiceTest {
         assertEquals("new-dataset", doc.cause().trigger());
         assertEquals("datasets/iris v2+final.csv", doc.cause().object().get("key"));
         assertEquals("count-rows", doc.pipeline().name());
+        assertEquals("upload-trigger new-dataset: s3://mlpipeline/datasets/iris v2+final.csv",
+                doc.cause().describe(), "what relay runs get shows");
 
         assertTrue(triggers.onEvent(ce).started().isEmpty(), "the same notification again");
         TriggerService.Outcome again = triggers.onEvent(upload("mlpipeline", "datasets/iris v2+final.csv", "a,b\n1,2\n"));
@@ -119,6 +121,7 @@ class TriggerServiceTest {
         assertEquals("0.5", doc.parameters().get("score"));
         assertEquals("event-trigger", doc.cause().kind());
         assertEquals("d-1", doc.cause().event().get("id"));
+        assertEquals("event-trigger retrain-on-drift: event com.example.model.drift id d-1 from /monitoring/iris", doc.cause().describe());
         assertTrue(triggers.onEvent(drift("d-1", "{\"model\": \"iris\", \"score\": 0.5}")).started().isEmpty());
         assertEquals("condition data.score > 0.3 does not hold",
                 triggers.onEvent(drift("d-2", "{\"model\": \"iris\", \"score\": 0.1}")).reasons().get("retrain-on-drift"));
