@@ -10,7 +10,6 @@ import dev.relay.runner.spec.InputSpec;
 import dev.relay.runner.spec.Names;
 import dev.relay.runner.spec.OutputSpec;
 import dev.relay.runner.spec.PathProvider;
-import dev.relay.runner.spec.Placeholder;
 import dev.relay.runner.spec.ResolvedCommand;
 import dev.relay.runner.spec.Resolver;
 import dev.relay.runner.spec.SpecException;
@@ -18,7 +17,6 @@ import dev.relay.runner.store.ArtifactStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,7 +71,7 @@ public final class PodPlanner {
         if (k == null) {
             throw new PlanException(AttemptStatus.LAUNCH_FAILED, "component '" + c.name() + "' has no container implementation");
         }
-        Set<String> valueInputs = valueInputs(k);
+        Set<String> valueInputs = k.valueInputs();
         Map<String, String> values = new LinkedHashMap<>();
         for (Map.Entry<String, ArgumentValue> e : r.arguments().entrySet()) {
             if (e.getValue() instanceof ArgumentValue.Artifact a) {
@@ -195,33 +193,5 @@ public final class PodPlanner {
 
     private static String nullToEmpty(String s) {
         return s == null ? "" : s;
-    }
-
-    /** Inputs whose value is read as text ({@code inputValue}, also inside {@code concat} and {@code if}). */
-    static Set<String> valueInputs(ContainerSpec c) {
-        Set<String> out = new LinkedHashSet<>();
-        walk(c.command(), out);
-        walk(c.args(), out);
-        return out;
-    }
-
-    private static void walk(List<Placeholder> ps, Set<String> out) {
-        if (ps != null) {
-            for (Placeholder p : ps) {
-                walk(p, out);
-            }
-        }
-    }
-
-    private static void walk(Placeholder p, Set<String> out) {
-        if (p instanceof Placeholder.InputValue v) {
-            out.add(v.inputName());
-        } else if (p instanceof Placeholder.Concat c) {
-            walk(c.items(), out);
-        } else if (p instanceof Placeholder.If i) {
-            walk(i.cond(), out);
-            walk(i.then(), out);
-            walk(i.otherwise(), out);
-        }
     }
 }

@@ -231,19 +231,7 @@ public final class PodSteps {
     }
 
     private AttemptStatus.OutputRef upload(String key, Path p) throws IOException {
-        if (Files.isDirectory(p)) {
-            long total = 0;
-            try (Stream<Path> files = Files.walk(p)) {
-                for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-                    String rel = p.relativize(f).toString().replace('\\', '/');
-                    store.putFile(key + "/" + RunLayout.safeName(rel, "file in output directory"), f);
-                    total += Files.size(f);
-                }
-            }
-            return new AttemptStatus.OutputRef(store.uri(key), total, null);
-        }
-        store.putFile(key, p);
-        return new AttemptStatus.OutputRef(store.uri(key), Files.size(p), sha256(p));
+        return dev.relay.runner.launch.Outputs.publish(store, key, p);
     }
 
     private void download(PodPlan.Input in, Path target) {
@@ -347,9 +335,6 @@ public final class PodSteps {
         }
     }
 
-    private static String sha256(Path p) throws IOException {
-        return dev.relay.eventing.Sha256.hex(p);
-    }
 
     /** An input that is not in the bucket. */
     private static final class InputUnreadable extends RuntimeException {

@@ -132,7 +132,7 @@ public final class LocalLauncher implements Launcher {
             throw new Failure(AttemptStatus.LAUNCH_FAILED, "component '" + c.name() + "' has no container implementation", null);
         }
         Map<String, String> values = new LinkedHashMap<>();
-        Set<String> valueInputs = Placeholders.valueInputs(c.container());
+        Set<String> valueInputs = c.container().valueInputs();
         for (Map.Entry<String, ArgumentValue> e : r.arguments().entrySet()) {
             if (e.getValue() instanceof ArgumentValue.Artifact a) {
                 values.put(e.getKey(), valueInputs.contains(e.getKey()) ? readText(a.uri(), e.getKey()) : a.uri());
@@ -286,19 +286,7 @@ public final class LocalLauncher implements Launcher {
     }
 
     private AttemptStatus.OutputRef publish(String key, Path p) throws IOException {
-        if (Files.isDirectory(p)) {
-            long total = 0;
-            try (Stream<Path> files = Files.walk(p)) {
-                for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-                    String rel = p.relativize(f).toString().replace('\\', '/');
-                    store.putFile(key + "/" + RunLayout.safeName(rel, "file in output directory"), f);
-                    total += Files.size(f);
-                }
-            }
-            return new AttemptStatus.OutputRef(store.uri(key), total, null);
-        }
-        store.putFile(key, p);
-        return new AttemptStatus.OutputRef(store.uri(key), Files.size(p), sha256(p));
+        return Outputs.publish(store, key, p);
     }
 
     private void placeInput(ExecutionRequest r, String input, Path target, String effectiveValue) throws IOException {
@@ -435,9 +423,6 @@ public final class LocalLauncher implements Launcher {
         }
     }
 
-    private static String sha256(Path p) throws IOException {
-        return dev.relay.eventing.Sha256.hex(p);
-    }
 
     private static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {

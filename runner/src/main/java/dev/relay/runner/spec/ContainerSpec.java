@@ -27,4 +27,33 @@ public record ContainerSpec(String image, List<Placeholder> command, List<Placeh
         env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
         fileOutputs = fileOutputs == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(fileOutputs));
     }
+
+    /**
+     * @return the inputs whose value is read as text: {@code inputValue} placeholders anywhere in
+     *     {@code command} or {@code args}, also inside {@code concat} and as an {@code if} condition
+     *     (a launcher reads an artifact passed to such an input as its content)
+     */
+    public java.util.Set<String> valueInputs() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        collectValueInputs(command, out);
+        collectValueInputs(args, out);
+        return out;
+    }
+
+    private static void collectValueInputs(List<Placeholder> ps, java.util.Set<String> out) {
+        if (ps == null) {
+            return;
+        }
+        for (Placeholder p : ps) {
+            if (p instanceof Placeholder.InputValue v) {
+                out.add(v.inputName());
+            } else if (p instanceof Placeholder.Concat c) {
+                collectValueInputs(c.items(), out);
+            } else if (p instanceof Placeholder.If i) {
+                collectValueInputs(List.of(i.cond()), out);
+                collectValueInputs(i.then(), out);
+                collectValueInputs(i.otherwise(), out);
+            }
+        }
+    }
 }
