@@ -1,10 +1,5 @@
 package dev.relay.runner.k8s;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Locale;
 
 /**
  * Names and label values of Relay's Kubernetes objects (DESIGN.md §3).
@@ -75,34 +70,12 @@ public final class JobNames {
      * when nothing is left. The same rule as {@link dev.relay.runner.spec.Names#dnsLabel}, uncut.
      */
     public static String sanitize(String s) {
-        String lower = s.toLowerCase(Locale.ROOT);
-        StringBuilder sb = new StringBuilder(lower.length());
-        boolean dash = true;
-        for (int i = 0; i < lower.length(); i++) {
-            char c = lower.charAt(i);
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-                sb.append(c);
-                dash = false;
-            } else if (!dash) {
-                sb.append('-');
-                dash = true;
-            }
-        }
-        int end = sb.length();
-        while (end > 0 && sb.charAt(end - 1) == '-') {
-            end--;
-        }
-        return end == 0 ? "x" : sb.substring(0, end);
+        return dev.relay.runner.spec.Names.sanitize(s);
     }
 
     /** The first 8 hex digits of the sha256 of {@code s}'s UTF-8 bytes. */
     public static String hash8(String s) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.relay.eventing.Sha256.hex(s).substring(0, 8);
     }
 
     private static String cut(String s, int max) {

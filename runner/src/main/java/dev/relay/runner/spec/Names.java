@@ -20,13 +20,32 @@ public final class Names {
      * @throws NullPointerException if s is null
      */
     public static String dnsLabel(String s) {
+        String full = sanitize(s);
+        if (full.length() <= MAX_LABEL) {
+            return full;
+        }
+        String cut = full.substring(0, MAX_LABEL);
+        int end = cut.length();
+        while (end > 0 && cut.charAt(end - 1) == '-') {
+            end--;
+        }
+        return end == 0 ? "x" : cut.substring(0, end);
+    }
+
+    /**
+     * The DNS-1123 rule without the length cut: lowercase; every run of characters outside
+     * {@code [a-z0-9]} becomes one {@code -}; no leading or trailing {@code -}; {@code x} when
+     * nothing is left.
+     *
+     * @throws NullPointerException if s is null
+     */
+    public static String sanitize(String s) {
         String lower = s.toLowerCase(Locale.ROOT);
-        StringBuilder sb = new StringBuilder(Math.min(lower.length(), MAX_LABEL + 1));
+        StringBuilder sb = new StringBuilder(lower.length());
         boolean dash = true; // drop leading dashes
-        for (int i = 0; i < lower.length() && sb.length() < MAX_LABEL; i++) {
+        for (int i = 0; i < lower.length(); i++) {
             char c = lower.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-            if (ok) {
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
                 sb.append(c);
                 dash = false;
             } else if (!dash) {
