@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,11 +85,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         }
         Path state = StateDirs.resolve(stateDir);
         Instant t0 = Instant.now();
-        Map<String, Instant> startedAt = new ConcurrentHashMap<>();
         LaunchListener listener = new LaunchListener() {
             @Override
             public void started(ExecutionRequest r) {
-                startedAt.put(r.task(), Instant.now());
                 progress.printf("  %-20s Running%s%n", r.task(), r.attempt() > 1 ? " (attempt " + r.attempt() + ")" : "");
             }
 

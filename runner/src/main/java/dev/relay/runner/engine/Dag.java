@@ -17,6 +17,9 @@ public interface Dag {
     /** @return the tasks that consume an output of {@code task} (direct neighbours only) */
     Set<String> downstream(String task);
 
+    /** @return whether {@code task} is in the DAG, in O(1) */
+    boolean contains(String task);
+
     /** @return how many attempts after the first a failed task gets (KFP's {@code maxRetries}), &ge; 0 */
     int maxRetries(String task);
 }

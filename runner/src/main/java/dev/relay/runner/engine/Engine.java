@@ -52,7 +52,7 @@ public final class Engine {
      * @throws IllegalArgumentException if {@code task} is not in the DAG
      */
     public static Decisions advance(Dag dag, String task, Function<String, TaskStatus> lookup) {
-        if (!dag.tasks().contains(task)) {
+        if (!dag.contains(task)) {
             throw new IllegalArgumentException("unknown task '" + task + "'");
         }
         Map<String, TaskStatus> memo = new HashMap<>();

@@ -80,6 +80,11 @@ public final class SimpleDag implements Dag {
     }
 
     @Override
+    public boolean contains(String task) {
+        return retries.containsKey(task);
+    }
+
+    @Override
     public int maxRetries(String task) {
         return retries.getOrDefault(task, 0);
     }

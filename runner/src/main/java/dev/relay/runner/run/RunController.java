@@ -103,7 +103,7 @@ public final class RunController {
     /** Acts on the newest status of {@code task}. */
     public void advance(String runId, String task) {
         Loaded run = load(runId);
-        if (!run.plan().dag().tasks().contains(task)) {
+        if (!run.plan().dag().contains(task)) {
             return;
         }
         Function<String, TaskStatus> lookup = lookup(run);
@@ -255,11 +255,6 @@ public final class RunController {
         l = new Loaded(doc, RunPlan.of(doc));
         runs.put(runId, l);
         return l;
-    }
-
-    /** @return the run's plan (parsed from its run.json, cached) */
-    public RunPlan plan(String runId) {
-        return load(runId).plan();
     }
 
     /** A small LRU map. */

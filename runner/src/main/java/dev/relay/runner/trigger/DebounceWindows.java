@@ -8,7 +8,6 @@ import dev.relay.eventing.trigger.TriggerEvent;
 import dev.relay.runner.run.Json;
 import dev.relay.runner.store.ArtifactStore;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -167,9 +166,5 @@ final class DebounceWindows implements AutoCloseable {
 
     static String sha(String s) {
         return dev.relay.eventing.Sha256.hex(s);
-    }
-
-    static Instant instant(long millis) {
-        return Instant.ofEpochMilli(millis);
     }
 }
