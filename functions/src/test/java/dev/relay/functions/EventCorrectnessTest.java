@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.relay.eventing.s3.MinioRecords;
 import dev.relay.eventing.s3.S3CloudEvents;
 import dev.relay.functions.app.Backend;
-import dev.relay.runner.run.RunLayout;
+import dev.relay.runner.contract.RunLayout;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -169,7 +169,7 @@ class EventCorrectnessTest {
     /** A run that exists: started through the API with the echo pipeline. */
     String anyRun() {
         TestSupport.Answer a = TestSupport.postRaw(root.resolve("/api/v1/runs"), Map.of("Content-Type", "application/json"),
-                ("{\"pipeline\":{\"inline\":" + dev.relay.runner.run.Json.MAPPER.valueToTree(TestSupport.ECHO) + "}}").getBytes(StandardCharsets.UTF_8));
+                ("{\"pipeline\":{\"inline\":" + dev.relay.runner.contract.Json.MAPPER.valueToTree(TestSupport.ECHO) + "}}").getBytes(StandardCharsets.UTF_8));
         assertEquals(201, a.status(), a.body());
         return a.json().get("runId").asText();
     }
@@ -264,7 +264,7 @@ class EventCorrectnessTest {
         int before = backend.store().list("runs/", false).size();
         CloudEvent req = CloudEventBuilder.v1().withId("rs1").withType("dev.relay.run.requested").withSource(URI.create("/test"))
                 .withDataContentType("application/json")
-                .withData(("{\"pipeline\":{\"inline\":" + dev.relay.runner.run.Json.MAPPER.valueToTree(TestSupport.ECHO)
+                .withData(("{\"pipeline\":{\"inline\":" + dev.relay.runner.contract.Json.MAPPER.valueToTree(TestSupport.ECHO)
                         + "},\"parameters\":{\"text\":\"via funqy\"}}").getBytes(StandardCharsets.UTF_8)).build();
         assertEquals(204, TestSupport.post(runStartPath, req, false, Map.of()).status());
         assertEquals(before + 1, backend.store().list("runs/", false).size(), "run-start wrote one run.json");

@@ -1,7 +1,7 @@
 package dev.relay.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import dev.relay.runner.run.PipelineInliner;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.format.EventFormat;

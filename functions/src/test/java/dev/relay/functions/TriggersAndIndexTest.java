@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.functions.app.Backend;
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.minio.MinioClient;

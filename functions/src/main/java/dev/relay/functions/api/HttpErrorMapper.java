@@ -2,7 +2,7 @@ package dev.relay.functions.api;
 
 import dev.relay.functions.app.HttpError;
 import dev.relay.functions.app.Replies;
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;

@@ -3,7 +3,7 @@ package dev.relay.functions.api;
 import dev.relay.functions.app.HttpError;
 import dev.relay.functions.app.RelayConfig;
 import dev.relay.functions.events.ArtifactHandler;
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;

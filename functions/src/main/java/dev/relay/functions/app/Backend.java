@@ -3,7 +3,7 @@ package dev.relay.functions.app;
 import dev.relay.runner.launch.LaunchListener;
 import dev.relay.runner.launch.Launcher;
 import dev.relay.runner.local.EmbeddedRuntime;
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import dev.relay.runner.run.PipelineRegistry;
 import dev.relay.runner.run.RunController;
 import dev.relay.runner.run.RunService;

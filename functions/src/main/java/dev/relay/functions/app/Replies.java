@@ -1,6 +1,6 @@
 package dev.relay.functions.app;
 
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -13,7 +13,7 @@ import dev.relay.functions.app.RelayConfig;
 import dev.relay.functions.app.Triggers;
 import dev.relay.runner.trigger.TriggerService;
 import java.nio.charset.StandardCharsets;
-import dev.relay.runner.run.RunLayout;
+import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.store.ArtifactStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

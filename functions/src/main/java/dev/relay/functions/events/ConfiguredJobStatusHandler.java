@@ -6,7 +6,7 @@ import dev.relay.functions.app.KubernetesClients;
 import dev.relay.functions.app.RelayConfig;
 import dev.relay.functions.app.Backend;
 import dev.relay.runner.k8s.JobStatusHandler.Result;
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,7 +2,7 @@ package dev.relay.functions.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.relay.runner.run.RunDoc;
+import dev.relay.runner.contract.RunDoc;
 import io.quarkus.funqy.Context;
 import io.quarkus.funqy.Funq;
 import io.quarkus.funqy.knative.events.CloudEvent;

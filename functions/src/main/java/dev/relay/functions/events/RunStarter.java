@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.functions.app.Backend;
 import dev.relay.functions.app.HttpError;
 import dev.relay.runner.run.PipelineRegistry;
-import dev.relay.runner.run.RunDoc;
+import dev.relay.runner.contract.RunDoc;
 import dev.relay.runner.run.RunRequestException;
 import dev.relay.runner.run.RunService;
 import dev.relay.runner.spec.SpecError;

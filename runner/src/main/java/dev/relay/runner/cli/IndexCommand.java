@@ -4,7 +4,7 @@ import dev.relay.runner.index.IndexDatabase;
 import dev.relay.runner.index.IndexException;
 import dev.relay.runner.index.ObjectIndexer;
 import dev.relay.runner.index.RunIndex;
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import dev.relay.runner.store.StoreException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

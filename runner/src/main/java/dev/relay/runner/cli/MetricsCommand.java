@@ -6,7 +6,7 @@ import dev.relay.runner.index.IndexDatabase;
 import dev.relay.runner.index.IndexException;
 import dev.relay.runner.index.RunIndex;
 import dev.relay.runner.index.UnknownRunException;
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.relay.runner.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.runner.local.EmbeddedRuntime;
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import dev.relay.runner.run.PipelineRegistry;
 import dev.relay.runner.spec.SpecException;
 import dev.relay.runner.store.EmbeddedS3Server;

@@ -13,7 +13,7 @@ import dev.relay.eventing.trigger.TriggerMatcher;
 import dev.relay.runner.k8s.KnativeTriggers;
 import dev.relay.runner.k8s.Manifests;
 import dev.relay.runner.k8s.TriggerApplier;
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import io.fabric8.knative.client.KnativeClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

@@ -2,7 +2,7 @@ package dev.relay.runner.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.local.EmbeddedRuntime;
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import dev.relay.runner.store.MinioArtifactStore;
 import java.io.PrintWriter;
 import java.net.ConnectException;

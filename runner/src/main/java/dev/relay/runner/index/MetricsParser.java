@@ -1,7 +1,7 @@
 package dev.relay.runner.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -2,11 +2,11 @@ package dev.relay.runner.index;
 
 import dev.relay.eventing.s3.S3Record;
 import dev.relay.runner.engine.ExecutionPhase;
-import dev.relay.runner.run.AttemptStatus;
-import dev.relay.runner.run.Json;
-import dev.relay.runner.run.RunDoc;
-import dev.relay.runner.run.RunLayout;
-import dev.relay.runner.run.RunStatus;
+import dev.relay.runner.contract.AttemptStatus;
+import dev.relay.runner.contract.Json;
+import dev.relay.runner.contract.RunDoc;
+import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.contract.RunStatus;
 import dev.relay.runner.store.ArtifactStore;
 import java.util.ArrayList;
 import java.util.Comparator;

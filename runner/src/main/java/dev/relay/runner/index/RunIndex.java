@@ -3,10 +3,10 @@ package dev.relay.runner.index;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.engine.Phase;
-import dev.relay.runner.run.AttemptStatus;
-import dev.relay.runner.run.Json;
-import dev.relay.runner.run.RunDoc;
-import dev.relay.runner.run.RunStatus;
+import dev.relay.runner.contract.AttemptStatus;
+import dev.relay.runner.contract.Json;
+import dev.relay.runner.contract.RunDoc;
+import dev.relay.runner.contract.RunStatus;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -413,7 +413,7 @@ public final class RunIndex {
                 String task = (String) m[0];
                 update(c, "INSERT INTO relay_index_errors (run_id, task, origin, seq, file, entry, field, message)"
                         + " VALUES (?, ?, ?, ?, ?, ?, NULL, ?)", runId, task, RUN_LIMIT, m[1],
-                        dev.relay.runner.run.RunLayout.metrics(runId, task), m[1],
+                        dev.relay.runner.contract.RunLayout.metrics(runId, task), m[1],
                         "the run has more than " + MetricsParser.MAX_METRICS + " metrics (KFP's limit, counted by task name"
                                 + " then entry): metric '" + m[2] + "' is not kept");
             }

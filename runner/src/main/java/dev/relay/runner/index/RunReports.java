@@ -2,8 +2,8 @@ package dev.relay.runner.index;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.relay.runner.run.Json;
-import dev.relay.runner.run.RunLayout;
+import dev.relay.runner.contract.Json;
+import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.run.RunView;
 import dev.relay.runner.store.ArtifactStore;
 import java.util.List;

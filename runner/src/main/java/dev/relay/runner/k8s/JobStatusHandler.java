@@ -2,10 +2,10 @@ package dev.relay.runner.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.engine.ExecutionPhase;
-import dev.relay.runner.run.AttemptStatus;
-import dev.relay.runner.run.Json;
-import dev.relay.runner.run.RunLayout;
-import dev.relay.runner.run.Times;
+import dev.relay.runner.contract.AttemptStatus;
+import dev.relay.runner.contract.Json;
+import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.contract.Times;
 import dev.relay.runner.store.ArtifactStore;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,6 +1,6 @@
 package dev.relay.runner.k8s;
 
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import dev.relay.runner.store.MinioArtifactStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

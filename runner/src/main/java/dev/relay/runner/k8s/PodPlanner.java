@@ -3,7 +3,7 @@ package dev.relay.runner.k8s;
 import dev.relay.runner.launch.ArgumentValue;
 import dev.relay.runner.launch.ExecutionRequest;
 import dev.relay.runner.launch.LocalLauncher;
-import dev.relay.runner.run.AttemptStatus;
+import dev.relay.runner.contract.AttemptStatus;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.spec.ContainerSpec;
 import dev.relay.runner.spec.InputSpec;

@@ -1,10 +1,10 @@
 package dev.relay.runner.launch;
 
 import dev.relay.runner.engine.ExecutionPhase;
-import dev.relay.runner.run.AttemptStatus;
-import dev.relay.runner.run.Json;
-import dev.relay.runner.run.RunLayout;
-import dev.relay.runner.run.Times;
+import dev.relay.runner.contract.AttemptStatus;
+import dev.relay.runner.contract.Json;
+import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.contract.Times;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.spec.Names;
 import dev.relay.runner.spec.OutputSpec;

@@ -1,8 +1,8 @@
 package dev.relay.runner.launch;
 
 import dev.relay.eventing.Sha256;
-import dev.relay.runner.run.AttemptStatus;
-import dev.relay.runner.run.RunLayout;
+import dev.relay.runner.contract.AttemptStatus;
+import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.store.ArtifactStore;
 import java.io.IOException;
 import java.nio.file.Files;

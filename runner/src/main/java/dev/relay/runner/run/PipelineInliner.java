@@ -1,5 +1,6 @@
 package dev.relay.runner.run;
 
+import dev.relay.runner.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.spec.Names;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.relay.runner.run;
 
+import dev.relay.runner.contract.Times;
+import dev.relay.runner.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.Names;

@@ -1,5 +1,11 @@
 package dev.relay.runner.run;
 
+import dev.relay.runner.contract.Times;
+import dev.relay.runner.contract.Json;
+import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.contract.AttemptStatus;
+import dev.relay.runner.contract.RunStatus;
+import dev.relay.runner.contract.RunDoc;
 import dev.relay.eventing.s3.S3Record;
 import dev.relay.runner.engine.Decisions;
 import dev.relay.runner.engine.Engine;

@@ -1,5 +1,7 @@
 package dev.relay.runner.run;
 
+import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.contract.RunDoc;
 import dev.relay.runner.engine.Dag;
 import dev.relay.runner.engine.SimpleDag;
 import dev.relay.runner.spec.ComponentLoader;

@@ -1,5 +1,9 @@
 package dev.relay.runner.run;
 
+import dev.relay.runner.contract.Times;
+import dev.relay.runner.contract.Json;
+import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.contract.RunDoc;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.ComponentSpec;

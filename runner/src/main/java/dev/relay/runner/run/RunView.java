@@ -1,5 +1,10 @@
 package dev.relay.runner.run;
 
+import dev.relay.runner.contract.Json;
+import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.contract.AttemptStatus;
+import dev.relay.runner.contract.RunStatus;
+import dev.relay.runner.contract.RunDoc;
 import dev.relay.runner.engine.Engine;
 import dev.relay.runner.engine.Phase;
 import dev.relay.runner.engine.TaskStatus;

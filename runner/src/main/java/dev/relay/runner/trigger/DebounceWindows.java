@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.eventing.trigger.Trigger;
 import dev.relay.eventing.trigger.TriggerEvent;
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import dev.relay.runner.store.ArtifactStore;
 import java.security.SecureRandom;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relay.eventing.s3.S3CloudEvents;
-import dev.relay.runner.run.RunLayout;
+import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.store.ArtifactStore;
 import dev.relay.runner.store.EmbeddedS3Server;
 import java.nio.file.Path;

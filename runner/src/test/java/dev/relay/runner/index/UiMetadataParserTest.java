@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

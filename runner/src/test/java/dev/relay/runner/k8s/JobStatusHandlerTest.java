@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.relay.runner.engine.ExecutionPhase;
 import dev.relay.runner.launch.ExecutionRequest;
-import dev.relay.runner.run.AttemptStatus;
-import dev.relay.runner.run.Json;
+import dev.relay.runner.contract.AttemptStatus;
+import dev.relay.runner.contract.Json;
 import dev.relay.runner.run.RunController;
-import dev.relay.runner.run.RunLayout;
+import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.store.EmbeddedS3Server;
 import dev.relay.runner.store.MinioArtifactStore;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,7 +1,7 @@
 package dev.relay.runner.k8s;
 
 import dev.relay.runner.run.RunController;
-import dev.relay.runner.run.RunDoc;
+import dev.relay.runner.contract.RunDoc;
 import dev.relay.runner.run.RunService;
 import dev.relay.runner.store.EmbeddedS3Server;
 import dev.relay.runner.store.MinioArtifactStore;

@@ -1,5 +1,7 @@
 package dev.relay.runner.run;
 
+import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.contract.RunDoc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

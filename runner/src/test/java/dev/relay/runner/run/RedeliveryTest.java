@@ -1,5 +1,9 @@
 package dev.relay.runner.run;
 
+import dev.relay.runner.contract.Json;
+import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.contract.RunStatus;
+import dev.relay.runner.contract.RunDoc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

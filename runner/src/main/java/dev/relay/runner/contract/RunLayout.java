@@ -1,4 +1,4 @@
-package dev.relay.runner.run;
+package dev.relay.runner.contract;
 
 import java.util.Optional;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package dev.relay.runner.run;
+package dev.relay.runner.contract;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,4 +1,4 @@
-package dev.relay.runner.run;
+package dev.relay.runner.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.relay.runner.run;
+package dev.relay.runner.contract;
 
 import dev.relay.runner.engine.ExecutionPhase;
 import java.util.Map;
