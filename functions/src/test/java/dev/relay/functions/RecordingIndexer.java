@@ -2,7 +2,7 @@ package dev.relay.functions;
 
 import dev.relay.eventing.s3.S3Record;
 import dev.relay.functions.app.IndexService;
-import dev.relay.functions.events.IndexHook;
+import dev.relay.functions.app.IndexHook;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;

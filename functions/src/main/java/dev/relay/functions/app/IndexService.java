@@ -1,7 +1,7 @@
 package dev.relay.functions.app;
 
 import dev.relay.eventing.s3.S3Record;
-import dev.relay.functions.events.IndexHook;
+
 import dev.relay.runner.index.IndexDatabase;
 import dev.relay.runner.index.IndexException;
 import dev.relay.runner.index.ObjectIndexer;

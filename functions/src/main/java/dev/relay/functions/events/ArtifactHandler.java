@@ -9,6 +9,7 @@ import dev.relay.eventing.s3.S3Record;
 import dev.relay.functions.app.Backend;
 import dev.relay.functions.app.Backoff;
 import dev.relay.functions.app.HttpError;
+import dev.relay.functions.app.IndexHook;
 import dev.relay.functions.app.RelayConfig;
 import dev.relay.functions.app.Triggers;
 import dev.relay.runner.trigger.TriggerService;

@@ -1,4 +1,4 @@
-package dev.relay.functions.events;
+package dev.relay.functions.app;
 
 import dev.relay.eventing.s3.S3Record;
 
