@@ -36,6 +36,8 @@ import org.junit.jupiter.api.Test;
 @TestProfile(CapturedEventsProfile.class)
 class HttpDrivenRunTest {
     static final String AUTH = "Bearer " + CapturedEventsProfile.API_TOKEN;
+    /** Object events carry the webhook token, as MinIO's webhook and the bridge do. */
+    static final Map<String, String> HOOK = Map.of("Authorization", "Bearer " + CapturedEventsProfile.WEBHOOK_TOKEN);
 
     @TestHTTPResource("/") URI root;
     @TestHTTPResource("/minio/webhook") URI webhook;
@@ -68,7 +70,7 @@ class HttpDrivenRunTest {
             }
             Collections.shuffle(deliveries, random);
             for (CloudEvent e : deliveries) {
-                TestSupport.Answer a = TestSupport.post(root, e, n++ % 2 == 0, Map.of());
+                TestSupport.Answer a = TestSupport.post(root, e, n++ % 2 == 0, HOOK);
                 assertEquals(200, a.status(), e.getSubject() + ": " + a.body());
             }
         }
@@ -108,7 +110,7 @@ class HttpDrivenRunTest {
                 .withSource(URI.create("/ci/nightly")).withDataContentType("application/json")
                 .withData("{\"pipeline\":{\"name\":\"random-sum\",\"version\":\"latest\"},\"parameters\":{\"count\":\"3\"}}"
                         .getBytes(StandardCharsets.UTF_8)).build();
-        TestSupport.Answer a = TestSupport.post(root, requested, true, Map.of());
+        TestSupport.Answer a = TestSupport.post(root, requested, true, Map.of("Authorization", AUTH));
         assertEquals(200, a.status(), a.body());
         String runId = a.json().get("runId").asText();
         drive(runId, 1, 2);
@@ -118,7 +120,7 @@ class HttpDrivenRunTest {
         assertEquals("/ci/nightly", view.get("cause").get("event").get("source").asText());
 
         CloudEvent bad = CloudEventBuilder.v1(requested).withData("{\"pipeline\":{}}".getBytes()).build();
-        TestSupport.Answer b = TestSupport.post(root, bad, false, Map.of());
+        TestSupport.Answer b = TestSupport.post(root, bad, false, Map.of("Authorization", AUTH));
         assertEquals(422, b.status(), b.body());
         assertEquals("pipeline.name", b.json().get("field").asText());
     }
@@ -139,7 +141,7 @@ class HttpDrivenRunTest {
         }
         Collections.shuffle(replay, new Random(7));
         for (CloudEvent e : replay) {
-            assertEquals(200, TestSupport.post(root, e, false, Map.of()).status());
+            assertEquals(200, TestSupport.post(root, e, false, HOOK).status());
         }
         JsonNode view = view(runId);
         assertEquals("Succeeded", view.get("phase").asText(), view.toString());
@@ -170,5 +172,43 @@ class HttpDrivenRunTest {
         given().head("/minio/webhook").then().statusCode(200);
         String body = given().contentType("application/json").body("{}").post("/api/v1/runs").asString();
         assertTrue(!body.contains(CapturedEventsProfile.API_TOKEN), "the token is never echoed");
+    }
+
+    /**
+     * Issue 13, failure 1: a run request carrying an inline pipeline that runs a shell command,
+     * posted without the API token to {@code POST /} and to each function's own path, gets 401 and
+     * writes nothing; the webhook token admits object events only.
+     */
+    @Test
+    void aCloudEventWithoutTheApiTokenRunsNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        java.nio.file.Path marker = tmp.resolve("pwned");
+        String pipeline = "name: pwn\nimplementation:\n  container:\n    image: alpine\n    command: [sh, -c, 'id > "
+                + marker + "']\n";
+        CloudEvent attack = CloudEventBuilder.v1().withId("pwn-1").withType("dev.relay.run.requested")
+                .withSource(URI.create("/attacker")).withDataContentType("application/json")
+                .withData(("{\"pipeline\":{\"inline\":" + Json.MAPPER.valueToTree(pipeline) + "}}").getBytes(StandardCharsets.UTF_8))
+                .build();
+        int before = backend.store().list("runs/", false).size();
+        for (String path : List.of("/", "/run-start", "/artifact", "/job-status")) {
+            URI uri = root.resolve(path);
+            for (boolean structured : List.of(true, false)) {
+                TestSupport.Answer none = TestSupport.post(uri, attack, structured, Map.of());
+                assertEquals(401, none.status(), path + ": " + none.body());
+                assertTrue(none.body().contains("missing bearer token"), none.body());
+                assertEquals(401, TestSupport.post(uri, attack, structured, Map.of("Authorization", "Bearer guess")).status(), path);
+            }
+        }
+        for (boolean structured : List.of(true, false)) {
+            TestSupport.Answer hook = TestSupport.post(root, attack, structured, HOOK);
+            assertEquals(403, hook.status(), hook.body());
+            assertTrue(hook.body().contains("object events only"), hook.body());
+        }
+        assertEquals(401, TestSupport.post(root.resolve("/run-start"), attack, true, HOOK).status());
+        assertEquals(before, backend.store().list("runs/", false).size(), "no run.json was written");
+        assertTrue(!java.nio.file.Files.exists(marker), "the command never ran");
+
+        TestSupport.Answer ok = TestSupport.post(root, attack, true, Map.of("Authorization", AUTH));
+        assertEquals(200, ok.status(), ok.body());
+        assertEquals(before + 1, backend.store().list("runs/", false).size(), "with the API token the run is requested");
     }
 }

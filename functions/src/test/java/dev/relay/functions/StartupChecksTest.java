@@ -25,6 +25,7 @@ class StartupChecksTest {
                     case "store" -> values.getOrDefault("store", "embedded");
                     case "apiToken" -> Optional.ofNullable((String) values.get("apiToken"));
                     case "webhookToken" -> Optional.ofNullable((String) values.get("webhookToken"));
+                    case "eventAuth" -> values.getOrDefault("eventAuth", "token");
                     case "s3" -> s3;
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
@@ -42,5 +43,22 @@ class StartupChecksTest {
                 "endpoint", "http://minio:9000"))).isEmpty());
         assertEquals(List.of("RELAY_API_TOKEN", "RELAY_WEBHOOK_TOKEN"),
                 StartupChecks.missing(config(Map.of("requireTokens", true, "apiToken", " "))));
+    }
+
+    /** Issue 13: {@code relay server --host 0.0.0.0} without tokens refuses to start, naming both tokens. */
+    @Test
+    void anAppBeyondLoopbackNeedsBothTokens() {
+        RelayConfig open = config(Map.of());
+        for (String host : List.of("127.0.0.1", "localhost", "::1", "[::1]", "127.1.2.3")) {
+            assertTrue(StartupChecks.missing(open, host).isEmpty(), host);
+        }
+        for (String host : List.of("0.0.0.0", "::", "192.168.1.10", "example.com")) {
+            assertEquals(List.of("RELAY_API_TOKEN", "RELAY_WEBHOOK_TOKEN"), StartupChecks.missing(open, host), host);
+        }
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> StartupChecks.check(open, "0.0.0.0"));
+        assertTrue(e.getMessage().contains("0.0.0.0") && e.getMessage().contains("RELAY_API_TOKEN"), e.getMessage());
+        assertTrue(StartupChecks.missing(config(Map.of("apiToken", "a", "webhookToken", "b")), "0.0.0.0").isEmpty());
+        assertEquals(List.of("RELAY_EVENT_AUTH (token or cluster-local, not 'none')"),
+                StartupChecks.missing(config(Map.of("eventAuth", "none"))));
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.functions.app.Backend;
 import dev.relay.functions.app.HttpError;
 import dev.relay.functions.app.IndexService;
-import dev.relay.functions.app.RelayConfig;
 import dev.relay.runner.index.IndexException;
 import dev.relay.runner.index.RunIndex;
 import dev.relay.runner.index.RunReports;
@@ -19,14 +18,12 @@ import dev.relay.runner.spec.SpecError;
 import dev.relay.runner.spec.SpecException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.net.URI;
@@ -41,8 +38,8 @@ import java.util.regex.Pattern;
  * {@code POST /api/v1/pipelines?name=N[&version=V]}; and over the index ({@code docs/api.md}):
  * {@code GET /api/v1/runs[?pipeline=P&limit=N]}, {@code /api/v1/runs/{id}/metrics},
  * {@code /api/v1/runs/{id}/visualizations}, {@code /api/v1/compare?runs=A,B} (unknown run 404,
- * bad query 400, index unavailable 503). Protected by {@code RELAY_API_TOKEN} (Bearer)
- * when it is set. Bodies come from Vert.x ({@link Bodies}) so that a malformed or empty one gets Relay's message.
+ * bad query 400, index unavailable 503). Protected by {@code RELAY_API_TOKEN} (Bearer) when it is set,
+ * through {@link dev.relay.functions.auth.AuthFilter}. Bodies come from Vert.x ({@link Bodies}) so that a malformed or empty one gets Relay's message.
  */
 @Path("/api/v1")
 public class RunsResource {
@@ -50,15 +47,13 @@ public class RunsResource {
 
     @Inject Backend backend;
     @Inject RunStarter starter;
-    @Inject RelayConfig config;
     @Inject IndexService index;
 
     /** Starts a run: 201 {@code {"runId","phase":"Pending","links":{"self"}}}, 400/422 naming the field. */
     @POST
     @Path("/runs")
-    public Response create(@Context RoutingContext ctx, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
+    public Response create(@Context RoutingContext ctx) {
         byte[] body = Bodies.of(ctx);
-        Tokens.check(config.apiToken(), auth, "RELAY_API_TOKEN");
         JsonNode request;
         try {
             request = body == null || body.length == 0 ? null : Json.MAPPER.readTree(body);
@@ -73,8 +68,7 @@ public class RunsResource {
     /** A run as the bucket tells it (the {@link RunView} shape); 404 for an unknown run. */
     @GET
     @Path("/runs/{id}")
-    public Response get(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
-        Tokens.check(config.apiToken(), auth, "RELAY_API_TOKEN");
+    public Response get(@PathParam("id") String id) {
         if (!RUN_ID.matcher(id).matches()) {
             throw new HttpError(404, "no run '" + id.replaceAll("\\p{Cntrl}", "?") + "' (run ids are DNS-1123 labels)");
         }
@@ -85,9 +79,7 @@ public class RunsResource {
     /** The index's runs, newest first: {@code {"runs": [...], "metricColumns": [...]}}. */
     @GET
     @Path("/runs")
-    public Response list(@QueryParam("pipeline") String pipeline, @QueryParam("limit") String limit,
-                         @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
-        Tokens.check(config.apiToken(), auth, "RELAY_API_TOKEN");
+    public Response list(@QueryParam("pipeline") String pipeline, @QueryParam("limit") String limit) {
         int n;
         try {
             n = limit == null || limit.isBlank() ? 0 : Integer.parseInt(limit.trim());
@@ -104,8 +96,7 @@ public class RunsResource {
     /** A run's kept metrics and the errors of its metrics files; 404 when the index does not hold the run. */
     @GET
     @Path("/runs/{id}/metrics")
-    public Response metrics(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
-        Tokens.check(config.apiToken(), auth, "RELAY_API_TOKEN");
+    public Response metrics(@PathParam("id") String id) {
         return Response.ok(Json.bytes(indexed(i -> RunReports.metricsOf(i, id).orElseThrow(() -> notIndexed(id)))),
                 "application/json").build();
     }
@@ -113,8 +104,7 @@ public class RunsResource {
     /** A run's visualizations and the errors of its UI-metadata files; 404 when the index does not hold the run. */
     @GET
     @Path("/runs/{id}/visualizations")
-    public Response visualizations(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
-        Tokens.check(config.apiToken(), auth, "RELAY_API_TOKEN");
+    public Response visualizations(@PathParam("id") String id) {
         return Response.ok(Json.bytes(indexed(i -> RunReports.visualizationsOf(i, id).orElseThrow(() -> notIndexed(id)))),
                 "application/json").build();
     }
@@ -122,8 +112,7 @@ public class RunsResource {
     /** Compares runs' metrics ({@code runs=A,B}); 404 listing the runs the index does not hold. */
     @GET
     @Path("/compare")
-    public Response compare(@QueryParam("runs") String runs, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
-        Tokens.check(config.apiToken(), auth, "RELAY_API_TOKEN");
+    public Response compare(@QueryParam("runs") String runs) {
         List<String> ids = runs == null ? List.of()
                 : java.util.Arrays.stream(runs.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         try {
@@ -158,10 +147,8 @@ public class RunsResource {
     @POST
     @Path("/pipelines")
     public Response register(@Context RoutingContext ctx, @QueryParam("name") String name,
-                             @QueryParam("version") String version,
-                             @HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
+                             @QueryParam("version") String version) {
         byte[] body = Bodies.of(ctx);
-        Tokens.check(config.apiToken(), auth, "RELAY_API_TOKEN");
         if (body == null || body.length == 0) {
             throw HttpError.badRequest("body is empty: send the pipeline YAML");
         }

@@ -56,7 +56,7 @@ public class Backend {
                    Instance<LaunchListener> listeners,
                    @ConfigProperty(name = "quarkus.http.host", defaultValue = "127.0.0.1") String httpHost,
                    @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort) {
-        StartupChecks.check(config);
+        StartupChecks.check(config, httpHost);
         Clock clock = Clock.systemUTC();
         if ("embedded".equals(config.store())) {
             Path state = Path.of(config.stateDir());

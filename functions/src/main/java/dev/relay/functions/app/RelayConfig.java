@@ -43,6 +43,34 @@ public interface RelayConfig {
     @WithDefault("false")
     boolean requireTokens();
 
+    /**
+     * Whether this app serves the CloudEvent routes ({@code POST /}, {@code /artifact},
+     * {@code /run-start}, {@code /job-status}); {@code false} for the public Service of the cluster
+     * profile, which serves only the API, the webhook and the UI ({@code RELAY_EVENT_ROUTES}).
+     */
+    @WithName("event-routes")
+    @WithDefault("true")
+    boolean eventRoutes();
+
+    /**
+     * How CloudEvent routes authenticate their senders ({@code RELAY_EVENT_AUTH}):
+     * {@code token} (default) the API token, or the webhook token for object events;
+     * {@code cluster-local} (the cluster profile) no credential, because a Knative Broker cannot
+     * add headers and the Service that serves these routes is reachable only inside the cluster,
+     * unless {@link #oidcAudience()} is set, when every delivery's OIDC token is verified.
+     */
+    @WithName("event-auth")
+    @WithDefault("token")
+    String eventAuth();
+
+    /**
+     * The OIDC audience Knative Eventing issues delivery tokens for when its
+     * {@code authentication-oidc} feature is on ({@code RELAY_OIDC_AUDIENCE}; the Triggers'
+     * {@code subscriber.audience}); absent: no OIDC verification.
+     */
+    @WithName("oidc-audience")
+    Optional<String> oidcAudience();
+
     /** Where the bridge sends CloudEvents (Knative's {@code K_SINK}); absent: call the handler directly. */
     Optional<String> sink();
 

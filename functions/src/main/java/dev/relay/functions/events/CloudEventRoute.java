@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.functions.app.HttpError;
 import dev.relay.functions.app.Replies;
 import dev.relay.functions.app.Triggers;
+import dev.relay.functions.auth.AuthFilter;
 import dev.relay.runner.trigger.TriggerService;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.message.MessageReader;
@@ -77,7 +78,8 @@ public class CloudEventRoute {
 
     void handle(RoutingContext ctx) {
         try {
-            Object reply = dispatch(headers(ctx), ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+            Object reply = dispatch(headers(ctx), ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(),
+                    AuthFilter.objectEventsOnly(ctx));
             if (reply instanceof Answer a) {
                 Replies.json(ctx, a.status(), a.body());
             } else {
@@ -97,8 +99,22 @@ public class CloudEventRoute {
      * @throws HttpError for anything the caller got wrong
      */
     public Object dispatch(Map<String, String> headers, byte[] body) {
+        return dispatch(headers, body, false);
+    }
+
+    /**
+     * Like {@link #dispatch(Map, byte[])}, for a sender that may post object events only (it
+     * showed the webhook token, {@link AuthFilter#objectEventsOnly}).
+     *
+     * @throws HttpError 403 for any other type when {@code objectEventsOnly}
+     */
+    public Object dispatch(Map<String, String> headers, byte[] body, boolean objectEventsOnly) {
         CloudEvent event = read(headers, body);
         String function = EventTypes.functionFor(event.getType());
+        if (objectEventsOnly && !EventTypes.ARTIFACT.equals(function)) {
+            throw new HttpError(403, "the webhook token (RELAY_WEBHOOK_TOKEN) admits object events only"
+                    + " (com.amazonaws.s3.*, dev.knative.kafka.event); '" + event.getType() + "' needs RELAY_API_TOKEN");
+        }
         if (function == null && triggers.service().names(event.getType())) {
             return trigger(event);
         }

@@ -172,7 +172,8 @@ public final class KnativeTriggers {
             spec.setFilter(new io.fabric8.knative.eventing.v1.TriggerFilter(exact));
         }
         spec.setSubscriber(new io.fabric8.knative.duck.v1.DestinationBuilder().withNewRef()
-                .withApiVersion("serving.knative.dev/v1").withKind("Service").withName(SUBSCRIBER).endRef().build());
+                .withApiVersion("serving.knative.dev/v1").withKind("Service").withName(SUBSCRIBER).endRef()
+                .withAudience(SUBSCRIBER).build());
         String note = "Knative filters see CloudEvent attributes only, never data: " + SUBSCRIBER
                 + " checks every condition of Relay trigger '" + t.name() + "' again"
                 + (unchecked.isEmpty() ? "" : "; not filtered here: " + String.join(", ", unchecked));

@@ -94,6 +94,7 @@ class KnativeTriggersTest {
         assertEquals("serving.knative.dev/v1", t.getSpec().getSubscriber().getRef().getApiVersion());
         assertEquals("Service", t.getSpec().getSubscriber().getRef().getKind());
         assertEquals("relay-functions", t.getSpec().getSubscriber().getRef().getName());
+        assertEquals("relay-functions", t.getSpec().getSubscriber().getAudience(), "the OIDC audience relay-functions verifies");
         assertEquals("relay", t.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
     }
 

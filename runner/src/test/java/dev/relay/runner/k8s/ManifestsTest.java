@@ -95,6 +95,7 @@ class ManifestsTest {
             assertEquals(1, t.getSpec().getFilter().getAttributes().size(), "filters on the type only: " + t.getMetadata().getName());
             assertEquals("relay-functions", t.getSpec().getSubscriber().getRef().getName());
             assertEquals("Service", t.getSpec().getSubscriber().getRef().getKind());
+            assertEquals("relay-functions", t.getSpec().getSubscriber().getAudience(), "the OIDC audience relay-functions verifies");
             triggerTypes.put(t.getSpec().getFilter().getAttributes().get("type"), t.getMetadata().getName());
         }
         assertEquals(Set.of("com.amazonaws.s3.ObjectCreated:Put", "com.amazonaws.s3.ObjectCreated:Post",
@@ -105,14 +106,30 @@ class ManifestsTest {
         Broker broker = one(objects, Broker.class);
         assertEquals("relay", broker.getMetadata().getName());
 
-        Service functions = one(objects, Service.class);
-        assertEquals("relay-functions", functions.getMetadata().getName());
+        Map<String, Service> services = of(objects, Service.class).stream()
+                .collect(Collectors.toMap(o -> o.getMetadata().getName(), o -> o));
+        assertEquals(Set.of("relay-functions", "relay-api"), services.keySet());
+        Service functions = services.get("relay-functions");
+        // issue 13: the CloudEvent routes (which a Broker calls without a token) are reachable only in the cluster
+        assertEquals("cluster-local", functions.getMetadata().getLabels().get("networking.knative.dev/visibility"));
         assertEquals("0", functions.getSpec().getTemplate().getMetadata().getAnnotations().get("autoscaling.knative.dev/min-scale"));
         assertTrue(functions.getSpec().getTemplate().getSpec().getContainerConcurrency() > 0);
         assertEquals("relay-functions", functions.getSpec().getTemplate().getSpec().getServiceAccountName());
         var fc = functions.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertEquals("relay-functions:0.1.0", fc.getImage());
         assertEquals("cluster", fc.getEnv().stream().filter(e -> e.getName().equals("QUARKUS_PROFILE")).findFirst().orElseThrow().getValue());
+
+        // the public Service: same image and profile, CloudEvent routes off, no Kubernetes API access
+        Service api = services.get("relay-api");
+        assertFalse(api.getMetadata().getLabels().containsKey("networking.knative.dev/visibility"), "public");
+        var ac = api.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals(fc.getImage(), ac.getImage());
+        Map<String, String> apiEnv = ac.getEnv().stream().collect(Collectors.toMap(e -> e.getName(), e -> e.getValue()));
+        assertEquals(Map.of("QUARKUS_PROFILE", "cluster", "RELAY_EVENT_ROUTES", "false", "RELAY_EVENT_AUTH", "token"), apiEnv);
+        assertEquals("relay-api", api.getSpec().getTemplate().getSpec().getServiceAccountName());
+        assertEquals(Boolean.FALSE, api.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken());
+        assertTrue(ac.getEnvFrom().stream().anyMatch(e -> e.getSecretRef() != null
+                && "relay-secrets".equals(e.getSecretRef().getName())), "the tokens");
 
         Deployment bridge = one(objects, Deployment.class);
         assertEquals("relay-bridge", bridge.getMetadata().getName());
