@@ -109,7 +109,7 @@ class V2ExecutorTest {
         assertEquals("r-1|r-1|r-1/train/1|s3://mlpipeline/runs/r-1", a.get(11));
         JsonNode in = Json.MAPPER.readTree(a.get(12));
         assertEquals(p.executorInput().toString(), in.toString());
-        assertEquals(14, a.size());
+        assertEquals(13, a.size());
         assertEquals("10", p.env().get("COUNT"));
         // nothing outside the work dir
         assertTrue(p.executorOutputFile().startsWith(work.toString()));
