@@ -29,6 +29,8 @@ import java.util.Map;
  * @param emptyDirMounts    {@code emptyDirMounts}
  * @param imagePullPolicy   {@code imagePullPolicy}, or null
  * @param activeDeadlineSeconds {@code activeDeadlineSeconds}, or null
+ * @param nodeAffinity      {@code nodeAffinity}: each a Kubernetes {@code NodeAffinity} object, or a
+ *                          term ({@code matchExpressions}, {@code matchFields}, optional {@code weight})
  * @param unsupported       the other keys given (e.g. {@code nodeAffinity}), which Relay does not apply
  */
 public record PlatformSpec(List<SecretEnv> secretsAsEnv, List<VolumeSource> secretsAsVolume,
@@ -37,11 +39,11 @@ public record PlatformSpec(List<SecretEnv> secretsAsEnv, List<VolumeSource> secr
                            Map<String, String> podLabels, Map<String, String> podAnnotations,
                            List<String> imagePullSecrets, Map<String, String> fieldPathsAsEnv,
                            List<EmptyDir> emptyDirMounts, String imagePullPolicy, Long activeDeadlineSeconds,
-                           List<String> unsupported) {
+                           List<ObjectNode> nodeAffinity, List<String> unsupported) {
 
     /** No platform config. */
     public static final PlatformSpec NONE = new PlatformSpec(List.of(), List.of(), List.of(), List.of(), List.of(),
-            Map.of(), List.of(), Map.of(), Map.of(), List.of(), Map.of(), List.of(), null, null, List.of());
+            Map.of(), List.of(), Map.of(), Map.of(), List.of(), Map.of(), List.of(), null, null, List.of(), List.of());
 
     /**
      * A secret's or config map's keys as environment variables.
@@ -70,7 +72,7 @@ public record PlatformSpec(List<SecretEnv> secretsAsEnv, List<VolumeSource> secr
     /** Keys this class maps. */
     private static final List<String> KNOWN = List.of("secretAsEnv", "secretAsVolume", "configMapAsEnv",
             "configMapAsVolume", "pvcMount", "nodeSelector", "tolerations", "podMetadata", "imagePullSecret",
-            "fieldPathAsEnv", "emptyDirMounts", "imagePullPolicy", "activeDeadlineSeconds");
+            "fieldPathAsEnv", "emptyDirMounts", "imagePullPolicy", "activeDeadlineSeconds", "nodeAffinity");
 
     /**
      * Reads the platform config of one executor.
@@ -158,7 +160,7 @@ public record PlatformSpec(List<SecretEnv> secretsAsEnv, List<VolumeSource> secr
         List<String> pullSecrets = new ArrayList<>();
         i = 0;
         for (JsonNode s : config.path("imagePullSecret")) {
-            String name = r.name(s, "secretName", "secretNameParameter", where + ".imagePullSecret[" + i++ + "]");
+            String name = r.name(optional(s), "secretName", "secretNameParameter", where + ".imagePullSecret[" + i++ + "]");
             if (name != null && !name.isEmpty()) {
                 pullSecrets.add(name);
             }
@@ -172,6 +174,19 @@ public record PlatformSpec(List<SecretEnv> secretsAsEnv, List<VolumeSource> secr
             emptyDirs.add(new EmptyDir(e.path("volumeName").asText(), e.path("mountPath").asText(),
                     e.path("medium").asText(null), e.path("sizeLimit").asText(null)));
         }
+        List<ObjectNode> affinity = new ArrayList<>();
+        i = 0;
+        for (JsonNode a : config.path("nodeAffinity")) {
+            String w = where + ".nodeAffinity[" + i++ + "]";
+            if (a.has("nodeAffinityJson")) {
+                JsonNode v = r.json(a.get("nodeAffinityJson"), w + ".nodeAffinityJson");
+                if (v instanceof ObjectNode o) {
+                    affinity.add(o);
+                }
+            } else if (a instanceof ObjectNode o && !o.isEmpty()) {
+                affinity.add(o.deepCopy());
+            }
+        }
         List<String> unsupported = new ArrayList<>();
         config.fieldNames().forEachRemaining(k -> {
             if (!KNOWN.contains(k)) {
@@ -180,7 +195,7 @@ public record PlatformSpec(List<SecretEnv> secretsAsEnv, List<VolumeSource> secr
         });
         Long deadline = config.has("activeDeadlineSeconds") ? config.get("activeDeadlineSeconds").asLong() : null;
         return new PlatformSpec(secEnv, secVol, cmEnv, cmVol, pvcs, selector, tolerations, labels, annotations,
-                pullSecrets, fieldPaths, emptyDirs, config.path("imagePullPolicy").asText(null), deadline, unsupported);
+                pullSecrets, fieldPaths, emptyDirs, config.path("imagePullPolicy").asText(null), deadline, affinity, unsupported);
     }
 
     /** Copies (immutable). */
@@ -197,6 +212,7 @@ public record PlatformSpec(List<SecretEnv> secretsAsEnv, List<VolumeSource> secr
         imagePullSecrets = List.copyOf(imagePullSecrets);
         fieldPathsAsEnv = Collections.unmodifiableMap(new LinkedHashMap<>(fieldPathsAsEnv));
         emptyDirMounts = List.copyOf(emptyDirMounts);
+        nodeAffinity = List.copyOf(nodeAffinity);
         unsupported = List.copyOf(unsupported);
     }
 
@@ -225,6 +241,10 @@ public record PlatformSpec(List<SecretEnv> secretsAsEnv, List<VolumeSource> secr
     /** @return whether there is anything to apply */
     public boolean isEmpty() {
         return equals(NONE);
+    }
+
+    private static JsonNode optional(JsonNode entry) {
+        return entry instanceof ObjectNode o ? o.deepCopy().put("optional", true) : entry;
     }
 
     private static List<VolumeSource> volumes(Resolver r, JsonNode arr, String constKey, String paramKey, String where) {
