@@ -1,5 +1,7 @@
 package dev.relay.runner.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.engine.ExecutionPhase;
 import java.util.Map;
 
@@ -10,14 +12,36 @@ import java.util.Map;
  * {@code DeadlineExceeded}, {@code LaunchFailed} for a failed execution, else null.
  *
  * @param exitCode the process's exit code, or null when it never ran or was killed
- * @param outputs  output name → where it was published (only for a succeeded attempt)
+ * @param outputs    output name → where it was published (only for a succeeded attempt); a KFP v2
+ *                   output artifact is listed even when the program wrote no file (then {@code uri} is
+ *                   null and {@code size} 0), for its metadata
+ * @param parameters KFP v2 output parameters: name → typed JSON value (absent for KFP v1 components)
  */
 public record AttemptStatus(String runId, String task, int attempt, ExecutionPhase phase, Integer exitCode,
                             String reason, String message, String startedAt, String finishedAt,
-                            Map<String, OutputRef> outputs) {
+                            Map<String, OutputRef> outputs,
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> parameters) {
 
-    /** A published output: {@code s3://} URI, size in bytes (total for a directory), sha256 hex (null for a directory). */
-    public record OutputRef(String uri, long size, String sha256) {}
+    /** A KFP v1 status (no output parameters). */
+    public AttemptStatus(String runId, String task, int attempt, ExecutionPhase phase, Integer exitCode,
+                         String reason, String message, String startedAt, String finishedAt,
+                         Map<String, OutputRef> outputs) {
+        this(runId, task, attempt, phase, exitCode, reason, message, startedAt, finishedAt, outputs, null);
+    }
+
+    /**
+     * A published output: {@code s3://} URI, size in bytes (total for a directory), sha256 hex (null
+     * for a directory); for a KFP v2 artifact also its type ({@code system.Metrics}) and metadata
+     * (both absent for KFP v1 outputs).
+     */
+    public record OutputRef(String uri, long size, String sha256,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String schemaTitle,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode metadata) {
+        /** A KFP v1 output. */
+        public OutputRef(String uri, long size, String sha256) {
+            this(uri, size, sha256, null, null);
+        }
+    }
 
     /** Failure reasons of CONTRACTS.md. */
     public static final String ERROR = "Error";

@@ -27,7 +27,10 @@ import java.util.function.Consumer;
  * {@code status.json}, and each task's {@code mlpipeline-metrics.json} and
  * {@code mlpipeline-ui-metadata.json}; every other key is ignored. A succeeded attempt's status
  * also re-reads the task's UI metadata, so a {@code minio://} source written by the same task
- * after the metadata file is resolved whatever order the events came in. An object that is gone
+ * after the metadata file is resolved whatever order the events came in. A succeeded KFP v2
+ * attempt's {@code system.Metrics}, {@code system.ClassificationMetrics}, {@code system.HTML} and
+ * {@code system.Markdown} artifacts are indexed from its status ({@link V2ArtifactReports}) as
+ * metrics and visualizations, like their v1 counterparts. An object that is gone
  * when read removes what the index held for it.
  *
  * <p>Indexing never throws: a broken file becomes {@link IndexError}s, and a failure of the store
@@ -98,6 +101,10 @@ public final class ObjectIndexer {
                 index.putAttempt(s);
                 if (s.phase() == ExecutionPhase.Succeeded) {
                     indexUiMetadata(k.runId(), k.task(), RunLayout.uiMetadata(k.runId(), k.task()), true);
+                    if (V2ArtifactReports.applies(s)) {
+                        index.putMetrics(k.runId(), k.task(), key, V2ArtifactReports.metrics(key, s));
+                        index.putUiMetadata(k.runId(), k.task(), V2ArtifactReports.visualizations(key, s, sources));
+                    }
                 }
             });
             case METRICS -> {

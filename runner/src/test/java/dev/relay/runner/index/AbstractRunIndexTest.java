@@ -357,4 +357,48 @@ abstract class AbstractRunIndexTest {
         assertEquals("é", tb.get("podTemplateSpec").get("spec").get("a").get(1).asText());
         assertEquals("s3://mlpipeline/logs", index.visualizations("r1").get(1).link());
     }
+
+    @Test
+    void v2MetricsArtifactsAreIndexedLikeTheirV1Counterparts() {
+        run("r2", "v2", "2026-01-01T00:00:00.000Z");
+        store.put("runs/r2/tasks/eval/outputs/report", "# Report\nall good");
+        store.put("runs/r2/tasks/eval/outputs/page", "<h1>hi</h1>");
+        // status.json as the v2 executor writes it: artifact types and metadata with each output
+        write(RunLayout.attemptStatus("r2", "eval", 1), """
+                {"runId": "r2", "task": "eval", "attempt": 1, "phase": "Succeeded", "exitCode": 0, "reason": null,
+                 "message": null, "startedAt": "2026-01-01T00:00:00.000Z", "finishedAt": "2026-01-01T00:00:01.000Z",
+                 "parameters": {"best": 0.9},
+                 "outputs": {
+                  "metrics": {"uri": null, "size": 0, "sha256": null, "schemaTitle": "system.Metrics",
+                              "metadata": {"accuracy": 0.9, "loss": 0.25, "display_name": "m", "note": "x"}},
+                  "classification": {"uri": null, "size": 0, "sha256": null, "schemaTitle": "system.ClassificationMetrics",
+                   "metadata": {"confusionMatrix": {"annotationSpecs": [{"displayName": "cat"}, {"displayName": "dog"}],
+                                                    "rows": [{"row": [8, 2]}, {"row": [1, 9]}]},
+                                "confidenceMetrics": [{"confidenceThreshold": 0.9, "recall": 0.5, "falsePositiveRate": 0.1},
+                                                      {"confidenceThreshold": 0.1, "recall": 1.0, "falsePositiveRate": 0.8}]}},
+                  "report": {"uri": "s3://mlpipeline/runs/r2/tasks/eval/outputs/report", "size": 17, "sha256": null,
+                             "schemaTitle": "system.Markdown", "metadata": {}},
+                  "page": {"uri": "s3://mlpipeline/runs/r2/tasks/eval/outputs/page", "size": 11, "sha256": null,
+                           "schemaTitle": "system.HTML", "metadata": {}},
+                  "model": {"uri": "s3://mlpipeline/runs/r2/tasks/eval/outputs/model", "size": 1, "sha256": null,
+                            "schemaTitle": "system.Model", "metadata": {}}}}
+                """);
+        List<Metric> m = index.metrics("r2");
+        assertEquals(List.of("accuracy", "loss"), m.stream().map(Metric::name).toList());
+        assertEquals(0.25, m.get(1).numberValue());
+        List<Visualization> v = index.visualizations("r2");
+        assertEquals(List.of("confusion_matrix", "roc", "markdown", "web-app"), v.stream().map(Visualization::type).toList());
+        assertEquals("[\"cat\",\"dog\"]", v.get(0).data().get("labels").toString());
+        assertEquals(2, v.get(0).data().get("matrix").get(0).get(1).asInt());
+        assertEquals(1.0, v.get(1).data().get("points").get(1).get("tpr").asDouble());
+        assertEquals("# Report\nall good", v.get(2).data().get("markdown").asText());
+        assertEquals("<h1>hi</h1>", v.get(3).data().get("html").asText());
+        // the one bad metric is an index error naming the artifact, the rest stays
+        assertEquals(1, index.errors("r2").size());
+        assertTrue(index.errors("r2").get(0).toString().contains("outputs.metrics.metadata.note"), index.errors("r2").toString());
+        String once = dump("r2");
+        indexer.index(RunLayout.attemptStatus("r2", "eval", 1));
+        assertEquals(once, dump("r2"));
+        assertEquals(0.9, RunReports.metrics(index, "r2").get(0).get("numberValue").asDouble(), RunReports.metrics(index, "r2").toString());
+    }
 }
