@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * 0 success, 1 run failed / file invalid / no match, 2 usage error or anything that stops a run
  * before launch.
  */
-@Command(name = "relay", mixinStandardHelpOptions = true,
+@Command(name = "relay", mixinStandardHelpOptions = true, versionProvider = RelayCli.Version.class,
         description = "Serverless, event-driven runner for Kubeflow Pipelines.",
         subcommands = {
             ValidateCommand.class,
@@ -29,17 +29,51 @@ public final class RelayCli implements Runnable {
         spec.commandLine().usage(System.err);
     }
 
-    /** Builds the configured command line, with usage errors mapped to exit code 2. */
+    /**
+     * Builds the configured command line: usage errors map to exit code 2, and every command and
+     * subcommand answers {@code -h/--help} (exit 0) whatever its required parameters.
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new RelayCli());
+        addHelp(cl);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("relay: " + ex.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr());
             c.getErr().println("See '" + c.getCommandSpec().qualifiedName() + " --help'.");
+            if (c.getCommandSpec().findOption("--json") != null && java.util.Arrays.asList(args).contains("--json")) {
+                ErrorDocument.print(c.getOut(), java.util.List.of("relay: " + ex.getMessage()));
+            }
             return 2;
         });
         return cl;
+    }
+
+    /** Gives every command without a usage-help option {@code -h, --help} (its own options stay). */
+    private static void addHelp(CommandLine cl) {
+        CommandLine.Model.CommandSpec spec = cl.getCommandSpec();
+        boolean has = spec.options().stream().anyMatch(CommandLine.Model.OptionSpec::usageHelp);
+        if (!has) {
+            boolean shortFree = spec.findOption("-h") == null;
+            String[] names = shortFree ? new String[] {"-h", "--help"} : new String[] {"--help"};
+            spec.addOption(CommandLine.Model.OptionSpec.builder(names).usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        cl.getSubcommands().values().forEach(RelayCli::addHelp);
+    }
+
+    /** {@code relay --version}: the version Maven built (from {@code version.properties}). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws java.io.IOException {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = RelayCli.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"relay " + p.getProperty("version", "(unknown version)")};
+        }
     }
 
     public static void main(String[] args) {

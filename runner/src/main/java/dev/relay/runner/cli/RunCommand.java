@@ -43,7 +43,7 @@ import picocli.CommandLine.Parameters;
  * component) on the embedded default and waits for its end. Exit 0 if the run succeeded, 1 if it
  * failed, 2 if it could not start (invalid file, unknown or missing parameter). With
  * {@code --json}, stdout holds exactly {@code {"runId","phase","tasks":[{"name","phase","exitCode","outputs"}]}}
- * and progress goes to stderr (CONTRACTS.md "CLI"). Every object the run writes is indexed into the
+ * (on exit 2 the error document of {@link ErrorDocument}) and progress goes to stderr (CONTRACTS.md "CLI"). Every object the run writes is indexed into the
  * state dir's index as it is written ({@link ObjectIndexer}), so {@code relay runs list} shows the run.
  */
 @Command(name = "run", description = "Run a KFP pipeline or component on the embedded default and wait for it.")
@@ -69,19 +69,16 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         PrintStream err = new PrintStream(new WriterStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
         PrintStream progress = json ? err : out;
         if (!Files.isRegularFile(file)) {
-            err.println("relay: " + file + ": no such file");
-            return 2;
+            return stop(err, List.of("relay: " + file + ": no such file"));
         }
         RunService.Prepared prepared;
         try {
             prepared = RunService.prepare(file);
             RunService.checkParameters(prepared.plan(), params);
         } catch (SpecException e) {
-            e.errors().forEach(er -> err.println(er.toString()));
-            return 2;
+            return stop(err, e.errors().stream().map(Object::toString).toList());
         } catch (RunRequestException e) {
-            err.println(file + ": " + e.getMessage());
-            return 2;
+            return stop(err, List.of(file + ": " + e.getMessage()));
         }
         Path state = StateDirs.resolve(stateDir);
         Instant t0 = Instant.now();
@@ -129,8 +126,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             try {
                 doc = rt.runs().submit(runId, prepared, params, RunDoc.Cause.cli());
             } catch (RunRequestException e) {
-                err.println(file + ": " + e.getMessage());
-                return 2;
+                return stop(err, List.of(file + ": " + e.getMessage()));
             }
             progress.printf("relay: run %s of %s (%d task%s; state %s)%n", runId, doc.pipeline().name(),
                     prepared.plan().taskNames().size(), prepared.plan().taskNames().size() == 1 ? "" : "s", state);
@@ -148,6 +144,15 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             });
             return report(rt, status, Duration.between(t0, Instant.now()), out, err);
         }
+    }
+
+    /** Exit 2 before launch: the messages on stderr and, with {@code --json}, the error document on stdout. */
+    private int stop(PrintStream err, List<String> messages) {
+        messages.forEach(err::println);
+        if (json) {
+            ErrorDocument.print(spec.commandLine().getOut(), messages);
+        }
+        return 2;
     }
 
     private int report(EmbeddedRuntime rt, RunStatus status, Duration took, PrintStream out, PrintStream err) {

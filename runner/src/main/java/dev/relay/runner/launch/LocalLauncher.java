@@ -13,9 +13,8 @@ import dev.relay.runner.spec.ResolvedCommand;
 import dev.relay.runner.spec.Resolver;
 import dev.relay.runner.spec.SpecException;
 import dev.relay.runner.store.ArtifactStore;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -234,15 +233,8 @@ public final class LocalLauncher implements Launcher {
         }
         listener.started(r);
         process.getOutputStream().close();
-        try (OutputStream log = Files.newOutputStream(logFile);
-             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                log.write(line.getBytes(StandardCharsets.UTF_8));
-                log.write('\n');
-                log.flush();
-                listener.line(r, line);
-            }
+        try (OutputStream log = Files.newOutputStream(logFile); InputStream out = process.getInputStream()) {
+            copyLog(out, log, line -> listener.line(r, line));
         }
         int exit;
         try {
@@ -388,6 +380,39 @@ public final class LocalLauncher implements Launcher {
     private static String slot(List<String> names, String name) {
         int i = names.indexOf(name);
         return (i < 0 ? "x" : Integer.toString(i)) + "-" + Names.dnsLabel(name);
+    }
+
+    /**
+     * Copies what the process writes to the log byte for byte, and hands each line, decoded as
+     * UTF-8 for display only (malformed bytes shown as U+FFFD, a final {@code \r} dropped), to
+     * {@code lines}; an unterminated last line is handed over too.
+     */
+    static void copyLog(InputStream from, OutputStream log, java.util.function.Consumer<String> lines) throws IOException {
+        byte[] buf = new byte[8192];
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        int n;
+        while ((n = from.read(buf)) >= 0) {
+            log.write(buf, 0, n);
+            log.flush();
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                if (buf[i] == '\n') {
+                    line.write(buf, start, i - start);
+                    lines.accept(display(line));
+                    line.reset();
+                    start = i + 1;
+                }
+            }
+            line.write(buf, start, n - start);
+        }
+        if (line.size() > 0) {
+            lines.accept(display(line));
+        }
+    }
+
+    private static String display(java.io.ByteArrayOutputStream line) {
+        String s = line.toString(StandardCharsets.UTF_8);
+        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }
 
     /** @return the last {@code n} lines of a log (for failure messages) */

@@ -2,10 +2,10 @@ package dev.relay.runner.run;
 
 import dev.relay.runner.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.Names;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,13 +104,9 @@ public final class PipelineInliner {
         }
     }
 
-    /** A {@code componentRef.url}: a path relative to the referencing file's folder, or a {@code file:} URL. */
+    /** A {@code componentRef.url}, resolved as the validator resolved it ({@link ComponentLoader#resolveUrl}). */
     static Path resolve(String url, Path baseDir) {
-        if (url.startsWith("file:")) {
-            return Path.of(URI.create(url));
-        }
-        Path p = Path.of(url);
-        return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p);
+        return ComponentLoader.resolveUrl(url, baseDir == null ? Path.of("") : baseDir);
     }
 
     /**

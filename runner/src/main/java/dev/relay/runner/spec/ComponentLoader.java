@@ -1,6 +1,8 @@
 package dev.relay.runner.spec;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -70,6 +72,40 @@ public final class ComponentLoader {
         SpecParser.Context ctx = new SpecParser.Context();
         ComponentSpec spec = new SpecParser(ctx, fileName, baseDir == null ? Path.of("") : baseDir).parseText(yamlText);
         return finish(ctx.errors(), spec);
+    }
+
+    /**
+     * Resolves a {@code componentRef.url} the one way Relay does: a path relative to the
+     * referencing file's folder, an absolute path, or a {@code file:} URL ({@code file:x.yaml}
+     * relative like a path, {@code file:///abs/x.yaml} absolute). Other schemes are refused.
+     *
+     * @param baseDir the referencing file's folder
+     * @return the file to read, normalized
+     * @throws IllegalArgumentException whose message, after the url, says why (it starts with
+     *     {@code ": "} or {@code " is "})
+     */
+    public static Path resolveUrl(String url, Path baseDir) {
+        try {
+            if (url.regionMatches(true, 0, "file:", 0, 5)) {
+                URI u = new URI(url);
+                if (u.isOpaque()) { // file:relative/path.yaml
+                    return baseDir.resolve(u.getSchemeSpecificPart()).normalize();
+                }
+                return Path.of(u);
+            }
+            if (url.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+                throw new IllegalArgumentException(": only paths relative to this file and file: URLs are supported;"
+                        + " download the component and reference the local copy");
+            }
+            return baseDir.resolve(url).normalize();
+        } catch (URISyntaxException | java.nio.file.InvalidPathException | java.nio.file.FileSystemNotFoundException e) {
+            throw new IllegalArgumentException(" is not a valid path or file: URL: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && (e.getMessage().startsWith(": ") || e.getMessage().startsWith(" is "))) {
+                throw e;
+            }
+            throw new IllegalArgumentException(" is not a valid path or file: URL: " + e.getMessage(), e);
+        }
     }
 
     private static ComponentSpec finish(List<SpecError> errors, ComponentSpec spec) throws SpecException {

@@ -2,8 +2,6 @@ package dev.relay.runner.spec;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -163,6 +161,9 @@ final class SpecParser {
                     new DumperOptions(), loaderOptions(), new PyYamlResolver());
             root = yaml.compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
+            if (notRunnableStream(text)) {
+                return null;
+            }
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             StringBuilder msg = new StringBuilder("invalid YAML: ");
             msg.append(e.getProblem() != null ? e.getProblem() : e.getMessage());
@@ -186,7 +187,52 @@ final class SpecParser {
                     "the file is empty; expected a component: a mapping with name, inputs, outputs and implementation"));
             return null;
         }
+        if (notRunnable(root)) {
+            return null;
+        }
         return component(root, "");
+    }
+
+    /**
+     * A compiled KFP file (v2 IR, Argo Workflow) or another Kubernetes object gets one error
+     * naming its format instead of a list of unknown keys ({@link SpecFormat}).
+     *
+     * @return whether the document was refused
+     */
+    private boolean notRunnable(Node root) {
+        if (!(root instanceof MappingNode m)) {
+            return false;
+        }
+        Map<String, Object> top = new LinkedHashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k) {
+                Node v = t.getValueNode();
+                Object value = v instanceof ScalarNode s ? s.getValue() : v instanceof MappingNode vm
+                        ? vm.getValue().stream().filter(x -> x.getKeyNode() instanceof ScalarNode)
+                            .collect(Collectors.toMap(x -> ((ScalarNode) x.getKeyNode()).getValue(), x -> Boolean.TRUE, (a, b) -> a))
+                        : Boolean.TRUE;
+                top.put(k.getValue(), value);
+            }
+        }
+        SpecFormat format = SpecFormat.classify(top);
+        if (format.runnable()) {
+            return false;
+        }
+        ctx.errors.add(new SpecError(file, 1, 1, "this is " + format.description()
+                + "; Relay runs KFP v1 components (component.yaml) and graph pipelines only so far"));
+        return true;
+    }
+
+    /** A stream of several YAML documents (KFP v2 IR followed by its platform spec) whose first is not runnable. */
+    private boolean notRunnableStream(String text) {
+        try {
+            Yaml yaml = new Yaml(new SafeConstructor(loaderOptions()), new Representer(new DumperOptions()),
+                    new DumperOptions(), loaderOptions(), new PyYamlResolver());
+            java.util.Iterator<Node> docs = yaml.composeAll(new StringReader(text)).iterator();
+            return docs.hasNext() && notRunnable(docs.next());
+        } catch (YAMLException e) {
+            return false;
+        }
     }
 
     // ------------------------------------------------------------------ component
@@ -984,21 +1030,9 @@ final class SpecParser {
 
     private Path resolveUrl(String url, Node at, String path) {
         try {
-            if (url.regionMatches(true, 0, "file:", 0, 5)) {
-                URI u = new URI(url);
-                if (u.isOpaque()) { // file:relative/path.yaml
-                    return baseDir.resolve(u.getSchemeSpecificPart()).normalize();
-                }
-                return Path.of(u);
-            }
-            if (url.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-                error(at, path + ".url '" + url + "': only paths relative to this file and file: URLs are supported;"
-                        + " download the component and reference the local copy");
-                return null;
-            }
-            return baseDir.resolve(url).normalize();
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            error(at, path + ".url '" + url + "' is not a valid path or file: URL: " + e.getMessage());
+            return ComponentLoader.resolveUrl(url, baseDir);
+        } catch (IllegalArgumentException e) {
+            error(at, path + ".url '" + url + "'" + e.getMessage());
             return null;
         }
     }
