@@ -1,6 +1,5 @@
 package dev.relay.runner.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,11 +18,11 @@ import java.util.Map;
  *
  * @param attempt    newest attempt with a status, 0 for none or for a task status without attempt
  * @param phase      Succeeded, Failed or Skipped; null when nothing is known
- * @param parameters output parameter name → typed value
+ * @param parameters output parameter name → JSON value ({@link dev.relay.runner.engine.cel.JsonText})
  * @param artifacts  output artifact name → artifacts (one for an executor's output, a list for a collected one)
  * @param message    why it failed, or null
  */
-public record NodeState(int attempt, Phase phase, Map<String, JsonNode> parameters,
+public record NodeState(int attempt, Phase phase, Map<String, Object> parameters,
                         Map<String, List<ArtifactRef>> artifacts, String message) {
     /** Nothing known. */
     public static final NodeState NONE = new NodeState(0, null, Map.of(), Map.of(), null);

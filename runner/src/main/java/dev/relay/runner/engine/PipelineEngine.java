@@ -1,19 +1,15 @@
 package dev.relay.runner.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.relay.runner.model.Component;
-import dev.relay.runner.model.DagOutput;
-import dev.relay.runner.model.DagSpec;
-import dev.relay.runner.model.InputSource;
-import dev.relay.runner.model.LoopSpec;
-import dev.relay.runner.model.PipelineModel;
-import dev.relay.runner.model.TaskNode;
-import dev.relay.runner.model.cel.Cel;
-import dev.relay.runner.model.cel.CelException;
+import dev.relay.runner.engine.cel.JsonText;
+import dev.relay.runner.engine.model.Component;
+import dev.relay.runner.engine.model.DagOutput;
+import dev.relay.runner.engine.model.DagSpec;
+import dev.relay.runner.engine.model.InputSource;
+import dev.relay.runner.engine.model.LoopSpec;
+import dev.relay.runner.engine.model.PipelineModel;
+import dev.relay.runner.engine.model.TaskNode;
+import dev.relay.runner.engine.cel.Cel;
+import dev.relay.runner.engine.cel.CelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,9 +41,6 @@ import java.util.function.Function;
  * {@code parallelismLimit} N, iteration i starts once iterations 0..i-N are over.
  */
 public final class PipelineEngine {
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private PipelineEngine() {}
 
     /**
@@ -60,17 +53,17 @@ public final class PipelineEngine {
      * @param attempt    1-based
      * @param backoff    how long the launcher waits before the attempt's command (retry backoff)
      * @param cache      {@code cachingOptions.enableCache}
-     * @param parameters input parameter name → typed value (absent: the component's default applies)
+     * @param parameters input parameter name → JSON value (absent: the component's default applies)
      * @param artifacts  input artifact name → artifacts
      */
     public record Launch(String path, String task, String name, String component, int attempt, Duration backoff,
-                         boolean cache, Map<String, JsonNode> parameters, Map<String, List<ArtifactRef>> artifacts) {}
+                         boolean cache, Map<String, Object> parameters, Map<String, List<ArtifactRef>> artifacts) {}
 
     /**
      * A task that is over without an attempt of its own (a DAG, loop, loop iteration or a task
      * that failed before launch): the controller writes it as {@code tasks/<path>/status.json}.
      */
-    public record Completion(String path, Phase phase, Map<String, JsonNode> parameters,
+    public record Completion(String path, Phase phase, Map<String, Object> parameters,
                              Map<String, List<ArtifactRef>> artifacts, String message) {
         /** @return this completion as the state the engine reads back */
         public NodeState state() {
@@ -99,10 +92,10 @@ public final class PipelineEngine {
      *
      * @param model      the pipeline
      * @param runId      the run (for {@code PipelineTaskFinalStatus.pipelineJobResourceName})
-     * @param parameters the run's typed parameter values (absent: the pipeline's default)
+     * @param parameters the run's parameter values as JSON values (absent: the pipeline's default)
      * @param lookup     task path → what the bucket says of it; must not throw
      */
-    public static Decisions evaluate(PipelineModel model, String runId, Map<String, JsonNode> parameters,
+    public static Decisions evaluate(PipelineModel model, String runId, Map<String, Object> parameters,
                                      Function<String, NodeState> lookup) {
         return new Eval(model, runId, lookup, false).run(parameters);
     }
@@ -111,13 +104,16 @@ public final class PipelineEngine {
      * Every task path with its phase, descending into finished DAG tasks too (for
      * {@code relay runs get} and the API's tree). Never launches anything.
      */
-    public static Map<String, Phase> tree(PipelineModel model, String runId, Map<String, JsonNode> parameters,
+    public static Map<String, Phase> tree(PipelineModel model, String runId, Map<String, Object> parameters,
                                           Function<String, NodeState> lookup) {
         return new Eval(model, runId, lookup, true).run(parameters).phases();
     }
 
+    /** Artifacts as an input value, told apart from a JSON list parameter. */
+    private record ArtifactList(List<ArtifactRef> refs) {}
+
     /** The state of one task inside an evaluated DAG instance. */
-    private record Node(Phase phase, Map<String, JsonNode> parameters, Map<String, List<ArtifactRef>> artifacts,
+    private record Node(Phase phase, Map<String, Object> parameters, Map<String, List<ArtifactRef>> artifacts,
                         String message, String name) {
         static Node of(Phase p, String name) {
             return new Node(p, Map.of(), Map.of(), null, name);
@@ -148,7 +144,7 @@ public final class PipelineEngine {
             });
         }
 
-        Decisions run(Map<String, JsonNode> parameters) {
+        Decisions run(Map<String, Object> parameters) {
             Map<String, Object> scope = new LinkedHashMap<>(model.root().defaults());
             scope.putAll(parameters);
             Map<String, Node> children = new LinkedHashMap<>();
@@ -281,20 +277,18 @@ public final class PipelineEngine {
             if (!p.terminal()) {
                 return Node.of(p, name);
             }
-            Map<String, JsonNode> params = new LinkedHashMap<>();
+            Map<String, Object> params = new LinkedHashMap<>();
             Map<String, List<ArtifactRef>> arts = new LinkedHashMap<>();
             c.dag().parameterOutputs().forEach((out, sel) -> {
                 Object v = select(sel, children, false);
-                if (v instanceof JsonNode j) {
-                    params.put(out, j);
+                if (v != null && !(v instanceof ArtifactList)) {
+                    params.put(out, v);
                 }
             });
             c.dag().artifactOutputs().forEach((out, sel) -> {
                 Object v = select(sel, children, true);
-                if (v instanceof List<?> l) {
-                    @SuppressWarnings("unchecked")
-                    List<ArtifactRef> refs = (List<ArtifactRef>) l;
-                    arts.put(out, refs);
+                if (v instanceof ArtifactList l) {
+                    arts.put(out, l.refs());
                 }
             });
             String message = p == Phase.Failed ? firstFailure(children) : null;
@@ -326,9 +320,13 @@ public final class PipelineEngine {
                 if (n == null || n.phase() != Phase.Succeeded) {
                     continue;
                 }
-                Object v = artifact ? n.artifacts().get(s.key()) : n.parameters().get(s.key());
-                if (v != null) {
-                    return v;
+                if (artifact) {
+                    List<ArtifactRef> refs = n.artifacts().get(s.key());
+                    if (refs != null) {
+                        return new ArtifactList(refs);
+                    }
+                } else if (n.parameters().get(s.key()) != null) {
+                    return n.parameters().get(s.key());
                 }
             }
             return null;
@@ -345,23 +343,24 @@ public final class PipelineEngine {
                     return failBeforeLaunch(path, t, "the loop's items '" + l.input() + "' have no value");
                 }
                 if (l.artifacts()) {
-                    if (!(v instanceof List<?> refs)) {
+                    if (!(v instanceof ArtifactList refs)) {
                         return failBeforeLaunch(path, t, "the loop's items '" + l.input() + "' are not artifacts");
                     }
-                    items.addAll(refs);
+                    items.addAll(refs.refs());
                 } else {
-                    JsonNode list = (v instanceof JsonNode j) ? j : null;
-                    if (list != null && list.isTextual()) {
+                    Object list = v;
+                    if (list instanceof String text) {
                         try {
-                            list = JSON.readTree(list.textValue());
-                        } catch (Exception e) {
+                            list = JsonText.parse(text);
+                        } catch (IllegalArgumentException e) {
                             list = null;
                         }
                     }
-                    if (list == null || !list.isArray()) {
-                        return failBeforeLaunch(path, t, "the loop's items '" + l.input() + "' are not a list: " + v);
+                    if (!(list instanceof List<?> values)) {
+                        return failBeforeLaunch(path, t, "the loop's items '" + l.input() + "' are not a list: "
+                                + (v instanceof ArtifactList ? "artifacts" : JsonText.write(v)));
                     }
-                    list.forEach(items::add);
+                    items.addAll(values);
                 }
             }
             Map<String, Object> base = withDefaults(c, inputs);
@@ -391,12 +390,12 @@ public final class PipelineEngine {
             if (running || iterations.stream().anyMatch(n -> !n.phase().terminal())) {
                 return Node.of(Phase.Running, t.name());
             }
-            Map<String, JsonNode> params = new LinkedHashMap<>();
+            Map<String, Object> params = new LinkedHashMap<>();
             Map<String, List<ArtifactRef>> arts = new LinkedHashMap<>();
             for (String out : c.dag().parameterOutputs().keySet()) {
-                ArrayNode a = F.arrayNode();
+                List<Object> a = new ArrayList<>();
                 iterations.forEach(n -> {
-                    JsonNode v = n.parameters().get(out);
+                    Object v = n.parameters().get(out);
                     if (v != null) {
                         a.add(v);
                     }
@@ -428,7 +427,7 @@ public final class PipelineEngine {
                 return new Node(marker.phase(), marker.parameters(), marker.artifacts(), marker.message(), name);
             }
             Map<String, Object> scope = new LinkedHashMap<>(base);
-            scope.put(l.itemInput(), l.artifacts() ? List.of((ArtifactRef) item) : item);
+            scope.put(l.itemInput(), l.artifacts() ? new ArtifactList(List.of((ArtifactRef) item)) : item);
             return subDag(ip, c, scope, name);
         }
 
@@ -445,11 +444,15 @@ public final class PipelineEngine {
                     return null;
                 }
                 Object v = n.parameters().get(o.key());
-                return v != null ? v : n.artifacts().get(o.key());
+                if (v != null) {
+                    return v;
+                }
+                List<ArtifactRef> refs = n.artifacts().get(o.key());
+                return refs == null ? null : new ArtifactList(refs);
             }
             if (s instanceof InputSource.FinalStatus f) {
                 Node n = sibs.get(f.task());
-                ObjectNode st = F.objectNode();
+                Map<String, Object> st = new LinkedHashMap<>();
                 st.put("state", switch (n.phase()) {
                     case Succeeded -> "COMPLETE";
                     case Failed -> "FAILED";
@@ -458,37 +461,37 @@ public final class PipelineEngine {
                 });
                 st.put("pipelineJobResourceName", model.name() + "-" + runId);
                 st.put("pipelineTaskName", n.name());
-                ObjectNode err = st.putObject("error");
+                Map<String, Object> err = new LinkedHashMap<>();
                 if (n.phase() == Phase.Failed) {
-                    err.put("code", 2);
+                    err.put("code", 2L);
                     err.put("message", n.message() == null ? "task '" + n.name() + "' failed" : n.message());
                 }
+                st.put("error", err);
                 return st;
             }
             InputSource.Selected sel = (InputSource.Selected) s;
             Object v = resolve(sel.source(), scope, sibs);
-            if (v instanceof JsonNode j) {
-                return Cel.select(sel.expression(), j);
+            if (v == null || v instanceof ArtifactList) {
+                return v;
             }
-            return v;
+            return Cel.select(sel.expression(), v);
         }
 
-        private static Map<String, JsonNode> parametersOf(Map<String, Object> inputs) {
-            Map<String, JsonNode> m = new LinkedHashMap<>();
+        private static Map<String, Object> parametersOf(Map<String, Object> inputs) {
+            Map<String, Object> m = new LinkedHashMap<>();
             inputs.forEach((k, v) -> {
-                if (v instanceof JsonNode j) {
-                    m.put(k, j);
+                if (!(v instanceof ArtifactList)) {
+                    m.put(k, v);
                 }
             });
             return m;
         }
 
-        @SuppressWarnings("unchecked")
         private static Map<String, List<ArtifactRef>> artifactsOf(Map<String, Object> inputs) {
             Map<String, List<ArtifactRef>> m = new LinkedHashMap<>();
             inputs.forEach((k, v) -> {
-                if (v instanceof List<?> l) {
-                    m.put(k, (List<ArtifactRef>) l);
+                if (v instanceof ArtifactList l) {
+                    m.put(k, l.refs());
                 }
             });
             return m;

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.IntNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import dev.relay.runner.model.ModelException;
-import dev.relay.runner.model.PipelineModel;
-import dev.relay.runner.model.ir.IrReader;
+import dev.relay.runner.engine.model.ModelException;
+import dev.relay.runner.engine.cel.JsonText;
+import dev.relay.runner.engine.model.PipelineModel;
+import dev.relay.runner.pipeline.IrReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +23,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class PipelineEngineTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     static String fixture(String name) {
         try (InputStream in = PipelineEngineTest.class.getResourceAsStream("/v2/" + name)) {
@@ -37,18 +33,18 @@ class PipelineEngineTest {
     }
 
     static PipelineModel model(String name) throws ModelException {
-        return IrReader.read(fixture(name), name);
+        return IrReader.read(fixture(name), name).model();
     }
 
-    private static JsonNode json(String s) {
-        try {
-            return JSON.readTree(s);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+    private static Object json(String s) {
+        return JsonText.parse(s);
     }
 
-    private static NodeState ok(Map<String, JsonNode> params) {
+    private static int num(Object v) {
+        return ((Number) v).intValue();
+    }
+
+    private static NodeState ok(Map<String, Object> params) {
         return new NodeState(1, Phase.Succeeded, params, Map.of(), null);
     }
 
@@ -58,7 +54,7 @@ class PipelineEngineTest {
 
     /** Echo-like behaviour: every component returns its input {@code msg}/{@code forced}, doubles {@code x}. */
     private static NodeState behave(PipelineEngine.Launch l) {
-        Map<String, JsonNode> p = l.parameters();
+        Map<String, Object> p = l.parameters();
         switch (l.component()) {
             case "comp-flip-coin":
                 return ok(Map.of("Output", p.get("forced")));
@@ -67,12 +63,12 @@ class PipelineEngineTest {
             case "comp-make-list":
                 return ok(Map.of("Output", json("[1, 2, 3]")));
             case "comp-double":
-                return ok(Map.of("Output", IntNode.valueOf(p.get("x").asInt() * 2)));
+                return ok(Map.of("Output", (long) (num(p.get("x")) * 2)));
             case "comp-fail":
                 return new NodeState(l.attempt(), Phase.Failed, Map.of(), Map.of(), "exit code 1");
             case "comp-flaky":
                 return l.attempt() < 2 ? new NodeState(l.attempt(), Phase.Failed, Map.of(), Map.of(), "flaky")
-                        : new NodeState(l.attempt(), Phase.Succeeded, Map.of("Output", TextNode.valueOf("ok")), Map.of(), null);
+                        : new NodeState(l.attempt(), Phase.Succeeded, Map.of("Output", "ok"), Map.of(), null);
             case "comp-train":
                 return new NodeState(l.attempt(), Phase.Succeeded, Map.of(),
                         Map.of("model", List.of(new ArtifactRef(l.path(), "model"))), null);
@@ -88,20 +84,20 @@ class PipelineEngineTest {
     void falseConditionSkipsItsBranchAndOneOfTakesTheOther() throws Exception {
         PipelineSim sim = new PipelineSim(model("condition.yaml"), Map.of(), PipelineEngineTest::behave);
         assertEquals(List.of("flip-coin#1"), paths(sim.evaluate()));
-        assertEquals("tails", sim.last.launches().get(0).parameters().get("forced").asText(), "the default applies");
-        sim.bucket.put("flip-coin", ok(Map.of("Output", TextNode.valueOf("tails"))));
+        assertEquals("tails", sim.last.launches().get(0).parameters().get("forced"), "the default applies");
+        sim.bucket.put("flip-coin", ok(Map.of("Output", "tails")));
         PipelineEngine.Decisions d = sim.evaluate();
         assertEquals(List.of("condition-branches-1/condition-3/print-tails#1"), paths(d));
         assertEquals(Phase.Skipped, d.phases().get("condition-branches-1/condition-2"));
         assertFalse(d.phases().containsKey("condition-branches-1/condition-2/print-heads"), "nothing below it is evaluated");
-        sim.bucket.put("condition-branches-1/condition-3/print-tails", ok(Map.of("Output", TextNode.valueOf("tails!"))));
+        sim.bucket.put("condition-branches-1/condition-3/print-tails", ok(Map.of("Output", "tails!")));
         d = sim.evaluate();
         assertEquals(List.of("print-result#1"), paths(d));
-        assertEquals("tails!", d.launches().get(0).parameters().get("msg").asText());
+        assertEquals("tails!", d.launches().get(0).parameters().get("msg"));
         assertEquals(List.of("condition-branches-1/condition-3", "condition-branches-1"),
                 d.completions().stream().map(PipelineEngine.Completion::path).toList(), "innermost first");
         assertEquals("tails!", d.completions().get(1).parameters()
-                .get("pipelinechannel--condition-branches-1-oneof-1").asText());
+                .get("pipelinechannel--condition-branches-1-oneof-1"));
         sim.apply(d, null);
         sim.bucket.put("print-result", ok(Map.of()));
         assertEquals(Phase.Succeeded, sim.evaluate().finish().orElseThrow());
@@ -112,12 +108,12 @@ class PipelineEngineTest {
 
     @Test
     void headsRunsTheIfBranch() throws Exception {
-        PipelineSim sim = new PipelineSim(model("condition.yaml"), Map.of("side", TextNode.valueOf("heads")),
+        PipelineSim sim = new PipelineSim(model("condition.yaml"), Map.of("side", "heads"),
                 PipelineEngineTest::behave);
         assertEquals(Phase.Succeeded, sim.run(null, null));
         List<String> ran = sim.launched.stream().map(PipelineEngine.Launch::path).toList();
         assertEquals(List.of("flip-coin", "condition-branches-1/condition-2/print-heads", "print-result"), ran);
-        assertEquals("heads!", sim.launched.get(2).parameters().get("msg").asText());
+        assertEquals("heads!", sim.launched.get(2).parameters().get("msg"));
     }
 
     @Test
@@ -134,20 +130,20 @@ class PipelineEngineTest {
         assertEquals(json("[2, 4, 6]"), sum.parameters().get("xs"));
         // the raw loop of structs, with the selector parseJson(string_value)["v"]
         Set<Integer> xs = sim.launched.stream().filter(l -> l.path().startsWith("for-loop-2/"))
-                .map(l -> l.parameters().get("x").asInt()).collect(Collectors.toSet());
+                .map(l -> num(l.parameters().get("x"))).collect(Collectors.toSet());
         assertEquals(Set.of(5, 6), xs);
     }
 
     @Test
     void fanInCollectsInItemOrderWhateverOrderIterationsFinish() throws Exception {
-        PipelineModel m = IrReader.read(fixture("loop_fanin.yaml").replace("parallelismLimit: 1", "parallelismLimit: 0"), "x");
+        PipelineModel m = IrReader.read(fixture("loop_fanin.yaml").replace("parallelismLimit: 1", "parallelismLimit: 0"), "x").model();
         PipelineSim sim = new PipelineSim(m, Map.of(), PipelineEngineTest::behave);
         sim.bucket.put("make-list", ok(Map.of("Output", json("[1, 2, 3]"))));
         PipelineEngine.Decisions d = sim.evaluate();
         assertTrue(paths(d).containsAll(List.of("for-loop-1/0/double#1", "for-loop-1/1/double#1", "for-loop-1/2/double#1")));
         // the iterations finish last to first
         for (int i = 2; i >= 0; i--) {
-            sim.bucket.put("for-loop-1/" + i + "/double", ok(Map.of("Output", IntNode.valueOf((i + 1) * 2))));
+            sim.bucket.put("for-loop-1/" + i + "/double", ok(Map.of("Output", (long) ((i + 1) * 2))));
             d = sim.evaluate();
         }
         PipelineEngine.Launch sum = d.launches().stream().filter(l -> l.path().equals("sum")).findFirst().orElseThrow();
@@ -160,11 +156,12 @@ class PipelineEngineTest {
         assertEquals(Phase.Failed, sim.run(null, null));
         PipelineEngine.Launch exit = sim.launched.stream().filter(l -> l.path().equals("echo-status"))
                 .findFirst().orElseThrow();
-        JsonNode status = exit.parameters().get("status");
-        assertEquals("FAILED", status.get("state").asText());
-        assertEquals("exit-handler-1", status.get("pipelineTaskName").asText());
-        assertTrue(status.get("error").get("message").asText().contains("exit code 1"), status.toString());
-        assertTrue(status.get("pipelineJobResourceName").asText().startsWith("exit-retry-fixture-"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> status = (Map<String, Object>) exit.parameters().get("status");
+        assertEquals("FAILED", status.get("state"));
+        assertEquals("exit-handler-1", status.get("pipelineTaskName"));
+        assertTrue(((Map<?, ?>) status.get("error")).get("message").toString().contains("exit code 1"), status.toString());
+        assertTrue(status.get("pipelineJobResourceName").toString().startsWith("exit-retry-fixture-"));
         Map<String, Phase> tree = sim.tree();
         assertEquals(Phase.Skipped, tree.get("exit-handler-1/after-fail"));
         assertEquals(Phase.Succeeded, tree.get("exit-handler-1/ignore-failure"), "ignore_upstream_failure runs");
@@ -195,16 +192,16 @@ class PipelineEngineTest {
         PipelineEngine.Decisions first = sim.evaluate();
         assertEquals(List.of("importer#1", "inner-pipeline/condition-1/train#1", "for-loop-6/0/inner-pipeline/condition-1/train#1",
                 "for-loop-6/2/inner-pipeline/condition-1/train#1"), paths(first));
-        assertEquals(0.5, first.launches().get(1).parameters().get("lr").asDouble(), "the sub-pipeline's default");
-        assertEquals("s3://mlpipeline/data.csv", first.launches().get(0).parameters().get("uri").asText());
+        assertEquals((Object) 0.5, first.launches().get(1).parameters().get("lr"), "the sub-pipeline's default");
+        assertEquals("s3://mlpipeline/data.csv", first.launches().get(0).parameters().get("uri"));
         assertEquals(Phase.Skipped, first.phases().get("for-loop-6/1/inner-pipeline/condition-1"));
         assertEquals(Phase.Succeeded, sim.run(null, null));
         List<PipelineEngine.Launch> uses = sim.launched.stream().filter(l -> l.component().equals("comp-use")).toList();
         assertEquals(8, uses.size());
         PipelineEngine.Launch one = uses.stream()
                 .filter(l -> l.path().equals("for-loop-1/1/for-loop-5/0/for-loop-3/1/use")).findFirst().orElseThrow();
-        assertEquals(1, one.parameters().get("a").asInt());
-        assertEquals(20, one.parameters().get("b").asInt());
+        assertEquals(1L, one.parameters().get("a"));
+        assertEquals(20L, one.parameters().get("b"));
         assertEquals(List.of(new ArtifactRef("for-loop-6/2/inner-pipeline/condition-1/train", "model")),
                 one.artifacts().get("model"), "the second collected model (iteration 1 was skipped)");
     }
@@ -218,14 +215,14 @@ class PipelineEngineTest {
     void shuffledDuplicatedEventsGiveTheSameDecisionsForLoopsAndConditions() throws Exception {
         Object[][] cases = {
             {"condition.yaml", Map.of()},
-            {"condition.yaml", Map.of("side", TextNode.valueOf("heads"))},
+            {"condition.yaml", Map.of("side", "heads")},
             {"loop_fanin.yaml", Map.of()},
             {"exit_retry.yaml", Map.of()},
             {"nested.yaml", Map.of("rates", json("[0.3, 0, 0.1, 2]"))},
         };
         for (Object[] c : cases) {
             @SuppressWarnings("unchecked")
-            Map<String, JsonNode> params = (Map<String, JsonNode>) c[1];
+            Map<String, Object> params = (Map<String, Object>) c[1];
             PipelineModel m = model((String) c[0]);
             PipelineSim reference = new PipelineSim(m, params, PipelineEngineTest::behave);
             Phase phase = reference.run(null, null);
@@ -248,7 +245,7 @@ class PipelineEngineTest {
 
     @Test
     void aTaskWhoseInputCannotBeSelectedFailsBeforeLaunchWithAReason() throws Exception {
-        PipelineModel m = IrReader.read(fixture("loop_fanin.yaml").replace("[\"v\"]", "[\"nope\"]"), "x");
+        PipelineModel m = IrReader.read(fixture("loop_fanin.yaml").replace("[\"v\"]", "[\"nope\"]"), "x").model();
         PipelineSim sim = new PipelineSim(m, Map.of(), PipelineEngineTest::behave);
         assertEquals(Phase.Failed, sim.run(null, null));
         NodeState s = sim.bucket.get("for-loop-2/0/double");

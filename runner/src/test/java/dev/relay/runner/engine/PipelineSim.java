@@ -1,7 +1,6 @@
 package dev.relay.runner.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.relay.runner.model.PipelineModel;
+import dev.relay.runner.engine.model.PipelineModel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,7 +18,7 @@ import java.util.function.Function;
  */
 final class PipelineSim {
     final PipelineModel model;
-    final Map<String, JsonNode> params;
+    final Map<String, Object> params;
     final Map<String, NodeState> bucket = new HashMap<>();
     final List<PipelineEngine.Launch> inFlight = new ArrayList<>();
     final List<PipelineEngine.Launch> launched = new ArrayList<>();
@@ -27,7 +26,7 @@ final class PipelineSim {
     int maxConcurrent;
     PipelineEngine.Decisions last;
 
-    PipelineSim(PipelineModel model, Map<String, JsonNode> params, Function<PipelineEngine.Launch, NodeState> behaviour) {
+    PipelineSim(PipelineModel model, Map<String, Object> params, Function<PipelineEngine.Launch, NodeState> behaviour) {
         this.model = model;
         this.params = params;
         this.behaviour = behaviour;

@@ -1,6 +1,5 @@
-package dev.relay.runner.model;
+package dev.relay.runner.engine.model;
 
-import dev.relay.runner.spec.Names;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,6 +16,9 @@ import java.util.Set;
  * Errors name the tasks involved.
  */
 public final class DagSpec {
+    /** Segments that name parts of a task's objects, so no task may take them. */
+    public static final java.util.Set<String> RESERVED = java.util.Set.of("outputs", "attempts");
+
     private final Map<String, TaskNode> tasks;
     private final List<String> order;
     private final Map<String, Set<String>> up = new LinkedHashMap<>();
@@ -31,7 +33,7 @@ public final class DagSpec {
      * @param parameterOutputs output parameter name → selectors
      * @param artifactOutputs  output artifact name → selectors
      * @throws ModelException when a task depends on an unknown task or on itself, the graph has a
-     *                        cycle, two task keys sanitize to the same path segment, or an output
+     *                        cycle, two tasks have the same path segment or a reserved one, or an output
      *                        names an unknown task
      */
     public DagSpec(Map<String, TaskNode> tasks, Map<String, DagOutput> parameterOutputs,
@@ -41,7 +43,10 @@ public final class DagSpec {
         this.artifactOutputs = Collections.unmodifiableMap(new LinkedHashMap<>(artifactOutputs));
         Map<String, String> bySegment = new LinkedHashMap<>();
         for (TaskNode t : this.tasks.values()) {
-            String seg = Names.dnsLabel(t.key());
+            String seg = t.segment();
+            if (RESERVED.contains(seg)) {
+                throw new ModelException("task '" + t.key() + "' is named '" + seg + "', which object keys reserve; rename it");
+            }
             String other = bySegment.putIfAbsent(seg, t.key());
             if (other != null) {
                 throw new ModelException("tasks '" + other + "' and '" + t.key() + "' both become '" + seg
@@ -126,7 +131,7 @@ public final class DagSpec {
         return down.getOrDefault(key, Set.of());
     }
 
-    /** The path segment of task {@code key}: its DNS-1123 label; null for an unknown key. */
+    /** The path segment of task {@code key}; null for an unknown key. */
     public String segment(String key) {
         return segments.get(key);
     }

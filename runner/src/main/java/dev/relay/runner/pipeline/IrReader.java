@@ -1,23 +1,20 @@
-package dev.relay.runner.model.ir;
+package dev.relay.runner.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.DoubleNode;
-import com.fasterxml.jackson.databind.node.LongNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.relay.runner.model.Component;
-import dev.relay.runner.model.DagOutput;
-import dev.relay.runner.model.DagSpec;
-import dev.relay.runner.model.InputSource;
-import dev.relay.runner.model.LoopSpec;
-import dev.relay.runner.model.ModelException;
-import dev.relay.runner.model.PipelineModel;
-import dev.relay.runner.model.RetryPolicy;
-import dev.relay.runner.model.TaskNode;
+import dev.relay.runner.engine.model.Component;
+import dev.relay.runner.engine.model.DagOutput;
+import dev.relay.runner.engine.model.DagSpec;
+import dev.relay.runner.engine.model.InputSource;
+import dev.relay.runner.engine.model.LoopSpec;
+import dev.relay.runner.engine.model.ModelException;
+import dev.relay.runner.engine.model.PipelineModel;
+import dev.relay.runner.engine.model.RetryPolicy;
+import dev.relay.runner.engine.model.TaskNode;
+import dev.relay.runner.spec.Names;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -35,7 +32,7 @@ import java.util.Set;
  * it) into a {@link PipelineModel}: YAML (one document, or two with the {@code platforms:} spec
  * that {@code kfp-kubernetes} adds), JSON, or a {@code PipelineJob} JSON wrapping it in
  * {@code pipelineSpec}. A compiled single component is a pipeline with one task and reads the same.
- * Executors and component I/O are kept as written for the executor side.
+ * Executors and component I/O are kept as written for the executor side ({@link Pipeline}).
  */
 public final class IrReader {
     private static final YAMLMapper YAML = new YAMLMapper();
@@ -79,7 +76,7 @@ public final class IrReader {
      * @param file the name used in error messages
      * @throws ModelException naming the file and the field when the text is not a pipeline this reader understands
      */
-    public static PipelineModel read(String text, String file) throws ModelException {
+    public static Pipeline read(String text, String file) throws ModelException {
         List<JsonNode> docs;
         try {
             docs = documents(text);
@@ -102,7 +99,7 @@ public final class IrReader {
         if (spec.has("platforms") && platforms == null) {
             platforms = spec.get("platforms");
         }
-        return new IrReader(file).build(spec, platforms);
+        return new Pipeline(new IrReader(file).build(spec), spec, platforms, null, Map.of());
     }
 
     private static JsonNode unwrap(JsonNode d) {
@@ -132,7 +129,7 @@ public final class IrReader {
         return out;
     }
 
-    private PipelineModel build(JsonNode spec, JsonNode platforms) throws ModelException {
+    private PipelineModel build(JsonNode spec) throws ModelException {
         JsonNode root = spec.get(ROOT);
         if (root == null || !root.isObject()) {
             throw new ModelException(file + ": root: missing; expected the pipeline's root DAG");
@@ -155,7 +152,7 @@ public final class IrReader {
             name = "pipeline";
         }
         String pipelineRoot = spec.path("defaultPipelineRoot").asText(null);
-        return new PipelineModel(name, PipelineModel.FORMAT_IR, rootComponent, components, pipelineRoot, platforms);
+        return new PipelineModel(name, PipelineModel.FORMAT_IR, rootComponent, components, pipelineRoot);
     }
 
     private Component component(String key, JsonNode node, String where) throws ModelException {
@@ -169,18 +166,18 @@ public final class IrReader {
         if (node == null || !node.isObject()) {
             throw new ModelException(file + ": " + where + ": expected a component mapping");
         }
-        Map<String, JsonNode> defaults = new LinkedHashMap<>();
+        Map<String, Object> defaults = new LinkedHashMap<>();
         JsonNode params = node.path("inputDefinitions").path("parameters");
         params.fields().forEachRemaining(e -> {
             JsonNode dv = e.getValue().get("defaultValue");
             if (dv != null) {
-                defaults.put(e.getKey(), dv);
+                defaults.put(e.getKey(), JsonValues.toValue(dv));
             }
         });
         Component c;
         if (node.has("dag")) {
             DagSpec dag = dag(node.get("dag"), where + ".dag");
-            c = new Component(key, dag, defaults, node, null, null, null);
+            c = new Component(key, dag, defaults, null);
         } else {
             String label = node.path("executorLabel").asText(null);
             if (label == null) {
@@ -196,7 +193,7 @@ public final class IrReader {
                         + ": only 'container' and 'importer' executors run here (found "
                         + String.join(", ", iterable(exec.fieldNames())) + ")");
             }
-            c = new Component(key, null, defaults, node, label, exec, null);
+            c = new Component(key, null, defaults, label);
         }
         building.remove(key);
         components.put(key, c);
@@ -317,9 +314,9 @@ public final class IrReader {
                     + "'; expected ALL_UPSTREAM_TASKS_SUCCEEDED or ALL_UPSTREAM_TASKS_COMPLETED");
         }
         LoopSpec loop = loop(t, where, inputs);
-        return new TaskNode(key, t.path("taskInfo").path("name").asText(key), compName, deps, inputs, condition,
+        return new TaskNode(key, Names.dnsLabel(key), t.path("taskInfo").path("name").asText(key), compName, deps, inputs, condition,
                 strategy.equals("ALL_UPSTREAM_TASKS_COMPLETED"), loop, retry(t.path("retryPolicy"), where),
-                t.path("cachingOptions").path("enableCache").asBoolean(false), null);
+                t.path("cachingOptions").path("enableCache").asBoolean(false));
     }
 
     private LoopSpec loop(JsonNode t, String where, Map<String, InputSource> inputs) throws ModelException {
@@ -357,7 +354,9 @@ public final class IrReader {
         if (!list.isArray()) {
             throw new ModelException(file + ": " + w + ".items.raw: expected a JSON list, got " + raw);
         }
-        return new LoopSpec(false, item, list, null, limit);
+        @SuppressWarnings("unchecked")
+        java.util.List<Object> values = (java.util.List<Object>) JsonValues.toValue(list);
+        return new LoopSpec(false, item, values, null, limit);
     }
 
     private RetryPolicy retry(JsonNode r, String where) throws ModelException {
@@ -409,23 +408,23 @@ public final class IrReader {
         return sel.isEmpty() ? s : new InputSource.Selected(s, sel);
     }
 
-    private JsonNode constant(JsonNode rv, String where) throws ModelException {
+    private Object constant(JsonNode rv, String where) throws ModelException {
         if (rv.has("constant")) {
-            return rv.get("constant");
+            return JsonValues.toValue(rv.get("constant"));
         }
         JsonNode cv = rv.get("constantValue"); // schema 2.0.0
         if (cv != null) {
             if (cv.has("stringValue")) {
-                return TextNode.valueOf(cv.get("stringValue").asText());
+                return cv.get("stringValue").asText();
             }
             if (cv.has("intValue")) {
-                return LongNode.valueOf(cv.get("intValue").asLong());
+                return cv.get("intValue").asLong();
             }
             if (cv.has("doubleValue")) {
-                return DoubleNode.valueOf(cv.get("doubleValue").asDouble());
+                return cv.get("doubleValue").asDouble();
             }
             if (cv.has("boolValue")) {
-                return BooleanNode.valueOf(cv.get("boolValue").asBoolean());
+                return cv.get("boolValue").asBoolean();
             }
         }
         throw new ModelException(file + ": " + where + ": expected constant");

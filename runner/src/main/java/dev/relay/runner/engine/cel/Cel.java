@@ -1,22 +1,14 @@
-package dev.relay.runner.model.cel;
+package dev.relay.runner.engine.cel;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.DoubleNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.LongNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The subset of CEL (github.com/google/cel-spec) that the KFP compiler writes into
- * {@code triggerPolicy.condition} and {@code parameterExpressionSelector}, evaluated over JSON values:
+ * {@code triggerPolicy.condition} and {@code parameterExpressionSelector}, evaluated over JSON values
+ * as {@link JsonText} holds them:
  * <ul>
  *   <li>literals: strings in {@code '…'} or {@code "…"}, integers, doubles, {@code true}, {@code false}, {@code null};</li>
  *   <li>{@code inputs.parameter_values['name']} (conditions) and {@code string_value} (selectors);</li>
@@ -29,14 +21,11 @@ import java.util.Map;
  * values of other different types is {@code false} for {@code ==} and an error for ordering, as in CEL.
  */
 public final class Cel {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
-
     private final String src;
-    private final Map<String, JsonNode> vars;
+    private final Map<String, Object> vars;
     private int pos;
 
-    private Cel(String src, Map<String, JsonNode> vars) {
+    private Cel(String src, Map<String, Object> vars) {
         this.src = src;
         this.vars = vars;
     }
@@ -49,15 +38,14 @@ public final class Cel {
      * @return whether the task runs
      * @throws CelException for a syntax error, an unknown function or input, or a result that is not a boolean
      */
-    public static boolean condition(String expression, Map<String, JsonNode> parameterValues) throws CelException {
-        ObjectNode inputs = F.objectNode();
-        ObjectNode pv = inputs.putObject("parameter_values");
-        parameterValues.forEach(pv::set);
-        JsonNode v = eval(expression, Map.of("inputs", inputs));
-        if (!v.isBoolean()) {
-            throw new CelException("condition '" + expression + "' gives " + v + ", expected true or false");
+    public static boolean condition(String expression, Map<String, Object> parameterValues) throws CelException {
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put("parameter_values", parameterValues);
+        Object v = eval(expression, Map.of("inputs", inputs));
+        if (!(v instanceof Boolean b)) {
+            throw new CelException("condition '" + expression + "' gives " + JsonText.write(v) + ", expected true or false");
         }
-        return v.booleanValue();
+        return b;
     }
 
     /**
@@ -66,8 +54,8 @@ public final class Cel {
      *
      * @throws CelException for a syntax error or a key that is not there
      */
-    public static JsonNode select(String expression, JsonNode value) throws CelException {
-        JsonNode sv = value.isTextual() ? value : TextNode.valueOf(value.toString());
+    public static Object select(String expression, Object value) throws CelException {
+        Object sv = value instanceof String ? value : JsonText.write(value);
         return eval(expression, Map.of("string_value", sv, "struct_value", value, "number_value", value,
                 "bool_value", value, "list_value", value));
     }
@@ -77,9 +65,9 @@ public final class Cel {
      *
      * @throws CelException on a syntax or evaluation error
      */
-    public static JsonNode eval(String expression, Map<String, JsonNode> variables) throws CelException {
+    public static Object eval(String expression, Map<String, Object> variables) throws CelException {
         Cel p = new Cel(expression, variables);
-        JsonNode v = p.or();
+        Object v = p.or();
         p.skipSpace();
         if (p.pos != p.src.length()) {
             throw p.error("unexpected '" + p.src.substring(p.pos) + "'");
@@ -112,56 +100,56 @@ public final class Cel {
         }
     }
 
-    private JsonNode or() throws CelException {
-        JsonNode l = and();
+    private Object or() throws CelException {
+        Object l = and();
         while (eat("||")) {
-            JsonNode r = and();
-            l = BooleanNode.valueOf(truth(l) || truth(r));
+            Object r = and();
+            l = Boolean.valueOf(truth(l) || truth(r));
         }
         return l;
     }
 
-    private JsonNode and() throws CelException {
-        JsonNode l = comparison();
+    private Object and() throws CelException {
+        Object l = comparison();
         while (eat("&&")) {
-            JsonNode r = comparison();
-            l = BooleanNode.valueOf(truth(l) && truth(r));
+            Object r = comparison();
+            l = Boolean.valueOf(truth(l) && truth(r));
         }
         return l;
     }
 
-    private boolean truth(JsonNode v) throws CelException {
-        if (!v.isBoolean()) {
-            throw error("expected a boolean, got " + v);
+    private boolean truth(Object v) throws CelException {
+        if (!(v instanceof Boolean b)) {
+            throw error("expected a boolean, got " + abbreviate(v));
         }
-        return v.booleanValue();
+        return b;
     }
 
-    private JsonNode comparison() throws CelException {
-        JsonNode l = unary();
+    private Object comparison() throws CelException {
+        Object l = unary();
         for (String op : new String[] {"==", "!=", "<=", ">=", "<", ">"}) {
             int at = pos;
             if (eat(op)) {
-                JsonNode r = unary();
-                return BooleanNode.valueOf(compare(op, l, r, at));
+                Object r = unary();
+                return Boolean.valueOf(compare(op, l, r, at));
             }
         }
         return l;
     }
 
-    private boolean compare(String op, JsonNode l, JsonNode r, int at) throws CelException {
+    private boolean compare(String op, Object l, Object r, int at) throws CelException {
         if (op.equals("==") || op.equals("!=")) {
-            boolean eq = l.isNumber() && r.isNumber() ? l.doubleValue() == r.doubleValue() : l.equals(r);
+            boolean eq = l instanceof Number a && r instanceof Number b ? a.doubleValue() == b.doubleValue() : l.equals(r);
             return op.equals("==") == eq;
         }
         int c;
-        if (l.isNumber() && r.isNumber()) {
-            c = Double.compare(l.doubleValue(), r.doubleValue());
-        } else if (l.isTextual() && r.isTextual()) {
-            c = l.textValue().compareTo(r.textValue());
+        if (l instanceof Number a && r instanceof Number b) {
+            c = Double.compare(a.doubleValue(), b.doubleValue());
+        } else if (l instanceof String a && r instanceof String b) {
+            c = a.compareTo(b);
         } else {
             pos = at;
-            throw error("cannot order " + l + " and " + r);
+            throw error("cannot order " + abbreviate(l) + " and " + abbreviate(r));
         }
         return switch (op) {
             case "<" -> c < 0;
@@ -171,32 +159,35 @@ public final class Cel {
         };
     }
 
-    private JsonNode unary() throws CelException {
+    private Object unary() throws CelException {
         skipSpace();
         if (pos < src.length() && src.charAt(pos) == '!' && !src.startsWith("!=", pos)) {
             pos++;
-            return BooleanNode.valueOf(!truth(unary()));
+            return Boolean.valueOf(!truth(unary()));
         }
         if (pos < src.length() && src.charAt(pos) == '-') {
             pos++;
-            JsonNode v = unary();
-            if (!v.isNumber()) {
-                throw error("cannot negate " + v);
+            Object v = unary();
+            if (v instanceof Long n) {
+                return -n;
             }
-            return v.isIntegralNumber() ? LongNode.valueOf(-v.longValue()) : DoubleNode.valueOf(-v.doubleValue());
+            if (v instanceof Number n) {
+                return -n.doubleValue();
+            }
+            throw error("cannot negate " + abbreviate(v));
         }
         return postfix(primary());
     }
 
-    private JsonNode postfix(JsonNode v) throws CelException {
+    private Object postfix(Object v) throws CelException {
         while (true) {
             if (eat("[")) {
-                JsonNode k = or();
+                Object k = or();
                 expect("]");
                 v = index(v, k);
             } else if (peekDotField()) {
                 pos++;
-                v = index(v, TextNode.valueOf(ident()));
+                v = index(v, ident());
             } else {
                 return v;
             }
@@ -208,26 +199,25 @@ public final class Cel {
         return pos + 1 < src.length() && src.charAt(pos) == '.' && Character.isJavaIdentifierStart(src.charAt(pos + 1));
     }
 
-    private JsonNode index(JsonNode v, JsonNode k) throws CelException {
-        if (v.isObject() && k.isTextual()) {
-            JsonNode r = v.get(k.textValue());
+    private Object index(Object v, Object k) throws CelException {
+        if (v instanceof Map<?, ?> m && k instanceof String key) {
+            Object r = m.get(key);
             if (r == null) {
-                throw error("no key '" + k.textValue() + "' in " + abbreviate(v));
+                throw error("no key '" + key + "' in " + abbreviate(v));
             }
             return r;
         }
-        if (v.isArray() && k.isIntegralNumber()) {
-            int i = k.intValue();
-            if (i < 0 || i >= v.size()) {
-                throw error("index " + i + " is outside a list of " + v.size());
+        if (v instanceof List<?> l && k instanceof Long n) {
+            if (n < 0 || n >= l.size()) {
+                throw error("index " + n + " is outside a list of " + l.size());
             }
-            return v.get(i);
+            return l.get(n.intValue());
         }
-        throw error("cannot index " + abbreviate(v) + " with " + k);
+        throw error("cannot index " + abbreviate(v) + " with " + abbreviate(k));
     }
 
-    private static String abbreviate(JsonNode v) {
-        String s = v.toString();
+    private static String abbreviate(Object v) {
+        String s = JsonText.write(v);
         return s.length() > 80 ? s.substring(0, 77) + "..." : s;
     }
 
@@ -244,7 +234,7 @@ public final class Cel {
         return src.substring(start, pos);
     }
 
-    private JsonNode primary() throws CelException {
+    private Object primary() throws CelException {
         skipSpace();
         if (pos >= src.length()) {
             throw error("unexpected end");
@@ -252,7 +242,7 @@ public final class Cel {
         char c = src.charAt(pos);
         if (c == '(') {
             pos++;
-            JsonNode v = or();
+            Object v = or();
             expect(")");
             return v;
         }
@@ -265,7 +255,7 @@ public final class Cel {
         int at = pos;
         String name = ident();
         if (eat("(")) {
-            List<JsonNode> args = new ArrayList<>();
+            List<Object> args = new ArrayList<>();
             if (!eat(")")) {
                 do {
                     args.add(or());
@@ -276,13 +266,13 @@ public final class Cel {
         }
         switch (name) {
             case "true":
-                return BooleanNode.TRUE;
+                return Boolean.TRUE;
             case "false":
-                return BooleanNode.FALSE;
+                return Boolean.FALSE;
             case "null":
-                return NullNode.getInstance();
+                return JsonText.NULL;
             default:
-                JsonNode v = vars.get(name);
+                Object v = vars.get(name);
                 if (v == null) {
                     pos = at;
                     throw error("unknown name '" + name + "'; expected one of " + vars.keySet());
@@ -291,7 +281,7 @@ public final class Cel {
         }
     }
 
-    private JsonNode string(char quote) throws CelException {
+    private Object string(char quote) throws CelException {
         int start = pos++;
         StringBuilder sb = new StringBuilder();
         while (pos < src.length() && src.charAt(pos) != quote) {
@@ -313,10 +303,10 @@ public final class Cel {
             throw error("unterminated string");
         }
         pos++;
-        return TextNode.valueOf(sb.toString());
+        return sb.toString();
     }
 
-    private JsonNode number() {
+    private Object number() {
         int start = pos;
         while (pos < src.length() && (Character.isDigit(src.charAt(pos)) || ".eE+-".indexOf(src.charAt(pos)) >= 0)) {
             char ch = src.charAt(pos);
@@ -327,74 +317,78 @@ public final class Cel {
         }
         String t = src.substring(start, pos);
         if (t.contains(".") || t.contains("e") || t.contains("E")) {
-            return DoubleNode.valueOf(Double.parseDouble(t));
+            return Double.parseDouble(t);
         }
-        return LongNode.valueOf(Long.parseLong(t));
+        return Long.parseLong(t);
     }
 
-    private JsonNode call(String name, List<JsonNode> args, int at) throws CelException {
+    private Object call(String name, List<Object> args, int at) throws CelException {
         if (args.size() != 1) {
             pos = at;
             throw error(name + "() takes one argument, got " + args.size());
         }
-        JsonNode a = args.get(0);
+        Object a = args.get(0);
         try {
             switch (name) {
                 case "int":
-                    if (a.isNumber()) {
-                        return LongNode.valueOf((long) a.doubleValue());
+                    if (a instanceof Number n) {
+                        return (long) n.doubleValue();
                     }
-                    if (a.isTextual()) {
-                        return LongNode.valueOf(Long.parseLong(a.textValue().trim()));
+                    if (a instanceof String t) {
+                        return Long.parseLong(t.trim());
                     }
-                    if (a.isBoolean()) {
-                        return LongNode.valueOf(a.booleanValue() ? 1 : 0);
+                    if (a instanceof Boolean b) {
+                        return b ? 1L : 0L;
                     }
                     break;
                 case "double":
-                    if (a.isNumber()) {
-                        return DoubleNode.valueOf(a.doubleValue());
+                    if (a instanceof Number n) {
+                        return n.doubleValue();
                     }
-                    if (a.isTextual()) {
-                        return DoubleNode.valueOf(Double.parseDouble(a.textValue().trim()));
+                    if (a instanceof String t) {
+                        return Double.parseDouble(t.trim());
                     }
                     break;
                 case "string":
-                    if (a.isTextual()) {
+                    if (a instanceof String) {
                         return a;
                     }
-                    if (a.isIntegralNumber() || (a.isNumber() && a.doubleValue() == Math.rint(a.doubleValue())
-                            && !a.isIntegralNumber() && Math.abs(a.doubleValue()) < 1e15)) {
-                        return TextNode.valueOf(a.isIntegralNumber() ? a.asText()
-                                : Long.toString((long) a.doubleValue()));
+                    if (a instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
+                        return Long.toString((long) d.doubleValue());
                     }
-                    return TextNode.valueOf(a.isValueNode() ? a.asText() : a.toString());
+                    if (a instanceof Number || a instanceof Boolean) {
+                        return a.toString();
+                    }
+                    return JsonText.write(a);
                 case "bool":
-                    if (a.isBoolean()) {
+                    if (a instanceof Boolean) {
                         return a;
                     }
-                    if (a.isTextual() && (a.textValue().equals("true") || a.textValue().equals("false"))) {
-                        return BooleanNode.valueOf(a.textValue().equals("true"));
+                    if (a instanceof String t && (t.equals("true") || t.equals("false"))) {
+                        return Boolean.valueOf(t);
                     }
                     break;
                 case "parseJson":
-                    if (a.isTextual()) {
-                        return JSON.readTree(a.textValue());
+                    if (a instanceof String t) {
+                        return JsonText.parse(t);
                     }
                     return a;
                 case "size":
-                    if (a.isTextual()) {
-                        return LongNode.valueOf(a.textValue().length());
+                    if (a instanceof String t) {
+                        return (long) t.length();
                     }
-                    if (a.isContainerNode()) {
-                        return LongNode.valueOf(a.size());
+                    if (a instanceof List<?> l) {
+                        return (long) l.size();
+                    }
+                    if (a instanceof Map<?, ?> m) {
+                        return (long) m.size();
                     }
                     break;
                 default:
                     pos = at;
                     throw error("unknown function '" + name + "'; expected int, double, string, bool, parseJson or size");
             }
-        } catch (NumberFormatException | JsonProcessingException e) {
+        } catch (IllegalArgumentException e) {
             pos = at;
             throw error(name + "(" + abbreviate(a) + ") failed: " + e.getMessage());
         }

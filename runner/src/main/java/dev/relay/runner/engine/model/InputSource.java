@@ -1,6 +1,5 @@
-package dev.relay.runner.model;
+package dev.relay.runner.engine.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 
 /**
@@ -21,8 +20,8 @@ public sealed interface InputSource {
         }
     }
 
-    /** A literal ({@code runtimeValue.constant}), as typed JSON. */
-    record Constant(JsonNode value) implements InputSource {
+    /** A literal ({@code runtimeValue.constant}), as a JSON value ({@link dev.relay.runner.engine.cel.JsonText}). */
+    record Constant(Object value) implements InputSource {
         /** @throws NullPointerException if value is null */
         public Constant {
             Objects.requireNonNull(value, "value");
@@ -52,7 +51,7 @@ public sealed interface InputSource {
 
     /**
      * {@code parameterExpressionSelector}: {@code source}'s value passed through a CEL expression
-     * such as {@code parseJson(string_value)["A_a"]} ({@link dev.relay.runner.model.cel.Cel#select}).
+     * such as {@code parseJson(string_value)["A_a"]} ({@link dev.relay.runner.engine.cel.Cel#select}).
      */
     record Selected(InputSource source, String expression) implements InputSource {
         /** @throws NullPointerException if either is null */

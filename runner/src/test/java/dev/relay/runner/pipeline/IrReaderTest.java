@@ -1,4 +1,4 @@
-package dev.relay.runner.model.ir;
+package dev.relay.runner.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.relay.runner.engine.NodeState;
 import dev.relay.runner.engine.PipelineEngine;
-import dev.relay.runner.model.ModelException;
-import dev.relay.runner.model.PipelineModel;
-import dev.relay.runner.model.TaskNode;
+import dev.relay.runner.engine.model.ModelException;
+import dev.relay.runner.engine.model.PipelineModel;
+import dev.relay.runner.engine.model.TaskNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,9 +33,9 @@ class IrReaderTest {
     @Test
     void readsYamlAndTheSameAsJson() throws Exception {
         String yaml = fixture("nested.yaml");
-        PipelineModel a = IrReader.read(yaml, "nested.yaml");
+        PipelineModel a = IrReader.read(yaml, "nested.yaml").model();
         String json = new ObjectMapper().writeValueAsString(new YAMLMapper().readTree(yaml));
-        PipelineModel b = IrReader.read(json, "nested.json");
+        PipelineModel b = IrReader.read(json, "nested.json").model();
         assertEquals("nested-fixture", a.name());
         assertEquals(a.components().keySet(), b.components().keySet());
         assertEquals(a.root().dag().order(), b.root().dag().order());
@@ -52,7 +52,7 @@ class IrReaderTest {
     void readsThePlatformSpecDocument() throws Exception {
         String text = fixture("condition.yaml") + "\n---\nplatforms:\n  kubernetes:\n    deploymentSpec:\n"
                 + "      executors:\n        exec-print: {nodeSelector: {labels: {a: b}}}\n";
-        PipelineModel m = IrReader.read(text, "p.yaml");
+        Pipeline m = IrReader.read(text, "p.yaml");
         assertEquals("b", m.platforms().path("kubernetes").path("deploymentSpec").path("executors")
                 .path("exec-print").path("nodeSelector").path("labels").path("a").asText());
     }
@@ -97,7 +97,7 @@ class IrReaderTest {
                         continue;
                     }
                     try {
-                        PipelineModel m = IrReader.read(text, f.getFileName().toString());
+                        PipelineModel m = IrReader.read(text, f.getFileName().toString()).model();
                         PipelineEngine.evaluate(m, "r-test", Map.of(), p -> NodeState.NONE);
                         read++;
                     } catch (ModelException | RuntimeException e) {

@@ -1,15 +1,13 @@
-package dev.relay.runner.model.v1;
+package dev.relay.runner.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.relay.runner.engine.ArtifactRef;
 import dev.relay.runner.engine.NodeState;
 import dev.relay.runner.engine.Phase;
 import dev.relay.runner.engine.PipelineEngine;
-import dev.relay.runner.model.PipelineModel;
+import dev.relay.runner.engine.model.PipelineModel;
 import dev.relay.runner.spec.ComponentLoader;
 import java.util.HashMap;
 import java.util.List;
@@ -58,16 +56,16 @@ class V1TranslatorTest {
 
     @Test
     void conditionsAndNestedGraphsRunThroughTheEngine() throws Exception {
-        PipelineModel m = V1Translator.translate(ComponentLoader.parse(PIPELINE, "p.yaml", null));
+        PipelineModel m = V1Translator.translate(ComponentLoader.parse(PIPELINE, "p.yaml", null)).model();
         assertEquals(PipelineModel.FORMAT_V1, m.format());
         assertEquals("string(inputs.parameter_values['relay--condition-0']) == string('heads')",
                 m.root().dag().task("when-heads").condition());
         Map<String, NodeState> bucket = new HashMap<>();
-        Map<String, JsonNode> params = Map.of();
+        Map<String, Object> params = Map.of();
         PipelineEngine.Decisions d = PipelineEngine.evaluate(m, "r-1", params, p -> bucket.getOrDefault(p, NodeState.NONE));
         assertEquals(List.of("flip"), d.launches().stream().map(PipelineEngine.Launch::path).toList());
         // the controller gives a v1 output read by a condition as a parameter (its trimmed content)
-        bucket.put("flip", new NodeState(1, Phase.Succeeded, Map.of("side", TextNode.valueOf("heads")),
+        bucket.put("flip", new NodeState(1, Phase.Succeeded, Map.of("side", "heads"),
                 Map.of("side", List.of(new ArtifactRef("flip", "side"))), null));
         d = PipelineEngine.evaluate(m, "r-1", params, p -> bucket.getOrDefault(p, NodeState.NONE));
         assertEquals(List.of("when-heads", "when-big", "inner/shout"),
@@ -86,10 +84,10 @@ class V1TranslatorTest {
 
     @Test
     void aFalseConditionSkipsTheTask() throws Exception {
-        PipelineModel m = V1Translator.translate(ComponentLoader.parse(PIPELINE, "p.yaml", null));
+        PipelineModel m = V1Translator.translate(ComponentLoader.parse(PIPELINE, "p.yaml", null)).model();
         Map<String, NodeState> bucket = new HashMap<>();
-        bucket.put("flip", new NodeState(1, Phase.Succeeded, Map.of("side", TextNode.valueOf("tails")), Map.of(), null));
-        PipelineEngine.Decisions d = PipelineEngine.evaluate(m, "r-1", Map.of("threshold", TextNode.valueOf("2")),
+        bucket.put("flip", new NodeState(1, Phase.Succeeded, Map.of("side", "tails"), Map.of(), null));
+        PipelineEngine.Decisions d = PipelineEngine.evaluate(m, "r-1", Map.of("threshold", "2"),
                 p -> bucket.getOrDefault(p, NodeState.NONE));
         assertEquals(List.of("inner/shout"), d.launches().stream().map(PipelineEngine.Launch::path).toList());
         assertEquals(Phase.Skipped, d.phases().get("when-heads"));

@@ -1,4 +1,4 @@
-package dev.relay.runner.model;
+package dev.relay.runner.engine.model;
 
 import java.time.Duration;
 

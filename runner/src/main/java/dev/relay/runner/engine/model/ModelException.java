@@ -1,4 +1,4 @@
-package dev.relay.runner.model;
+package dev.relay.runner.engine.model;
 
 /** A pipeline that cannot become a {@link PipelineModel}; the message names the file, field or task. */
 public class ModelException extends Exception {

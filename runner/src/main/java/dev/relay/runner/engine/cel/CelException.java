@@ -1,4 +1,4 @@
-package dev.relay.runner.model.cel;
+package dev.relay.runner.engine.cel;
 
 /** A CEL expression that cannot be parsed or evaluated; the message quotes it and says where. */
 public class CelException extends Exception {

@@ -1,19 +1,18 @@
-package dev.relay.runner.model.v1;
+package dev.relay.runner.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import dev.relay.runner.model.Component;
-import dev.relay.runner.model.DagOutput;
-import dev.relay.runner.model.DagSpec;
-import dev.relay.runner.model.InputSource;
-import dev.relay.runner.model.ModelException;
-import dev.relay.runner.model.PipelineModel;
-import dev.relay.runner.model.RetryPolicy;
-import dev.relay.runner.model.TaskNode;
+import dev.relay.runner.engine.model.Component;
+import dev.relay.runner.engine.model.DagOutput;
+import dev.relay.runner.engine.model.DagSpec;
+import dev.relay.runner.engine.model.InputSource;
+import dev.relay.runner.engine.model.ModelException;
+import dev.relay.runner.engine.model.PipelineModel;
+import dev.relay.runner.engine.model.RetryPolicy;
+import dev.relay.runner.engine.model.TaskNode;
 import dev.relay.runner.spec.Argument;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.spec.GraphSpec;
 import dev.relay.runner.spec.InputSpec;
+import dev.relay.runner.spec.Names;
 import dev.relay.runner.spec.Predicate;
 import dev.relay.runner.spec.TaskSpec;
 import dev.relay.runner.spec.Values;
@@ -38,6 +37,7 @@ public final class V1Translator {
     public static final String CONDITION_INPUT = "relay--condition-";
 
     private final Map<String, Component> components = new LinkedHashMap<>();
+    private final Map<String, TaskSpec> tasksByComponent = new LinkedHashMap<>();
 
     private V1Translator() {}
 
@@ -45,14 +45,15 @@ public final class V1Translator {
      * @param pipeline a v1 component with {@code implementation.graph}
      * @throws ModelException when it has no graph
      */
-    public static PipelineModel translate(ComponentSpec pipeline) throws ModelException {
+    public static Pipeline translate(ComponentSpec pipeline) throws ModelException {
         if (pipeline.graph() == null) {
             throw new ModelException("'" + pipeline.name() + "' is a component, not a pipeline (no implementation.graph)");
         }
         V1Translator t = new V1Translator();
         Component root = t.graph("root", pipeline);
         String name = pipeline.name() == null || pipeline.name().isBlank() ? "pipeline" : pipeline.name();
-        return new PipelineModel(name, PipelineModel.FORMAT_V1, root, t.components, null, null);
+        PipelineModel m = new PipelineModel(name, PipelineModel.FORMAT_V1, root, t.components, null);
+        return new Pipeline(m, null, null, pipeline, t.tasksByComponent);
     }
 
     private Component graph(String key, ComponentSpec c) throws ModelException {
@@ -64,7 +65,8 @@ public final class V1Translator {
             if (t.component().graph() != null) {
                 graph(ck, t.component());
             } else {
-                components.put(ck, new Component(ck, null, defaults(t.component()), null, null, null, t.component()));
+                components.put(ck, new Component(ck, null, defaults(t.component()), null));
+                tasksByComponent.put(ck, t);
             }
             Map<String, InputSource> inputs = new LinkedHashMap<>();
             t.arguments().forEach((name, a) -> inputs.put(name, source(a)));
@@ -76,8 +78,8 @@ public final class V1Translator {
                     inputs.put(CONDITION_INPUT + i, source(operands.get(i)));
                 }
             }
-            tasks.put(id, new TaskNode(id, id, ck, t.dependencies(), inputs, condition, false, null,
-                    RetryPolicy.retries(t.maxRetries()), false, t));
+            tasks.put(id, new TaskNode(id, Names.dnsLabel(id), id, ck, t.dependencies(), inputs, condition, false, null,
+                    RetryPolicy.retries(t.maxRetries()), false));
         }
         Map<String, DagOutput> outs = new LinkedHashMap<>();
         g.outputValues().forEach((name, to) ->
@@ -88,16 +90,16 @@ public final class V1Translator {
         } catch (ModelException e) {
             throw new ModelException((c.sourceFile() == null ? "" : c.sourceFile() + ": ") + e.getMessage());
         }
-        Component comp = new Component(key, dag, defaults(c), null, null, null, c);
+        Component comp = new Component(key, dag, defaults(c), null);
         components.put(key, comp);
         return comp;
     }
 
-    private static Map<String, JsonNode> defaults(ComponentSpec c) {
-        Map<String, JsonNode> d = new LinkedHashMap<>();
+    private static Map<String, Object> defaults(ComponentSpec c) {
+        Map<String, Object> d = new LinkedHashMap<>();
         for (InputSpec in : c.inputs()) {
             if (in.hasDefault()) {
-                d.put(in.name(), TextNode.valueOf(Values.toKfpString(in.defaultValue())));
+                d.put(in.name(), Values.toKfpString(in.defaultValue()));
             }
         }
         return d;
@@ -105,7 +107,7 @@ public final class V1Translator {
 
     private static InputSource source(Argument a) {
         if (a instanceof Argument.Constant k) {
-            return new InputSource.Constant(TextNode.valueOf(Values.toKfpString(k.value())));
+            return new InputSource.Constant(Values.toKfpString(k.value()));
         }
         if (a instanceof Argument.GraphInput gi) {
             return new InputSource.DagInput(gi.inputName());

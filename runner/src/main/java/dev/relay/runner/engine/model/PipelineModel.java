@@ -1,6 +1,5 @@
-package dev.relay.runner.model;
+package dev.relay.runner.engine.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,8 +7,8 @@ import java.util.Objects;
 
 /**
  * A pipeline as the engine runs it: a root DAG component and the components its tasks name. KFP
- * v2 IR ({@link dev.relay.runner.model.ir.IrReader}) and KFP v1 graph components
- * ({@link dev.relay.runner.model.v1.V1Translator}) translate into it. It is derived from the spec
+ * v2 IR ({@code dev.relay.runner.pipeline.IrReader}) and KFP v1 graph components
+ * ({@code dev.relay.runner.pipeline.V1Translator}) translate into it. It is derived from the spec
  * kept in {@code run.json}, never stored.
  *
  * @param name            {@code pipelineInfo.name} (v1: the component's name)
@@ -17,10 +16,9 @@ import java.util.Objects;
  * @param root            the root component (a DAG)
  * @param components      component key → component, every one a task names (the root included)
  * @param pipelineRoot    {@code defaultPipelineRoot}, or null
- * @param platforms       the platform spec document ({@code platforms:}), or null
  */
 public record PipelineModel(String name, String format, Component root, Map<String, Component> components,
-                            String pipelineRoot, JsonNode platforms) {
+                            String pipelineRoot) {
     /** KFP v2 PipelineSpec (IR), YAML or JSON. */
     public static final String FORMAT_IR = "kfp-v2-ir";
     /** KFP v1 component with {@code implementation.graph}. */

@@ -1,6 +1,4 @@
-package dev.relay.runner.model;
-
-import com.fasterxml.jackson.databind.JsonNode;
+package dev.relay.runner.engine.model;
 
 /**
  * {@code parameterIterator} or {@code artifactIterator} of a loop task (KFP's {@code dsl.ParallelFor}).
@@ -8,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * @param artifacts   true for an {@code artifactIterator} (items are artifacts)
  * @param itemInput   the loop body's input that receives one item
- * @param raw         {@code items.raw}: a JSON array (the compiler writes it as a string; parsed here)
+ * @param raw         {@code items.raw}: the items (the compiler writes a JSON string; the reader parses it)
  * @param input       {@code items.inputParameter} / {@code items.inputArtifact}: an input of the loop task
  * @param parallelism {@code iteratorPolicy.parallelismLimit}; 0 means no limit
  */
-public record LoopSpec(boolean artifacts, String itemInput, JsonNode raw, String input, int parallelism) {
+public record LoopSpec(boolean artifacts, String itemInput, java.util.List<Object> raw, String input, int parallelism) {
     /** @throws IllegalArgumentException when both or neither of raw and input are set, or parallelism &lt; 0 */
     public LoopSpec {
         if ((raw == null) == (input == null)) {

@@ -1,4 +1,4 @@
-package dev.relay.runner.model;
+package dev.relay.runner.engine.model;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,8 +11,8 @@ import java.util.Set;
  * One task of a DAG (KFP's {@code PipelineTaskSpec}): runs a component (a container, an importer or
  * a sub-DAG), optionally under a condition, as a loop, with retries and caching.
  *
- * @param key            the task's key in its DAG (unique there); its path segment is
- *                       {@link dev.relay.runner.spec.Names#dnsLabel(String)} of it
+ * @param key            the task's key in its DAG (unique there)
+ * @param segment        its path segment: the key as a DNS-1123 label (the reader sanitizes it)
  * @param name           {@code taskInfo.name} (the key when absent)
  * @param component      the key of its component in {@link PipelineModel#components()}
  * @param dependencies   upstream tasks of the same DAG: {@code dependentTasks} plus every producer its inputs name
@@ -23,14 +23,14 @@ import java.util.Set;
  * @param loop           the iterator when the task is a {@code ParallelFor}, else null
  * @param retry          {@code retryPolicy}
  * @param cache          {@code cachingOptions.enableCache}
- * @param v1             the KFP v1 task it was translated from, or null for IR
  */
-public record TaskNode(String key, String name, String component, Set<String> dependencies,
+public record TaskNode(String key, String segment, String name, String component, Set<String> dependencies,
                        Map<String, InputSource> inputs, String condition, boolean runAfterAll, LoopSpec loop,
-                       RetryPolicy retry, boolean cache, dev.relay.runner.spec.TaskSpec v1) {
+                       RetryPolicy retry, boolean cache) {
     /** Copies the collections (immutable, order kept). */
     public TaskNode {
         Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(segment, "segment");
         Objects.requireNonNull(component, "component");
         name = name == null ? key : name;
         dependencies = Collections.unmodifiableSet(new LinkedHashSet<>(dependencies));
