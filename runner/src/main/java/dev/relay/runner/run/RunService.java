@@ -7,6 +7,8 @@ import dev.relay.runner.contract.RunDoc;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.ComponentSpec;
+import dev.relay.runner.executor.ParameterType;
+import dev.relay.runner.executor.ParameterTypeException;
 import dev.relay.runner.spec.InputSpec;
 import dev.relay.runner.spec.SpecError;
 import dev.relay.runner.spec.SpecException;
@@ -92,8 +94,10 @@ public final class RunService {
     }
 
     /**
-     * Checks parameters against the pipeline's inputs: every name must be an input, and every
-     * required input (no default, not optional) must be given.
+     * Checks parameters against the pipeline's inputs: every name must be an input, every value of
+     * an input typed {@code Integer}, {@code Float}, {@code Boolean}, {@code JsonArray} or
+     * {@code JsonObject} must read as that type ({@link ParameterType#ofV1}), and every required
+     * input (no default, not optional) must be given.
      *
      * @throws RunRequestException naming the parameter and the pipeline's inputs
      */
@@ -103,6 +107,17 @@ public final class RunService {
             if (!names.contains(p)) {
                 throw new RunRequestException("unknown parameter '" + p + "'; pipeline '" + plan.pipeline().name()
                         + "' has inputs: " + (names.isEmpty() ? "(none)" : String.join(", ", names)));
+            }
+        }
+        for (InputSpec in : plan.pipeline().inputs()) {
+            String v = parameters.get(in.name());
+            ParameterType type = in.type() instanceof String t ? ParameterType.ofV1(t) : null;
+            if (v != null && type != null) {
+                try {
+                    type.parse(v);
+                } catch (ParameterTypeException e) {
+                    throw new RunRequestException("parameter '" + in.name() + "' of type " + in.type() + ": " + e.getMessage());
+                }
             }
         }
         List<String> missing = new ArrayList<>();

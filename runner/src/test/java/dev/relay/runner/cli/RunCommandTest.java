@@ -144,6 +144,15 @@ class RunCommandTest {
     }
 
     @Test
+    void aTypedParameterThatDoesNotReadAsItsTypeStopsBeforeLaunch() {
+        Cli r = Cli.run("run", repo().resolve("examples/random-sum/pipeline.yaml").toString(), "-p", "count=abc",
+                "--state-dir", state.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("parameter 'count' of type Integer: 'abc' is not an integer (NUMBER_INTEGER)"), r.err());
+        assertTrue(!Files.exists(state.resolve("s3")), "nothing was started");
+    }
+
+    @Test
     void anInputThatNeverBecomesReadableFailsTheExecutionAsSuch() throws Exception {
         Cli r = Cli.run("run", repo().resolve("examples/random-sum/print.component.yaml").toString(),
                 "-p", "text=s3://mlpipeline/no/such/object", "--state-dir", state.toString(), "--json");
