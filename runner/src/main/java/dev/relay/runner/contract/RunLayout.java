@@ -9,10 +9,15 @@ import java.util.regex.Pattern;
  * <pre>
  * runs/&lt;run&gt;/run.json
  * runs/&lt;run&gt;/status.json
- * runs/&lt;run&gt;/tasks/&lt;task&gt;/outputs/&lt;output&gt;
- * runs/&lt;run&gt;/tasks/&lt;task&gt;/mlpipeline-metrics.json | mlpipeline-ui-metadata.json
- * runs/&lt;run&gt;/tasks/&lt;task&gt;/attempts/&lt;n&gt;/log.txt | status.json
+ * runs/&lt;run&gt;/tasks/&lt;path&gt;/outputs/&lt;output&gt;
+ * runs/&lt;run&gt;/tasks/&lt;path&gt;/mlpipeline-metrics.json | mlpipeline-ui-metadata.json
+ * runs/&lt;run&gt;/tasks/&lt;path&gt;/attempts/&lt;n&gt;/log.txt | status.json
+ * runs/&lt;run&gt;/tasks/&lt;path&gt;/status.json      (a task that ends without an attempt: a DAG task)
  * </pre>
+ * A task's {@code <path>} is its path from the root DAG: DNS-1123 labels joined by {@code /}, one
+ * per enclosing DAG task, a loop iteration adding its index ({@code for-loop-2/0/print-op}); a
+ * task of a flat v1 pipeline has a one-segment path, so runs written before paths read the same.
+ * No segment is {@code outputs} or {@code attempts}, and none has a dot, so a key parses one way.
  * Keys are never built from unchecked input: every part is checked here, and a {@code ..}
  * segment, an absolute path, a control character or a run id / task name that is not a DNS-1123
  * label is an {@link IllegalArgumentException}.
@@ -24,18 +29,19 @@ public final class RunLayout {
     public static final String UI_METADATA_FILE = "mlpipeline-ui-metadata.json";
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    private static final Pattern RUN_KEY = Pattern.compile(
-            "runs/([^/]+)/(run\\.json|status\\.json|tasks/([^/]+)/(?:attempts/([0-9]{1,6})/(status\\.json|log\\.txt)"
-                    + "|(mlpipeline-metrics\\.json|mlpipeline-ui-metadata\\.json)|outputs/(.+)))");
+    private static final Pattern RUN_KEY = Pattern.compile("runs/([^/]+)/(run\\.json|status\\.json|tasks/(.+))");
+    private static final Pattern ATTEMPT = Pattern.compile("attempts/([0-9]{1,6})/(status\\.json|log\\.txt)");
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("outputs", "attempts");
 
     private RunLayout() {}
 
     /** What an object key in {@code runs/} is. */
-    public enum Kind { RUN_JSON, RUN_STATUS, ATTEMPT_STATUS, ATTEMPT_LOG, METRICS, UI_METADATA, OUTPUT }
+    public enum Kind { RUN_JSON, RUN_STATUS, ATTEMPT_STATUS, ATTEMPT_LOG, METRICS, UI_METADATA, OUTPUT, TASK_STATUS }
 
     /**
      * A parsed run key.
      *
+     * @param task    the task path ({@code a/0/b}), null for run-level keys
      * @param attempt 1-based, 0 where the kind has none
      * @param output  the output name for {@link Kind#OUTPUT} (may hold {@code /} for a file inside a
      *                directory output), else null
@@ -52,20 +58,47 @@ public final class RunLayout {
         if (m.group(3) == null) {
             return Optional.of(new Key(m.group(2).equals("run.json") ? Kind.RUN_JSON : Kind.RUN_STATUS, run, null, 0, null));
         }
-        String task = m.group(3);
-        if (!LABEL.matcher(task).matches()) {
+        // the task path is the longest run of labels that are not reserved; the rest says what the object is
+        String rest = m.group(3);
+        int end = 0;
+        int at = 0;
+        while (true) {
+            int slash = rest.indexOf('/', at);
+            if (slash < 0) {
+                break;
+            }
+            String seg = rest.substring(at, slash);
+            if (!LABEL.matcher(seg).matches() || RESERVED.contains(seg)) {
+                break;
+            }
+            end = slash;
+            at = slash + 1;
+        }
+        if (end == 0) {
             return Optional.empty();
         }
-        if (m.group(4) != null) {
-            int n = Integer.parseInt(m.group(4));
+        String task = rest.substring(0, end);
+        String tail = rest.substring(end + 1);
+        Matcher a = ATTEMPT.matcher(tail);
+        if (a.matches()) {
+            int n = Integer.parseInt(a.group(1));
             return n < 1 ? Optional.empty()
-                    : Optional.of(new Key(m.group(5).equals("status.json") ? Kind.ATTEMPT_STATUS : Kind.ATTEMPT_LOG,
+                    : Optional.of(new Key(a.group(2).equals("status.json") ? Kind.ATTEMPT_STATUS : Kind.ATTEMPT_LOG,
                             run, task, n, null));
         }
-        if (m.group(6) != null) {
-            return Optional.of(new Key(m.group(6).equals(METRICS_FILE) ? Kind.METRICS : Kind.UI_METADATA, run, task, 0, null));
+        switch (tail) {
+            case METRICS_FILE:
+                return Optional.of(new Key(Kind.METRICS, run, task, 0, null));
+            case UI_METADATA_FILE:
+                return Optional.of(new Key(Kind.UI_METADATA, run, task, 0, null));
+            case "status.json":
+                return Optional.of(new Key(Kind.TASK_STATUS, run, task, 0, null));
+            default:
+                if (tail.startsWith("outputs/") && tail.length() > "outputs/".length()) {
+                    return Optional.of(new Key(Kind.OUTPUT, run, task, 0, tail.substring("outputs/".length())));
+                }
+                return Optional.empty();
         }
-        return Optional.of(new Key(Kind.OUTPUT, run, task, 0, m.group(7)));
     }
 
     public static String runPrefix(String runId) {
@@ -84,8 +117,32 @@ public final class RunLayout {
         return runPrefix(runId) + "tasks/";
     }
 
+    /** {@code runs/<run>/tasks/<path>/}; {@code task} is a task path (labels joined by {@code /}). */
     public static String taskPrefix(String runId, String task) {
-        return tasksPrefix(runId) + label(task, "task name") + "/";
+        return tasksPrefix(runId) + path(task) + "/";
+    }
+
+    /** {@code runs/<run>/tasks/<path>/status.json}: the status of a task that ends without an attempt (a DAG task). */
+    public static String taskStatus(String runId, String task) {
+        return taskPrefix(runId, task) + "status.json";
+    }
+
+    /**
+     * @return {@code task} if it is a task path: DNS-1123 labels joined by {@code /}, none of them
+     *         {@code outputs} or {@code attempts}
+     * @throws IllegalArgumentException naming the bad segment otherwise
+     */
+    public static String path(String task) {
+        if (task == null || task.isEmpty()) {
+            throw new IllegalArgumentException("task path is empty");
+        }
+        for (String seg : task.split("/", -1)) {
+            label(seg, "task path segment");
+            if (RESERVED.contains(seg)) {
+                throw new IllegalArgumentException("task path segment '" + seg + "' is reserved (in '" + task + "')");
+            }
+        }
+        return task;
     }
 
     public static String attemptPrefix(String runId, String task, int attempt) {

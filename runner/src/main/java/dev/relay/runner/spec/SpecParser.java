@@ -607,6 +607,8 @@ final class SpecParser {
         final Set<String> badArguments = new LinkedHashSet<>();
         final Map<String, String> annotations = new LinkedHashMap<>();
         int maxRetries;
+        Predicate isEnabled;
+        Node isEnabledNode;
     }
 
     private GraphSpec graph(Node n, String path, Scope scope) {
@@ -650,6 +652,19 @@ final class SpecParser {
                 if (a.getValue() instanceof Argument.TaskOutput to
                         && taskOutputOk(to, d.argumentNodes.get(a.getKey()), apath, drafts, tasksF.keySet())) {
                     up.add(to.taskId());
+                }
+            }
+            if (d.isEnabled != null) {
+                String ppath = tpath + ".isEnabled";
+                for (Argument a : d.isEnabled.arguments()) {
+                    if (a instanceof Argument.GraphInput gi && !scope.inputs.containsKey(gi.inputName())) {
+                        error(d.isEnabledNode, "unknown pipeline input '" + gi.inputName() + "' in " + ppath
+                                + "; inputs are: " + scope.inputNames());
+                    }
+                    if (a instanceof Argument.TaskOutput to
+                            && taskOutputOk(to, d.isEnabledNode, ppath, drafts, tasksF.keySet())) {
+                        up.add(to.taskId());
+                    }
                 }
             }
             if (d.component != null) {
@@ -709,7 +724,7 @@ final class SpecParser {
         }
         Map<String, TaskSpec> tasks = new LinkedHashMap<>();
         for (TaskDraft d : drafts.values()) {
-            tasks.put(d.id, new TaskSpec(d.id, d.component, d.arguments, d.annotations, d.maxRetries));
+            tasks.put(d.id, new TaskSpec(d.id, d.component, d.arguments, d.annotations, d.maxRetries, d.isEnabled));
         }
         return new GraphSpec(tasks, outputValues);
     }
@@ -740,9 +755,9 @@ final class SpecParser {
         TaskDraft d = new TaskDraft();
         d.id = id;
         d.idNode = t.getKeyNode();
-        if (f.containsKey("isEnabled")) {
-            error(f.get("isEnabled").getKeyNode(), path + ".isEnabled (conditional execution) is not supported yet;"
-                    + " remove it or split the pipeline");
+        if (f.containsKey("isEnabled") && !isNull(f.get("isEnabled").getValueNode())) {
+            d.isEnabledNode = f.get("isEnabled").getValueNode();
+            d.isEnabled = predicate(d.isEnabledNode, path + ".isEnabled", 0);
         }
         NodeTuple ref = f.get("componentRef");
         if (ref == null) {
@@ -804,6 +819,60 @@ final class SpecParser {
             }
         }
         return d;
+    }
+
+    /**
+     * A v1 {@code isEnabled} predicate ({@code PredicateType}): {@code {OP: {op1, op2}}} for a
+     * comparison, {@code {not: P}}, {@code {and: {op1: P, op2: P}}}, {@code {or: ...}}; null after
+     * recording an error.
+     */
+    private Predicate predicate(Node n, String path, int depth) {
+        if (depth > MAX_DEPTH) {
+            error(n, path + " is nested deeper than " + MAX_DEPTH + " levels");
+            return null;
+        }
+        String expected = "expected one of " + Predicate.OPERATORS + ", not, and, or as the only key of " + path;
+        Map<String, NodeTuple> f = fields(n, path, null);
+        if (f == null) {
+            return null;
+        }
+        if (f.size() != 1) {
+            error(n, expected + ", found " + (f.isEmpty() ? "no keys" : String.join(", ", f.keySet())));
+            return null;
+        }
+        Map.Entry<String, NodeTuple> e = f.entrySet().iterator().next();
+        String op = e.getKey();
+        Node v = e.getValue().getValueNode();
+        String sub = path + "." + op;
+        if (op.equals("not")) {
+            Predicate p = predicate(v, sub, depth + 1);
+            return p == null ? null : new Predicate.Not(p);
+        }
+        if (!Predicate.OPERATORS.contains(op) && !op.equals("and") && !op.equals("or")) {
+            error(e.getValue().getKeyNode(), expected + ", found '" + op + "'");
+            return null;
+        }
+        Map<String, NodeTuple> ops = fields(v, sub, Set.of("op1", "op2"));
+        if (ops == null) {
+            return null;
+        }
+        if (!ops.containsKey("op1") || !ops.containsKey("op2")) {
+            error(v, sub + " needs op1 and op2");
+            return null;
+        }
+        Node n1 = ops.get("op1").getValueNode();
+        Node n2 = ops.get("op2").getValueNode();
+        if (op.equals("and") || op.equals("or")) {
+            Predicate l = predicate(n1, sub + ".op1", depth + 1);
+            Predicate r = predicate(n2, sub + ".op2", depth + 1);
+            if (l == null || r == null) {
+                return null;
+            }
+            return op.equals("and") ? new Predicate.And(l, r) : new Predicate.Or(l, r);
+        }
+        Argument l = argument(n1, sub + ".op1");
+        Argument r = argument(n2, sub + ".op2");
+        return l == null || r == null ? null : new Predicate.Compare(op, l, r);
     }
 
     /** A constant, graphInput or taskOutput argument; null after recording an error. */

@@ -16,9 +16,16 @@ import java.util.Set;
  * @param arguments   input name → argument, in declaration order
  * @param annotations the task's {@code annotations}, values as KFP strings (e.g. {@code relay.dev/timeout})
  * @param maxRetries  {@code executionOptions.retryStrategy.maxRetries}, 0 when absent
+ * @param isEnabled   the {@code isEnabled} condition, or null
  */
 public record TaskSpec(String id, ComponentSpec component, Map<String, Argument> arguments,
-                       Map<String, String> annotations, int maxRetries) {
+                       Map<String, String> annotations, int maxRetries, Predicate isEnabled) {
+    /** A task without condition. */
+    public TaskSpec(String id, ComponentSpec component, Map<String, Argument> arguments,
+                    Map<String, String> annotations, int maxRetries) {
+        this(id, component, arguments, annotations, maxRetries, null);
+    }
+
     /** Copies the maps (immutable, order kept); null maps become empty. */
     public TaskSpec {
         Objects.requireNonNull(id, "id");
@@ -30,10 +37,17 @@ public record TaskSpec(String id, ComponentSpec component, Map<String, Argument>
         }
     }
 
-    /** The upstream task ids named by this task's {@code taskOutput} arguments, in argument order. */
+    /**
+     * The upstream task ids named by this task's {@code taskOutput} arguments, in argument order,
+     * then those its {@code isEnabled} condition reads.
+     */
     public Set<String> dependencies() {
         Set<String> deps = new LinkedHashSet<>();
-        for (Argument a : arguments.values()) {
+        java.util.List<Argument> all = new java.util.ArrayList<>(arguments.values());
+        if (isEnabled != null) {
+            all.addAll(isEnabled.arguments());
+        }
+        for (Argument a : all) {
             if (a instanceof Argument.TaskOutput t) {
                 deps.add(t.taskId());
             }

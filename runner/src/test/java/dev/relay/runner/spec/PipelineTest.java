@@ -273,18 +273,18 @@ class PipelineTest {
     }
 
     @Test
-    void dnsCollisionAndUnsupportedIsEnabled() throws IOException {
+    void dnsCollisionAndBadIsEnabled() throws IOException {
         Path p = write("p.yaml", """
                 implementation:
                   graph:
                     tasks:
                       Train model: {componentRef: {url: components/gen.yaml}}
                       train_model: {componentRef: {url: components/gen.yaml}}
-                      c: {componentRef: {url: components/gen.yaml}, isEnabled: {'==': {op1: a, op2: b}}}
+                      c: {componentRef: {url: components/gen.yaml}, isEnabled: {'=~': {op1: a, op2: b}}}
                 """);
         assertEquals(List.of(
-                p + ":6:53: tasks.c.isEnabled (conditional execution) is not supported yet; remove it or split the"
-                        + " pipeline",
+                p + ":6:65: expected one of [==, !=, >, >=, <, <=], not, and, or as the only key of tasks.c.isEnabled,"
+                        + " found '=~'",
                 p + ":5:7: task ids 'Train model' and 'train_model' both become 'train-model' as DNS-1123 names (object"
                         + " keys, Job names); rename one"), loadErrors(p));
     }
