@@ -1,6 +1,7 @@
 package dev.relay.runner.argo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relay.runner.model.PipelineModel;
 import dev.relay.runner.spec.SpecError;
 import dev.relay.runner.spec.SpecException;
 import java.nio.file.Path;
@@ -9,7 +10,8 @@ import java.util.List;
 /**
  * The one entry point for KFP 1.x compiled packages: read ({@link ArgoPackage}), parse
  * ({@link WorkflowReader}), check what a local host cannot do ({@link HostCheck}) and translate
- * ({@link ArgoTranslator}) into the graph component Relay runs.
+ * into the graph component Relay runs today ({@link ArgoTranslator}, static DAGs) or into the
+ * pipeline model ({@link ArgoModelTranslator}: conditions, loops, exit handler, recursion).
  */
 public final class ArgoPipeline {
     private ArgoPipeline() {}
@@ -44,11 +46,25 @@ public final class ArgoPipeline {
 
     /** @throws SpecException as {@link #translate(Path)} */
     public static ObjectNode translate(ArgoPackage pkg) throws SpecException {
+        return ArgoTranslator.toGraphComponent(checked(pkg));
+    }
+
+    /**
+     * Reads, checks and translates a package into the pipeline model (conditions, loops, exit
+     * handler, recursion included), as the engine runs it.
+     *
+     * @throws SpecException as {@link #translate(Path)}
+     */
+    public static PipelineModel model(ArgoPackage pkg) throws SpecException {
+        return ArgoModelTranslator.translate(checked(pkg));
+    }
+
+    private static Workflow checked(ArgoPackage pkg) throws SpecException {
         Workflow w = WorkflowReader.read(pkg);
         List<String> problems = HostCheck.problems(w);
         if (!problems.isEmpty()) {
             throw new SpecException(problems.stream().map(p -> SpecError.ofFile(pkg.name(), p)).toList());
         }
-        return ArgoTranslator.toGraphComponent(w);
+        return w;
     }
 }

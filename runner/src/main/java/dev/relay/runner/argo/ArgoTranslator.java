@@ -54,7 +54,7 @@ public final class ArgoTranslator {
     private final Map<String, Comp> comps = new HashMap<>();
     private final Set<String> usedGraphInputs = new LinkedHashSet<>();
 
-    private ArgoTranslator(Workflow w) {
+    ArgoTranslator(Workflow w) {
         this.w = w;
     }
 
@@ -69,7 +69,7 @@ public final class ArgoTranslator {
     // ------------------------------------------------------------------ components
 
     /** A container template as a component, with the map from Argo names to the component's. */
-    private record Comp(ObjectNode spec, Map<String, String> inputOfParam, Map<String, String> inputOfArtifact,
+    record Comp(ObjectNode spec, Map<String, String> inputOfParam, Map<String, String> inputOfArtifact,
                         Map<String, String> outputOf, Map<String, Argument> fixed) {}
 
     /** What a DAG task became: one task, or a group of tasks (a nested DAG) with its outputs. */
@@ -268,7 +268,7 @@ public final class ArgoTranslator {
         return new Leaf(id, comp);
     }
 
-    private Comp component(Workflow.Template t) throws SpecException {
+    Comp component(Workflow.Template t) throws SpecException {
         Comp c = comps.get(t.name());
         if (c == null) {
             c = fromAnnotation(t);

@@ -52,6 +52,44 @@ public final class WhenExpression {
         evaluate(ArgoString.substitute(expression, r -> "0"));
     }
 
+    /**
+     * Rewrites a {@code when} expression, references still in it, as the CEL that the pipeline
+     * model's conditions use: a quoted reference ({@code "{{...}}"}) becomes
+     * {@code string(OPERAND)}, an unquoted one {@code double(OPERAND)} (Argo substitutes it as
+     * a bare number), quoted literals become CEL strings; operators, numbers, booleans and
+     * parentheses stay. Checks the syntax first.
+     *
+     * @param operand the CEL expression reading a reference's value, e.g.
+     *     {@code inputs.parameter_values['relay--condition-0']}
+     * @throws IllegalArgumentException as {@link #evaluate}, or for a quoted string mixing text
+     *     and references
+     */
+    public static String toCel(String expression, java.util.function.Function<ArgoString.Ref, String> operand) {
+        check(expression);
+        StringBuilder b = new StringBuilder();
+        for (String t : tokenize(expression)) {
+            if (!b.isEmpty()) {
+                b.append(' ');
+            }
+            if (t.startsWith("\u0000")) {
+                String content = t.substring(1);
+                List<Object> parts = ArgoString.parse(content);
+                if (parts.size() == 1 && parts.get(0) instanceof ArgoString.Ref r) {
+                    b.append("string(").append(operand.apply(r)).append(')');
+                } else if (parts.stream().anyMatch(ArgoString.Ref.class::isInstance)) {
+                    throw new IllegalArgumentException("invalid 'when' expression '" + expression + "': the string \""
+                            + content + "\" mixes text and references");
+                } else {
+                    b.append('\'').append(content.replace("\\", "\\\\").replace("'", "\\'")).append('\'');
+                }
+            } else {
+                ArgoString.Ref r = ArgoString.whole(t);
+                b.append(r != null ? "double(" + operand.apply(r) + ")" : t);
+            }
+        }
+        return b.toString();
+    }
+
     private Object or() {
         Object l = and();
         while (peek("||")) {
