@@ -62,12 +62,16 @@ public final class ArgoModelTranslator {
     public static final String ITEMS = "relay--items";
     /** {@link PipelineModel#format()} of a translated workflow. */
     public static final String FORMAT = "kfp-v1-argo";
+    /** Deepest chain of distinct DAG templates calling each other. */
+    static final int MAX_NESTING = 64;
 
     private final Workflow w;
     private final ArgoTranslator containers;
     private final Map<String, Component> components = new LinkedHashMap<>();
     private final Map<String, ComponentSpec> v1 = new HashMap<>();
-    private final Set<String> building = new LinkedHashSet<>();
+    /** Sub-DAG components being built, outermost first, each with whether the call entering it had a {@code when}. */
+    private final List<String> building = new ArrayList<>();
+    private final List<Boolean> conditional = new ArrayList<>();
 
     private ArgoModelTranslator(Workflow w) {
         this.w = w;
@@ -322,15 +326,26 @@ public final class ArgoModelTranslator {
                     inputs.put(WORKFLOW + p.name(), scope.workflow(p.name()));
                 }
                 component = loop ? "dag/" + callee.name() + "@" + t.path() : "dag/" + callee.name();
-                if (!components.containsKey(component) && !building.contains(component)) {
+                int k = building.indexOf(component);
+                if (k >= 0) {
+                    // recursion: the cycle must pass a condition somewhere, or it never stops
+                    boolean guarded = t.when() != null || conditional.subList(k + 1, conditional.size()).contains(true);
+                    if (!guarded) {
+                        throw new SpecException(SpecError.ofFile(w.source(), t.path() + ".template: '" + callee.name()
+                                + "' calls itself without a 'when' on the way, so the recursion never stops"));
+                    }
+                } else if (!components.containsKey(component)) {
+                    if (building.size() >= MAX_NESTING) {
+                        throw new SpecException(SpecError.ofFile(w.source(), t.path() + ": templates nested deeper than "
+                                + MAX_NESTING));
+                    }
                     building.add(component);
+                    conditional.add(t.when() != null);
                     Map<String, TaskNode> sub = dagTasks(callee, new Scope(false, bodyOverrides));
                     components.put(component, new Component(component, dag(sub, dagOutputs(callee), callee.where()),
                             Map.of(), null, null, null, null));
-                    building.remove(component);
-                } else if (building.contains(component) && t.when() == null) {
-                    throw new SpecException(SpecError.ofFile(w.source(), t.path() + ".template: '" + callee.name()
-                            + "' calls itself without a 'when', so the recursion never stops"));
+                    building.remove(building.size() - 1);
+                    conditional.remove(conditional.size() - 1);
                 }
             }
             default -> throw new SpecException(SpecError.ofFile(w.source(), t.path() + ".template: '" + callee.name()

@@ -57,7 +57,14 @@ class ArgoSharedCasesTest {
                     assertFalse(err.message().contains("\n"), err.toString());
                     assertTrue(err.file().startsWith(p.toString()), err.toString());
                 }
-                out.put(folder.relativize(p).toString(), "refused: " + e.errors().get(0).message());
+                String reason = e.errors().get(0).message();
+                try {
+                    var m = ArgoPipeline.model(ArgoPackage.read(p));
+                    reason = "model only (" + m.root().dag().tasks().size() + " root tasks): " + reason;
+                } catch (SpecException e2) {
+                    reason = e2.errors().get(0).message();
+                }
+                out.put(folder.relativize(p).toString(), "refused: " + reason);
             }
         }
         return out;

@@ -123,6 +123,6 @@ class ArgoModelEngineTest {
             yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("        when: '{{tasks.dec.outputs.parameters.dec-out}} >= 0'\n", "");
         }
         SpecException e = assertThrows(SpecException.class, () -> ArgoPipeline.model(new ArgoPackage(yaml, "r.yaml")));
-        assertTrue(e.getMessage().contains("calls itself without a 'when'"), e.getMessage());
+        assertTrue(e.getMessage().contains("calls itself without a 'when' on the way"), e.getMessage());
     }
 }
