@@ -125,4 +125,28 @@ class ArgoModelEngineTest {
         SpecException e = assertThrows(SpecException.class, () -> ArgoPipeline.model(new ArgoPackage(yaml, "r.yaml")));
         assertTrue(e.getMessage().contains("calls itself without a 'when' on the way"), e.getMessage());
     }
+
+    @Test
+    void kfpsRecursiveWhileFlipsUntilTails() throws Exception {
+        String dir = System.getProperty("relay.shared.dir");
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir != null, "relay.shared.dir is not set: skipping");
+        java.nio.file.Path file = java.nio.file.Path.of(dir, "cases", "v1_kfp_sdk", "recursive_while.yaml");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(file), "no " + file);
+        PipelineModel m = ArgoPipeline.model(ArgoPackage.read(file));
+        java.util.Iterator<String> flips = List.of("heads", "heads", "tails").iterator();
+        PipelineSim s = sim(m, Map.of(), l -> switch (l.task()) {
+            case "flip" -> ok(Map.of("output", "heads"));
+            case "flip-2" -> ok(Map.of("output", "tails"));
+            case "flip-3" -> ok(Map.of("output", flips.next()));
+            default -> ok(Map.of());
+        });
+        assertEquals(Phase.Succeeded, s.run(null, null));
+        long flip3 = s.launched.stream().filter(l -> l.task().equals("flip-3")).count();
+        long prints = s.launched.stream().filter(l -> l.task().equals("print") && l.path().contains("/")).count();
+        assertEquals(3, flip3, "flip again while heads: heads, heads, tails " + paths(s));
+        assertEquals(3, prints, paths(s));
+        assertTrue(paths(s).contains("graph-flip-component-1/condition-2/graph-flip-component-1/condition-2/"
+                + "graph-flip-component-1/condition-2/flip-3"), paths(s).toString());
+        assertTrue(paths(s).contains("print"), "the final print runs after the recursion");
+    }
 }
