@@ -11,6 +11,7 @@ import dev.relay.runner.index.UnknownRunException;
 import java.util.function.Function;
 import dev.relay.functions.events.RunStarter;
 import dev.relay.runner.contract.Json;
+import dev.relay.runner.argo.ArgoPackage;
 import dev.relay.runner.run.PipelineRegistry;
 import dev.relay.runner.contract.RunDoc;
 import dev.relay.runner.run.RunView;
@@ -141,7 +142,7 @@ public class RunsResource {
     }
 
     /**
-     * Registers a pipeline (YAML body): 201 when new, 200 when this content was registered before,
+     * Registers a pipeline (YAML body, or a KFP 1.x .tar.gz / .zip package): 201 when new, 200 when this content was registered before,
      * 409 for other content under an existing version, 422 when the pipeline is invalid.
      */
     @POST
@@ -154,7 +155,10 @@ public class RunsResource {
         }
         PipelineRegistry.Registered r;
         try {
-            r = backend.registry().register(blank(name), blank(version), new String(body, StandardCharsets.UTF_8));
+            // a KFP 1.x .tar.gz / .zip package is registered as the workflow YAML it holds
+            String text = ArgoPackage.isArchive(body) ? ArgoPackage.read(body, "body").yaml()
+                    : new String(body, StandardCharsets.UTF_8);
+            r = backend.registry().register(blank(name), blank(version), text);
         } catch (SpecException e) {
             List<String> errors = e.errors().stream().map(SpecError::toString).toList();
             throw new HttpError(422, "body", "the pipeline is invalid: " + errors.get(0), errors);

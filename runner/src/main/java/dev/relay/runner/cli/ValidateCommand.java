@@ -1,5 +1,6 @@
 package dev.relay.runner.cli;
 
+import dev.relay.runner.argo.ArgoPipeline;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.spec.SpecError;
@@ -14,7 +15,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code relay validate FILE}: parses and validates a KFP v1 component or pipeline (graph
- * component) with {@link ComponentLoader#load}.
+ * component) with {@link ComponentLoader#load}, or a KFP 1.x compiled package (Argo Workflow
+ * YAML, .tar.gz, .zip) with {@link ArgoPipeline#translate}: a package a local host cannot run is
+ * invalid here, one line per reason.
  * <ul>
  * <li>valid: exit 0, one line on stdout:
  *     {@code FILE: valid component 'NAME' (inputs: 2, outputs: 1, tasks: 0)};</li>
@@ -43,9 +46,11 @@ public final class ValidateCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            ComponentSpec c = ComponentLoader.load(file);
+            boolean pkg = ArgoPipeline.isPackage(file);
+            ComponentSpec c = pkg ? ComponentLoader.parse(ArgoPipeline.translate(file).toString(), file.toString(), null)
+                    : ComponentLoader.load(file);
             int tasks = c.isPipeline() ? c.graph().tasks().size() : 0;
-            out.println(file + ": valid " + (c.isPipeline() ? "pipeline" : "component") + " '"
+            out.println(file + ": valid " + (pkg ? "KFP 1.x package, pipeline" : c.isPipeline() ? "pipeline" : "component") + " '"
                     + (c.name() == null ? "(unnamed)" : c.name()) + "' (inputs: " + c.inputs().size()
                     + ", outputs: " + c.outputs().size() + ", tasks: " + tasks + ")");
             out.flush();

@@ -3,6 +3,8 @@ package dev.relay.runner.run;
 import dev.relay.runner.contract.Times;
 import dev.relay.runner.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.runner.argo.ArgoPackage;
+import dev.relay.runner.argo.ArgoPipeline;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.Names;
 import dev.relay.runner.spec.SpecException;
@@ -118,12 +120,19 @@ public final class PipelineRegistry {
     /**
      * Registers a local pipeline file (the CLI): a file whose {@code componentRef.url}s point at
      * local files is validated as a file and stored inlined (as YAML), so that the stored
-     * pipeline is self-contained; otherwise the file's bytes are stored as they are.
+     * pipeline is self-contained; a KFP 1.x package (Argo Workflow YAML, .tar.gz, .zip) is stored
+     * as its workflow's YAML; otherwise the file's bytes are stored as they are.
      *
      * @throws SpecException with {@code FILE:LINE:COL} errors when the file is invalid
      * @throws UncheckedIOException when it cannot be read
      */
     public Registered registerFile(Path file, String name, String version) throws SpecException, ConflictException {
+        if (ArgoPipeline.isPackage(file)) {
+            // a KFP 1.x package is stored as its workflow's YAML (taken out of a .tar.gz or .zip)
+            ArgoPackage pkg = ArgoPackage.read(file);
+            ArgoPipeline.translate(pkg);
+            return register(name, version, pkg.yaml());
+        }
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);

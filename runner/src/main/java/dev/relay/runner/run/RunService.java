@@ -5,6 +5,8 @@ import dev.relay.runner.contract.Json;
 import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.contract.RunDoc;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.runner.argo.ArgoPackage;
+import dev.relay.runner.argo.ArgoPipeline;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.executor.ParameterType;
@@ -52,11 +54,16 @@ public final class RunService {
     public record Prepared(Path source, JsonNode spec, RunPlan plan) {}
 
     /**
-     * Loads and validates a pipeline or a lone component (run as a one-task pipeline).
+     * Loads and validates a pipeline or a lone component (run as a one-task pipeline), or a KFP
+     * 1.x compiled package (Argo Workflow YAML, .tar.gz, .zip), translated by {@link ArgoPipeline}.
      *
      * @throws SpecException with {@code FILE:LINE:COL} errors when the file is invalid
      */
     public static Prepared prepare(Path file) throws SpecException {
+        if (ArgoPipeline.isPackage(file)) {
+            JsonNode tree = ArgoPipeline.translate(file);
+            return new Prepared(file, tree, RunPlan.of(ComponentLoader.parse(tree.toString(), file.toString(), null)));
+        }
         ComponentLoader.load(file);
         JsonNode tree = PipelineInliner.inline(file);
         ComponentSpec spec = ComponentLoader.parse(tree.toString(), file.toString(), file.toAbsolutePath().getParent());
@@ -67,13 +74,18 @@ public final class RunService {
      * Loads and validates a self-contained pipeline or component given as text: the body of an
      * inline run request or a registered {@code pipeline.yaml}. A {@code componentRef.url} is an
      * error (the server reads no files for a request); components are inlined with
-     * {@code componentRef.spec}.
+     * {@code componentRef.spec}. An Argo Workflow's YAML (a KFP 1.x package) is translated by
+     * {@link ArgoPipeline}.
      *
      * @param name the name used in messages and as the run's {@code pipeline.source}
      *     (e.g. {@code inline} or {@code pipelines/<name>/<version>/pipeline.yaml})
      * @throws SpecException with {@code NAME:LINE:COL} errors when the text is invalid
      */
     public static Prepared prepare(String yamlText, String name) throws SpecException {
+        if (ArgoPackage.isWorkflowText(yamlText)) {
+            JsonNode tree = ArgoPipeline.translate(new ArgoPackage(yamlText, name));
+            return new Prepared(Path.of(name), tree, RunPlan.of(ComponentLoader.parse(tree.toString(), name, null)));
+        }
         List<String> urls;
         try {
             urls = PipelineInliner.componentUrls(yamlText, name);

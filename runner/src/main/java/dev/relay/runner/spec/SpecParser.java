@@ -724,9 +724,24 @@ final class SpecParser {
         }
         Map<String, TaskSpec> tasks = new LinkedHashMap<>();
         for (TaskDraft d : drafts.values()) {
-            tasks.put(d.id, new TaskSpec(d.id, d.component, d.arguments, d.annotations, d.maxRetries, d.isEnabled));
+            TaskSpec ts = new TaskSpec(d.id, d.component, d.arguments, d.annotations, d.maxRetries, d.isEnabled);
+            for (String after : ts.after()) {
+                if (!drafts.containsKey(after)) {
+                    error(d.idNode, "task '" + d.id + "': annotation " + TaskSpec.AFTER + " names unknown task '"
+                            + after + "'; tasks are: " + names(drafts.keySet()));
+                }
+            }
+            tasks.put(d.id, ts);
         }
-        return new GraphSpec(tasks, outputValues);
+        if (ctx.errors.size() != before) {
+            return null;
+        }
+        try {
+            return new GraphSpec(tasks, outputValues);
+        } catch (IllegalArgumentException e) {
+            error(drafts.values().iterator().next().idNode, e.getMessage());
+            return null;
+        }
     }
 
     private boolean taskOutputOk(Argument.TaskOutput to, Node at, String path, Map<String, TaskDraft> drafts,

@@ -38,8 +38,15 @@ public record TaskSpec(String id, ComponentSpec component, Map<String, Argument>
     }
 
     /**
-     * The upstream task ids named by this task's {@code taskOutput} arguments, in argument order,
-     * then those its {@code isEnabled} condition reads.
+     * The task annotation ordering a task after others without consuming their outputs (Argo's
+     * {@code dependencies}, KFP's {@code .after()}): task ids separated by commas.
+     */
+    public static final String AFTER = "relay.dev/after";
+
+    /**
+     * The upstream task ids: those named by this task's {@code taskOutput} arguments, in argument
+     * order, then those its {@code isEnabled} condition reads, then those of its {@link #AFTER}
+     * annotation.
      */
     public Set<String> dependencies() {
         Set<String> deps = new LinkedHashSet<>();
@@ -52,6 +59,21 @@ public record TaskSpec(String id, ComponentSpec component, Map<String, Argument>
                 deps.add(t.taskId());
             }
         }
+        deps.addAll(after());
         return Collections.unmodifiableSet(deps);
+    }
+
+    /** @return the task ids of the {@link #AFTER} annotation, in order; empty when absent */
+    public Set<String> after() {
+        Set<String> out = new LinkedHashSet<>();
+        String a = annotations.get(AFTER);
+        if (a != null) {
+            for (String s : a.split(",")) {
+                if (!s.isBlank()) {
+                    out.add(s.strip());
+                }
+            }
+        }
+        return out;
     }
 }

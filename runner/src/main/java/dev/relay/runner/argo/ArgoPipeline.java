@@ -1,0 +1,59 @@
+package dev.relay.runner.argo;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relay.runner.spec.SpecError;
+import dev.relay.runner.spec.SpecException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The one entry point for KFP 1.x compiled packages: read ({@link ArgoPackage}), parse
+ * ({@link WorkflowReader}), check what a local host cannot do ({@link HostCheck}) and translate
+ * into the graph component Relay runs today ({@link ArgoTranslator}, static DAGs). Conditions,
+ * loops, exit handlers and recursion wait for the translation into the pipeline model.
+ */
+public final class ArgoPipeline {
+    private ArgoPipeline() {}
+
+    /**
+     * @return whether {@code file} is a KFP 1.x package (Argo Workflow YAML, .tar.gz or .zip)
+     *     rather than a component or graph YAML
+     */
+    public static boolean isPackage(Path file) {
+        return ArgoPackage.isPackage(file);
+    }
+
+    /**
+     * Reads and translates a package file.
+     *
+     * @return the graph component (every component inlined)
+     * @throws SpecException naming the file and field of every problem; refusals of what a host
+     *     cannot do are one line each
+     */
+    public static ObjectNode translate(Path file) throws SpecException {
+        return translate(ArgoPackage.read(file));
+    }
+
+    /**
+     * Translates a package given as bytes (an upload or an inline run request).
+     *
+     * @throws SpecException as {@link #translate(Path)}
+     */
+    public static ObjectNode translate(byte[] bytes, String name) throws SpecException {
+        return translate(ArgoPackage.read(bytes, name));
+    }
+
+    /** @throws SpecException as {@link #translate(Path)} */
+    public static ObjectNode translate(ArgoPackage pkg) throws SpecException {
+        return ArgoTranslator.toGraphComponent(checked(pkg));
+    }
+
+    private static Workflow checked(ArgoPackage pkg) throws SpecException {
+        Workflow w = WorkflowReader.read(pkg);
+        List<String> problems = HostCheck.problems(w);
+        if (!problems.isEmpty()) {
+            throw new SpecException(problems.stream().map(p -> SpecError.ofFile(pkg.name(), p)).toList());
+        }
+        return w;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.relay.runner.argo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relay.runner.spec.ComponentLoader;
+import dev.relay.runner.spec.ComponentSpec;
+import dev.relay.runner.spec.SpecError;
+import dev.relay.runner.spec.SpecException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every compiled package of {@code ../shared/cases/v1_kfp_sdk/} (with {@code seed/}) and
+ * {@code v1_argo_workflows/} (read in place; skipped when absent) either translates into a graph
+ * the spec layer accepts, or is refused with one line per reason naming the template and field.
+ */
+class ArgoSharedCasesTest {
+    static Path shared(String folder) {
+        String dir = System.getProperty("relay.shared.dir");
+        Assumptions.assumeTrue(dir != null, "relay.shared.dir is not set: skipping the shared-case test");
+        Path p = Path.of(dir, "cases", folder);
+        Assumptions.assumeTrue(Files.isDirectory(p), "shared cases not found at " + p + ": skipping");
+        return p;
+    }
+
+    static List<Path> packages(Path folder) throws IOException {
+        try (Stream<Path> s = Files.walk(folder)) {
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> p.toString().endsWith(".tar.gz") || p.toString().endsWith(".zip")
+                            || (p.toString().endsWith(".yaml") && !p.toString().endsWith(".component.yaml")))
+                    .sorted().toList();
+        }
+    }
+
+    /** Outcome of one file: "valid" or the first refusal. */
+    static Map<String, String> outcomes(Path folder) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        for (Path p : packages(folder)) {
+            try {
+                ObjectNode graph = ArgoPipeline.translate(p);
+                ComponentSpec spec = ComponentLoader.parse(graph.toString(), p.toString(), null);
+                assertTrue(spec.isPipeline());
+                out.put(folder.relativize(p).toString(), "valid (" + spec.graph().tasks().size() + " tasks)");
+            } catch (SpecException e) {
+                for (SpecError err : e.errors()) {
+                    assertFalse(err.message().contains("\n"), err.toString());
+                    assertTrue(err.file().startsWith(p.toString()), err.toString());
+                }
+                String reason = e.errors().get(0).message();
+                out.put(folder.relativize(p).toString(), "refused: " + reason);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void everyKfpSdkPackageTranslatesOrIsRefusedWithAReason() throws IOException {
+        Map<String, String> o = outcomes(shared("v1_kfp_sdk"));
+        o.forEach((k, v) -> System.out.println("v1_kfp_sdk/" + k + ": " + v));
+        assertEquals(33, o.size());
+    }
+
+    @Test
+    void everyArgoWorkflowTranslatesOrIsRefusedWithAReason() throws IOException {
+        Map<String, String> o = outcomes(shared("v1_argo_workflows"));
+        o.forEach((k, v) -> System.out.println("v1_argo_workflows/" + k + ": " + v));
+        assertEquals(5, o.size());
+    }
+}

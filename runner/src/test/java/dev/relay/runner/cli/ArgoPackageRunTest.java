@@ -1,0 +1,156 @@
+package dev.relay.runner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.runner.contract.AttemptStatus;
+import dev.relay.runner.contract.Json;
+import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.launch.LaunchListener;
+import dev.relay.runner.local.EmbeddedRuntime;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * KFP 1.8 compiled packages (Argo Workflows) through {@code relay run}, {@code relay validate} and
+ * {@code relay pipeline upload}, on the embedded default: real S3 server, real processes.
+ */
+class ArgoPackageRunTest {
+    @TempDir Path state;
+
+    static Path fixture(String name) {
+        return Path.of("src/test/resources/argo", name).toAbsolutePath();
+    }
+
+    static Path sharedSeed() {
+        String dir = System.getProperty("relay.shared.dir");
+        Assumptions.assumeTrue(dir != null, "relay.shared.dir is not set: skipping the shared-case test");
+        Path p = Path.of(dir, "cases", "v1_kfp_sdk", "seed");
+        Assumptions.assumeTrue(Files.isDirectory(p), "shared cases not found at " + p + ": skipping");
+        return p;
+    }
+
+    private JsonNode run(Path file, String... params) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("run", file.toString()));
+        for (String p : params) {
+            args.add("-p");
+            args.add(p);
+        }
+        args.addAll(List.of("--state-dir", state.toString(), "--json"));
+        Cli r = Cli.run(args.toArray(String[]::new));
+        assertEquals(0, r.exit(), file + ": " + r.err());
+        JsonNode doc = Json.MAPPER.readTree(r.out());
+        assertEquals("Succeeded", doc.get("phase").asText(), doc.toString());
+        return doc;
+    }
+
+    private String object(String key) throws Exception {
+        try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+            return new String(rt.store().get(key).orElseThrow(() -> new AssertionError("no " + key)), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String taskWithOutput(JsonNode doc, String output) {
+        for (JsonNode t : doc.get("tasks")) {
+            if (t.path("outputs").has(output)) {
+                return t.get("name").asText();
+            }
+        }
+        throw new AssertionError("no task with output " + output + " in " + doc);
+    }
+
+    @Test
+    void theSeedRunsInEveryFormAndPrintsTheSum() throws Exception {
+        Path seed = sharedSeed();
+        for (String f : List.of("random_sum_funcs_v1.yaml", "random_sum_funcs_v1.tar.gz", "random_sum_yaml_v1.yaml",
+                "random_sum_yaml_v1.tar.gz", "random_sum_containerop_v1.yaml")) {
+            JsonNode doc = run(seed.resolve(f), "count=10");
+            String runId = doc.get("runId").asText();
+            String gen = taskWithOutput(doc, "numbers");
+            int[] values = object(RunLayout.output(runId, gen, "numbers")).lines().filter(l -> !l.isBlank())
+                    .mapToInt(Integer::parseInt).toArray();
+            assertEquals(10, values.length, f);
+            JsonNode last = doc.get("tasks").get(doc.get("tasks").size() - 1);
+            String printed = object(RunLayout.attemptLog(runId, last.get("name").asText(), 1));
+            assertEquals(Integer.toString(Arrays.stream(values).sum()), printed.strip(), f);
+        }
+    }
+
+    @Test
+    void aHandWrittenWorkflowRunsWithKfpNamesMappedBack() throws Exception {
+        JsonNode doc = run(fixture("sum.workflow.yaml"), "count=4");
+        String runId = doc.get("runId").asText();
+        // gen's annotation names its output "numbers" (Argo: gen-numbers); sum's output is "total"
+        assertEquals("1\n2\n3\n4\n", object(RunLayout.output(runId, "gen", "numbers")));
+        assertEquals("10", object(RunLayout.output(runId, "sum", "total")).strip());
+        // the nested DAG's task has the path report/show
+        assertEquals("total: 10", object(RunLayout.attemptLog(runId, "report-show", 1)).strip());
+    }
+
+    @Test
+    void stepsRunGroupAfterGroup() throws Exception {
+        JsonNode doc = run(fixture("steps.workflow.yaml"));
+        String runId = doc.get("runId").asText();
+        assertEquals("hello", object(RunLayout.attemptLog(runId, "first", 1)).strip());
+        assertEquals("world", object(RunLayout.attemptLog(runId, "second", 1)).strip());
+        try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+            AttemptStatus first = Json.read(rt.store().get(RunLayout.attemptStatus(runId, "first", 1)).orElseThrow(), AttemptStatus.class, "f");
+            AttemptStatus second = Json.read(rt.store().get(RunLayout.attemptStatus(runId, "second", 1)).orElseThrow(), AttemptStatus.class, "s");
+            AttemptStatus last = Json.read(rt.store().get(RunLayout.attemptStatus(runId, "last", 1)).orElseThrow(), AttemptStatus.class, "l");
+            assertTrue(last.startedAt().compareTo(first.finishedAt()) >= 0, "the second step group starts after the first");
+            assertTrue(last.startedAt().compareTo(second.finishedAt()) >= 0, "the second step group starts after the first");
+        }
+    }
+
+    @Test
+    void aRetryStrategyGivesASecondAttempt() throws Exception {
+        Path marker = state.resolve("marker");
+        JsonNode doc = run(fixture("retry.workflow.yaml"), "marker=" + marker);
+        String runId = doc.get("runId").asText();
+        assertTrue(object(RunLayout.attemptLog(runId, "flaky", 1)).startsWith("first attempt fails\n"));
+        assertEquals("second attempt", object(RunLayout.attemptLog(runId, "flaky", 2)).strip());
+    }
+
+    @Test
+    void validateAcceptsPackagesAndRefusesWhatAHostCannotDo() throws Exception {
+        Cli ok = Cli.run("validate", fixture("sum.workflow.yaml").toString());
+        assertEquals(0, ok.exit(), ok.err());
+        assertEquals(fixture("sum.workflow.yaml") + ": valid KFP 1.x package, pipeline 'sum-fixture' (inputs: 2,"
+                + " outputs: 0, tasks: 3)", ok.out().strip());
+        Path sidecar = state.resolve("sidecar.yaml");
+        Files.writeString(sidecar, Files.readString(fixture("steps.workflow.yaml")).replace(
+                "    container:\n", "    sidecars: [{name: echo, image: hashicorp/http-echo}]\n    container:\n"));
+        Cli refused = Cli.run("validate", sidecar.toString());
+        assertEquals(1, refused.exit());
+        assertEquals(sidecar + ":0:0: spec.templates[1](echo).sidecars: sidecar containers (hashicorp/http-echo) cannot"
+                + " run beside a local process", refused.err().strip());
+        Cli run = Cli.run("run", sidecar.toString(), "--state-dir", state.toString());
+        assertEquals(2, run.exit(), "refused before launch");
+        assertTrue(run.err().contains("sidecars"), run.err());
+        assertTrue(Files.notExists(state.resolve("s3/mlpipeline/runs")) || Files.list(state.resolve("s3/mlpipeline/runs")).findAny().isEmpty(),
+                "nothing was started");
+    }
+
+    @Test
+    void pipelineUploadStoresThePackagesWorkflow() throws Exception {
+        Path tgz = state.resolve("sum.tar.gz");
+        String yaml = Files.readString(fixture("sum.workflow.yaml"));
+        Files.write(tgz, dev.relay.runner.argo.ArgoPackageTest.tarGz(java.util.Map.of("pipeline.yaml", yaml)));
+        Cli r = Cli.run("pipeline", "upload", tgz.toString(), "--name", "sum-fixture", "--version", "v1",
+                "--state-dir", state.toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(yaml, object("pipelines/sum-fixture/v1/pipeline.yaml"));
+        Path two = state.resolve("two.tar.gz");
+        Files.write(two, dev.relay.runner.argo.ArgoPackageTest.tarGz(java.util.Map.of("a.yaml", yaml, "b.yaml", yaml)));
+        Cli refused = Cli.run("pipeline", "upload", two.toString(), "--state-dir", state.toString());
+        assertTrue(refused.exit() != 0);
+        assertTrue(refused.err().contains("must hold exactly one .yaml/.yml file"), refused.err());
+    }
+}
