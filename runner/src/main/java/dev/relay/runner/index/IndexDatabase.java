@@ -14,7 +14,9 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The index's SQL database, migrated by Flyway on open ({@code classpath:db/relay-index}, history
- * table {@code relay_index_schema_history}, so the index can share a database with others).
+ * table {@code relay_index_schema_history}, so the index can share a database with others) when
+ * the history does not yet record every migration script; an up-to-date index opens without
+ * starting Flyway.
  *
  * <ul>
  * <li>Embedded default: an H2 file {@code <stateDir>/index.mv.db} opened with
@@ -30,6 +32,9 @@ public final class IndexDatabase implements AutoCloseable {
     /** Which engine: the SQL the index writes is the same for both. */
     public enum Kind { H2, POSTGRESQL }
 
+    private static final String LOCATION = "db/relay-index";
+    private static final String HISTORY = "relay_index_schema_history";
+
     private final DataSource dataSource;
     private final Kind kind;
     private final String description;
@@ -44,11 +49,14 @@ public final class IndexDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw new IndexException("cannot open the index database " + description + ": " + e.getMessage(), e);
         }
+        if (upToDate(dataSource)) {
+            return; // nothing to migrate: skip Flyway's start-up (a few hundred classes, ~0.3 s of CPU)
+        }
         try {
             Flyway.configure(IndexDatabase.class.getClassLoader())
                     .dataSource(dataSource)
-                    .locations("classpath:db/relay-index")
-                    .table("relay_index_schema_history")
+                    .locations("classpath:" + LOCATION)
+                    .table(HISTORY)
                     .placeholders(Map.of("text", kind == Kind.H2 ? "CLOB" : "TEXT"))
                     .baselineOnMigrate(true)
                     .load()
@@ -56,6 +64,71 @@ public final class IndexDatabase implements AutoCloseable {
         } catch (FlywayException e) {
             close();
             throw new IndexException("cannot migrate the index database " + description + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the history table already records every migration script on the class path as
+     * applied successfully (Flyway's {@code script} and {@code success} columns). False when the
+     * table is missing or cannot be read, or a script is missing from it: then Flyway runs (and
+     * validates, migrates or reports). Checksums are Flyway's to check when it runs; an edited
+     * migration with no new script is not noticed here (migrations are never edited once released).
+     */
+    private static boolean upToDate(DataSource dataSource) {
+        java.util.Set<String> scripts = Migrations.SCRIPTS;
+        if (scripts.isEmpty()) {
+            return false;
+        }
+        try (Connection c = dataSource.getConnection();
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery(
+                        "select \"script\" from \"" + HISTORY + "\" where \"success\" = true")) {
+            java.util.Set<String> applied = new java.util.HashSet<>();
+            while (rs.next()) {
+                applied.add(rs.getString(1));
+            }
+            return applied.containsAll(scripts);
+        } catch (SQLException e) {
+            return false; // no history table yet, or another shape: Flyway decides
+        }
+    }
+
+    /** Whether this database's history records every migration script as applied (see the constructor). */
+    boolean migrationsApplied() {
+        return upToDate(dataSource);
+    }
+
+    /** The migration scripts under {@code db/relay-index} on the class path (file names), read once. */
+    private static final class Migrations {
+        static final java.util.Set<String> SCRIPTS = scan();
+
+        private static java.util.Set<String> scan() {
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            try {
+                java.net.URL url = IndexDatabase.class.getClassLoader().getResource(LOCATION + "/");
+                if (url == null) {
+                    return out;
+                }
+                if ("jar".equals(url.getProtocol())) {
+                    java.net.JarURLConnection conn = (java.net.JarURLConnection) url.openConnection();
+                    conn.setUseCaches(false);
+                    try (java.util.jar.JarFile jar = conn.getJarFile()) {
+                        jar.stream().map(java.util.jar.JarEntry::getName)
+                                .filter(n -> n.startsWith(LOCATION + "/") && n.endsWith(".sql")
+                                        && n.indexOf('/', LOCATION.length() + 1) < 0)
+                                .forEach(n -> out.add(n.substring(LOCATION.length() + 1)));
+                    }
+                } else if ("file".equals(url.getProtocol())) {
+                    try (java.util.stream.Stream<Path> files = Files.list(Path.of(url.toURI()))) {
+                        files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".sql")).forEach(out::add);
+                    }
+                } else {
+                    return java.util.Set.of(); // unknown class path kind: always let Flyway look
+                }
+            } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+                return java.util.Set.of();
+            }
+            return java.util.Collections.unmodifiableSet(out);
         }
     }
 

@@ -8,9 +8,8 @@ import dev.relay.runner.run.RunController;
 import dev.relay.runner.run.RunService;
 import dev.relay.runner.store.ArtifactStore;
 import dev.relay.runner.store.EmbeddedS3Server;
-import dev.relay.runner.store.MinioArtifactStore;
+import dev.relay.runner.store.FilesystemArtifactStore;
 import io.cloudevents.CloudEvent;
-import io.minio.MinioClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,10 +24,12 @@ import java.util.function.Consumer;
 
 /**
  * The embedded default on one machine, wired as the cluster is but with the edges swapped
- * (DESIGN.md §5): an S3 server in this JVM (S3Proxy, files under {@code <stateDir>/s3}) that emits
- * MinIO notification records; an in-process queue that turns each record into the S3-adapter
- * CloudEvent and delivers it to the same handler the {@code artifact} function wraps; local
- * processes for executions. Nothing polls: runs advance only on notifications.
+ * (DESIGN.md §5): the bucket as files under {@code <stateDir>/s3}, written in-process by a
+ * {@link FilesystemArtifactStore} that emits the MinIO notification record of each write; an S3
+ * endpoint on the same files (S3Proxy, which notifies its writes the same way) started only when
+ * something asks for it ({@link #endpoint()}); an in-process queue that turns each record into the
+ * S3-adapter CloudEvent and delivers it to the same handler the {@code artifact} function wraps;
+ * local processes for executions. Nothing polls: runs advance only on notifications.
  */
 public final class EmbeddedRuntime implements AutoCloseable {
     /** Environment defaults of CONTRACTS.md. */
@@ -36,7 +37,10 @@ public final class EmbeddedRuntime implements AutoCloseable {
     public static final String DEFAULT_ACCESS_KEY = "minio";
     public static final String DEFAULT_SECRET_KEY = "minio123";
 
-    private final EmbeddedS3Server server;
+    private final Path dataDir;
+    private final int port;
+    private final Consumer<byte[]> sink;
+    private EmbeddedS3Server server; // guarded by this; started by the first endpoint()
     private final ArtifactStore store;
     private final LocalLauncher launcher;
     private final RunController controller;
@@ -60,12 +64,10 @@ public final class EmbeddedRuntime implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the state dir " + stateDir + ": " + e.getMessage(), e);
         }
-        this.server = EmbeddedS3Server.start(stateDir.resolve("s3"), "127.0.0.1", port, accessKey, secretKey,
-                notificationSink != null ? notificationSink : envelope -> events.execute(() -> deliver(envelope)));
-        MinioClient client = server.newClient();
-        MinioArtifactStore s = new MinioArtifactStore(client, bucket);
-        s.ensureBucket();
-        this.store = s;
+        this.dataDir = stateDir.resolve("s3");
+        this.port = port;
+        this.sink = notificationSink != null ? notificationSink : envelope -> events.execute(() -> deliver(envelope));
+        this.store = FilesystemArtifactStore.open(dataDir, bucket, accessKey, sink);
         this.launcher = new LocalLauncher(store, stateDir.resolve("work"), listener,
                 Runtime.getRuntime().availableProcessors(), clock);
         this.controller = new RunController(store, launcher, clock);
@@ -77,7 +79,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
      * {@code RELAY_S3_ACCESS_KEY}, {@code RELAY_S3_SECRET_KEY} (defaults {@code mlpipeline},
      * {@code minio}, {@code minio123}).
      *
-     * @param port the S3 port on 127.0.0.1, 0 for any free one
+     * @param port the S3 port on 127.0.0.1 once {@link #endpoint()} starts it, 0 for any free one
      * @throws UncheckedIOException when the state dir cannot be created
      */
     public static EmbeddedRuntime start(Path stateDir, int port, LaunchListener listener) {
@@ -157,8 +159,17 @@ public final class EmbeddedRuntime implements AutoCloseable {
         return runs;
     }
 
-    /** @return the embedded S3 endpoint, e.g. {@code http://127.0.0.1:40123} */
-    public String endpoint() {
+    /**
+     * The S3 endpoint on this runtime's files, started on the first call (S3Proxy: 0.1–2 s, most of
+     * it class loading); writes through it notify like the runtime's own.
+     *
+     * @return e.g. {@code http://127.0.0.1:40123}
+     * @throws dev.relay.runner.store.StoreException when the server cannot start (e.g. the port is taken)
+     */
+    public synchronized String endpoint() {
+        if (server == null) {
+            server = EmbeddedS3Server.start(dataDir, "127.0.0.1", port, accessKey, secretKey, sink);
+        }
         return server.endpoint().toString();
     }
 
@@ -176,7 +187,11 @@ public final class EmbeddedRuntime implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        server.close();
+        synchronized (this) {
+            if (server != null) {
+                server.close();
+            }
+        }
     }
 
     private static String env(String name, String dflt) {

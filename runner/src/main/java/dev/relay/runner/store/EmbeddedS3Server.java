@@ -3,16 +3,11 @@ package dev.relay.runner.store;
 import dev.relay.eventing.s3.MinioRecords;
 import io.minio.MinioClient;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -93,11 +88,8 @@ public final class EmbeddedS3Server implements AutoCloseable {
             props.setProperty(FilesystemConstants.PROPERTY_BASEDIR, root.toString());
             context = ContextBuilder.newBuilder("filesystem").overrides(props).buildView(BlobStoreContext.class);
             URI bind = URI.create("http://" + hostForUri(host) + ":" + port);
-            String nodeId = sha256Hex(root.toString());
             String clientIp = "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host;
-            MinioRecords.Origin origin = new MinioRecords.Origin(accessKey, clientIp, "relay-embedded",
-                    null, UUID.nameUUIDFromBytes(root.toString().getBytes(StandardCharsets.UTF_8)).toString(),
-                    nodeId, null);
+            MinioRecords.Origin origin = EmbeddedNotifications.origin(root, accessKey, clientIp, null);
             NotifyingBlobStore blobStore = new NotifyingBlobStore(context.getBlobStore(), notificationSink, origin);
             S3Proxy proxy = S3Proxy.builder()
                     .blobStore(blobStore)
@@ -114,8 +106,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
                 Thread.sleep(5);
             }
             URI endpoint = URI.create("http://" + hostForUri(host) + ":" + proxy.getPort());
-            blobStore.setOrigin(new MinioRecords.Origin(origin.principalId(), origin.sourceIp(), origin.userAgent(),
-                    endpoint.toString(), origin.deploymentId(), origin.nodeId(), null));
+            blobStore.setOrigin(EmbeddedNotifications.origin(root, accessKey, clientIp, endpoint.toString()));
             return new EmbeddedS3Server(proxy, context, endpoint, accessKey, secretKey);
         } catch (Exception e) {
             if (context != null) {
@@ -167,9 +158,5 @@ public final class EmbeddedS3Server implements AutoCloseable {
 
     private static String hostForUri(String host) {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    }
-
-    private static String sha256Hex(String s) throws NoSuchAlgorithmException {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -44,7 +44,7 @@ import java.util.Comparator;
 public final class MinioArtifactStore implements ArtifactStore, AutoCloseable {
 
     /** Unicode code point order, which is the UTF-8 byte order S3 lists keys in. */
-    private static final Comparator<String> UTF8_ORDER = (a, b) -> {
+    static final Comparator<String> UTF8_ORDER = (a, b) -> {
         int i = 0;
         int j = 0;
         while (i < a.length() && j < b.length()) {

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.domain.Blob;
@@ -35,7 +34,6 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
     private final Consumer<byte[]> sink;
     private volatile MinioRecords.Origin origin;
     private final Set<String> openUploads = ConcurrentHashMap.newKeySet();
-    private final AtomicLong lastNanos = new AtomicLong();
 
     NotifyingBlobStore(BlobStore delegate, Consumer<byte[]> sink, MinioRecords.Origin origin) {
         super(delegate);
@@ -125,15 +123,9 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
 
     private void emit(String eventName, String container, String name, long size, String eTag, String contentType) {
         Instant now = Instant.now();
-        String sequencer = MinioRecords.sequencer(nextNanos(now));
+        String sequencer = EmbeddedNotifications.nextSequencer(now);
         sink.accept(MinioRecords.envelope(eventName, container, name, size, unquote(eTag), contentType,
                 sequencer, now, origin));
-    }
-
-    /** Unix nanoseconds of {@code now}, strictly greater than any value returned before. */
-    private long nextNanos(Instant now) {
-        long wall = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        return lastNanos.updateAndGet(prev -> Math.max(prev + 1, wall));
     }
 
     private static String stubKey(String container, String name) {

@@ -53,6 +53,15 @@ abstract class AbstractRunIndexTest {
         assertEquals(List.of(), warnings);
     }
 
+    @Test
+    void aMigratedIndexIsSeenAsUpToDateAndAFailedMigrationIsNot() throws Exception {
+        assertTrue(db.migrationsApplied(), "a freshly migrated index records every script");
+        try (java.sql.Connection c = db.connection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("update \"relay_index_schema_history\" set \"success\" = false");
+        }
+        org.junit.jupiter.api.Assertions.assertFalse(db.migrationsApplied(), "a failed script: Flyway must run");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     void run(String runId, String pipeline, String createdAt) {
