@@ -8,11 +8,11 @@ import io.vertx.ext.web.RoutingContext;
  * body handler on every route). Declaring a {@code byte[]} entity instead makes Quarkus REST wait
  * for a body that was consumed, and an empty POST then never gets an answer.
  */
-final class Bodies {
+public final class Bodies {
     private Bodies() {}
 
     /** @return the request body, empty when there is none */
-    static byte[] of(RoutingContext ctx) {
+    public static byte[] of(RoutingContext ctx) {
         Buffer b = ctx.body() == null ? null : ctx.body().buffer();
         return b == null ? new byte[0] : b.getBytes();
     }

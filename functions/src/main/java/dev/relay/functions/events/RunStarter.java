@@ -45,6 +45,15 @@ public class RunStarter {
      * @throws HttpError 400 when the request is not a JSON object, 422 naming the field otherwise
      */
     public Created start(JsonNode request, RunDoc.Cause cause) {
+        return start(request, cause, id -> { });
+    }
+
+    /**
+     * Like {@link #start(JsonNode, RunDoc.Cause)}; {@code beforeWrite} gets the new run id once the
+     * request is valid, just before {@code run.json} is written (KFP's API writes the run's
+     * experiment record there, so the run is never seen outside its experiment).
+     */
+    public Created start(JsonNode request, RunDoc.Cause cause, java.util.function.Consumer<String> beforeWrite) {
         if (request == null || !request.isObject()) {
             throw HttpError.badRequest("a Run request is a JSON object {\"pipeline\": {...}, \"parameters\": {...}}, got "
                     + (request == null ? "nothing" : request.getNodeType().name().toLowerCase()));
@@ -80,6 +89,8 @@ public class RunStarter {
         String runId = backend.runs().newRunId();
         RunDoc doc;
         try {
+            RunService.checkParameters(prepared.plan(), params);
+            beforeWrite.accept(runId);
             doc = backend.runs().submitLiteral(runId, prepared, params, cause, ref);
         } catch (RunRequestException e) {
             throw HttpError.invalid("parameters", "parameters: " + e.getMessage());

@@ -1,11 +1,14 @@
 package dev.relay.runner.engine;
 
-/** Phase of a run or a task (CONTRACTS.md). A task is Skipped when an upstream task failed. */
+/**
+ * Phase of a run or a task (CONTRACTS.md). A task is Skipped when an upstream task failed; a run
+ * (and its unfinished tasks) is Canceled when a user ended it ({@code RunCancel}).
+ */
 public enum Phase {
-    Pending, Running, Succeeded, Failed, Skipped;
+    Pending, Running, Succeeded, Failed, Skipped, Canceled;
 
-    /** @return true for Succeeded, Failed and Skipped */
+    /** @return true for Succeeded, Failed, Skipped and Canceled */
     public boolean terminal() {
-        return this == Succeeded || this == Failed || this == Skipped;
+        return this == Succeeded || this == Failed || this == Skipped || this == Canceled;
     }
 }

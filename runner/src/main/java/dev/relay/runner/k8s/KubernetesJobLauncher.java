@@ -110,6 +110,34 @@ public final class KubernetesJobLauncher implements Launcher {
     }
 
     /**
+     * Deletes the run's Jobs that have not finished (label {@code relay.dev/run}; background
+     * propagation, so their pods are killed). A deleted Job's attempt may be left without a
+     * {@code status.json}: the run's own Canceled status is the record.
+     *
+     * @throws LaunchException when the API server cannot be asked
+     */
+    @Override
+    public int cancel(String runId) {
+        try {
+            int n = 0;
+            for (Job j : client.batch().v1().jobs().inNamespace(config.namespace())
+                    .withLabel(JobNames.RUN, JobNames.labelValue(runId)).list().getItems()) {
+                boolean done = j.getStatus() != null && ((j.getStatus().getSucceeded() != null && j.getStatus().getSucceeded() > 0)
+                        || (j.getStatus().getFailed() != null && j.getStatus().getFailed() > 0));
+                if (!done) {
+                    client.batch().v1().jobs().inNamespace(config.namespace()).withName(j.getMetadata().getName())
+                            .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+                    n++;
+                }
+            }
+            return n;
+        } catch (KubernetesClientException e) {
+            throw new LaunchException("cannot delete the Jobs of run " + runId + " in namespace " + config.namespace()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Creates the execution's Job.
      *
      * @return true if the Job was created now (or a LaunchFailed status written now), false if

@@ -13,6 +13,16 @@ public interface Launcher extends AutoCloseable {
      */
     boolean launch(ExecutionRequest request);
 
+    /**
+     * Ends every execution of {@code runId} still running (a local process and its children, or
+     * the run's Jobs). Each ended execution still writes its Failed {@code status.json}.
+     *
+     * @return how many executions were ended
+     */
+    default int cancel(String runId) {
+        return 0;
+    }
+
     @Override
     default void close() {}
 }

@@ -56,6 +56,8 @@ public final class LocalLauncher implements Launcher {
     private final Clock clock;
     private final ExecutorService pool;
     private final Set<String> launched = ConcurrentHashMap.newKeySet();
+    private final Map<String, Process> running = new ConcurrentHashMap<>();
+    private final Set<String> canceledRuns = ConcurrentHashMap.newKeySet();
 
     /**
      * @param workRoot where work dirs go ({@code <stateDir>/work})
@@ -80,6 +82,37 @@ public final class LocalLauncher implements Launcher {
         }
         pool.execute(() -> execute(request));
         return true;
+    }
+
+    /**
+     * Ends the run's running processes (and their descendants: SIGTERM, then SIGKILL after 5 s);
+     * executions of the run not started yet end before their process starts. Each still writes
+     * its Failed {@code status.json} (message {@code canceled}).
+     */
+    @Override
+    public int cancel(String runId) {
+        canceledRuns.add(runId);
+        int n = 0;
+        String prefix = runId + "/";
+        for (Map.Entry<String, Process> e : running.entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                Process p = e.getValue();
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+                n++;
+                pool.execute(() -> {
+                    try {
+                        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                            p.descendants().forEach(ProcessHandle::destroyForcibly);
+                            p.destroyForcibly();
+                        }
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+        }
+        return n;
     }
 
     @Override
@@ -221,8 +254,12 @@ public final class LocalLauncher implements Launcher {
         ProcessBuilder pb = new ProcessBuilder(argv).directory(work.toFile()).redirectErrorStream(true);
         pb.environment().putAll(cmd.env());
         Process process;
+        if (canceledRuns.contains(r.runId())) {
+            throw new Failure(AttemptStatus.ERROR, "canceled before it started", null);
+        }
         try {
             process = pb.start();
+            running.put(r.executionId(), process);
         } catch (IOException e) {
             String exe = argv.get(0);
             String msg = String.valueOf(e.getMessage());
@@ -243,6 +280,11 @@ public final class LocalLauncher implements Launcher {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new Failure(AttemptStatus.ERROR, "interrupted", null);
+        } finally {
+            running.remove(r.executionId());
+        }
+        if (exit != 0 && canceledRuns.contains(r.runId())) {
+            throw new Failure(AttemptStatus.ERROR, "canceled (exit code " + exit + ")", exit);
         }
         if (exit != 0) {
             throw new Failure(AttemptStatus.ERROR, "exit code " + exit, exit);

@@ -62,8 +62,45 @@ public final class PipelineRegistry {
      */
     public record Registered(String name, String version, String key, String sha256, String createdAt, boolean created) {}
 
-    /** {@code meta.json} beside a registered {@code pipeline.yaml}. */
-    public record Meta(String name, String version, String sha256, String createdAt) {}
+    /**
+     * {@code meta.json} beside a registered {@code pipeline.yaml}. The last four fields were added
+     * for KFP's API and are null in {@code meta.json} files written before; read them through
+     * {@link #id()}, {@link #shownName()}.
+     *
+     * @param versionId   KFP's {@code pipeline_version_id}: a UUID derived from name and version
+     * @param displayName KFP's version {@code display_name}, or null (the version)
+     * @param description KFP's version description, or null
+     * @param file        the stored file's name beside {@code meta.json} (null: {@code pipeline.yaml})
+     */
+    public record Meta(String name, String version, String sha256, String createdAt, String versionId,
+                       String displayName, String description, String file) {
+        /** The four fields of {@code meta.json} as first written. */
+        public Meta(String name, String version, String sha256, String createdAt) {
+            this(name, version, sha256, createdAt, versionIdOf(name, version), null, null, FILE);
+        }
+
+        /** @return the version's UUID (written, or derived for an older {@code meta.json}) */
+        public String id() {
+            return versionId != null ? versionId : versionIdOf(name, version);
+        }
+
+        /** @return the display name, or the version */
+        public String shownName() {
+            return displayName != null && !displayName.isEmpty() ? displayName : version;
+        }
+    }
+
+    /**
+     * {@code pipelines/<name>/pipeline.json}: a pipeline's own metadata for KFP's API, written on
+     * its first registration (absent for pipelines registered before: {@link #pipeline} derives it).
+     *
+     * @param pipelineId KFP's {@code pipeline_id}: a UUID derived from the name
+     * @param createdAt  the first registration
+     */
+    public record PipelineInfo(String pipelineId, String name, String displayName, String description, String createdAt) {}
+
+    /** The stored pipeline file's name beside {@code meta.json}. */
+    public static final String FILE = "pipeline.yaml";
 
     /** A registered version with its content. */
     public record Entry(String name, String version, String key, String yaml) {}
@@ -89,6 +126,16 @@ public final class PipelineRegistry {
      */
     public Registered register(String name, String version, String yamlText)
             throws SpecException, ConflictException {
+        return register(name, version, yamlText, null, null);
+    }
+
+    /**
+     * Like {@link #register(String, String, String)}, with KFP's display name and description of
+     * the version (kept in {@code meta.json}); the pipeline's {@code pipeline.json} is written on
+     * its first registration.
+     */
+    public Registered register(String name, String version, String yamlText, String displayName, String description)
+            throws SpecException, ConflictException {
         RunService.Prepared prepared = RunService.prepare(yamlText, "pipeline.yaml");
         byte[] content = yamlText.getBytes(StandardCharsets.UTF_8);
         String sha = sha256(content);
@@ -112,7 +159,10 @@ public final class PipelineRegistry {
         } else {
             store.put(key, content);
         }
-        Meta meta = new Meta(n, v, sha, Times.format(clock.instant()));
+        Meta meta = new Meta(n, v, sha, Times.format(clock.instant()), versionIdOf(n, v), displayName, description, FILE);
+        if (store.stat(infoKey(n)).isEmpty()) {
+            store.put(infoKey(n), Json.bytes(new PipelineInfo(pipelineIdOf(n), n, n, null, meta.createdAt())));
+        }
         store.put(metaKey, Json.bytes(meta));
         return new Registered(n, v, key, sha, meta.createdAt(), existing.isEmpty());
     }
@@ -186,6 +236,91 @@ public final class PipelineRegistry {
         }
         out.sort(Comparator.comparing(Meta::createdAt).thenComparing(Meta::version));
         return out;
+    }
+
+    /** @return KFP's {@code pipeline_id} of pipeline {@code name}: a name-based UUID, stable across servers */
+    public static String pipelineIdOf(String name) {
+        return java.util.UUID.nameUUIDFromBytes(("relay:pipeline:" + name).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** @return KFP's {@code pipeline_version_id}: a name-based UUID of name and version */
+    public static String versionIdOf(String name, String version) {
+        return java.util.UUID.nameUUIDFromBytes(("relay:pipeline-version:" + name + "/" + version)
+                .getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** @return every registered pipeline (one with at least one version or a {@code pipeline.json}), by name */
+    public List<PipelineInfo> pipelines() {
+        List<PipelineInfo> out = new ArrayList<>();
+        for (String p : store.list(PREFIX, false)) {
+            if (p.endsWith("/")) {
+                String n = p.substring(PREFIX.length(), p.length() - 1);
+                if (NAME.matcher(n).matches()) {
+                    pipeline(n).ifPresent(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A pipeline's metadata: its {@code pipeline.json}, or for one registered before that file
+     * existed, derived (display name = name, created = its oldest version).
+     *
+     * @return empty when no such pipeline is registered
+     */
+    public Optional<PipelineInfo> pipeline(String name) {
+        String n = checkName(name, "name");
+        Optional<PipelineInfo> info = store.get(infoKey(n)).map(b -> Json.read(b, PipelineInfo.class, infoKey(n)));
+        if (info.isPresent()) {
+            return info;
+        }
+        List<Meta> versions = versions(n);
+        return versions.isEmpty() ? Optional.empty()
+                : Optional.of(new PipelineInfo(pipelineIdOf(n), n, n, null, versions.get(0).createdAt()));
+    }
+
+    /** @return the pipeline whose {@code pipeline_id} is {@code id}, or empty */
+    public Optional<PipelineInfo> pipelineById(String id) {
+        return pipelines().stream().filter(p -> p.pipelineId().equals(id)).findFirst();
+    }
+
+    /** @return the version of {@code name} whose {@code pipeline_version_id} is {@code versionId}, or empty */
+    public Optional<Meta> versionById(String name, String versionId) {
+        return versions(name).stream().filter(m -> m.id().equals(versionId)).findFirst();
+    }
+
+    /**
+     * Sets a pipeline's display name and description (KFP's upload); the pipeline need not have a
+     * version yet.
+     */
+    public PipelineInfo describe(String name, String displayName, String description) {
+        String n = checkName(name, "name");
+        PipelineInfo old = pipeline(n).orElse(null);
+        PipelineInfo info = new PipelineInfo(pipelineIdOf(n), n,
+                displayName != null && !displayName.isEmpty() ? displayName : old != null ? old.displayName() : n,
+                description != null ? description : old != null ? old.description() : null,
+                old != null ? old.createdAt() : Times.format(clock.instant()));
+        store.put(infoKey(n), Json.bytes(info));
+        return info;
+    }
+
+    /** Removes a pipeline: every version and its metadata. Runs keep their inlined copy. */
+    public void delete(String name) {
+        for (String k : store.list(PREFIX + checkName(name, "name") + "/", true)) {
+            store.delete(k);
+        }
+    }
+
+    /** Removes one version (its file and {@code meta.json}). */
+    public void deleteVersion(String name, String version) {
+        for (String k : store.list(PREFIX + checkName(name, "name") + "/" + checkName(version, "version") + "/", true)) {
+            store.delete(k);
+        }
+    }
+
+    private static String infoKey(String name) {
+        return PREFIX + name + "/pipeline.json";
     }
 
     /** {@code pipelines/<name>/<version>/pipeline.yaml} */

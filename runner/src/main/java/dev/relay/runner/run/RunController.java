@@ -118,6 +118,9 @@ public final class RunController {
     }
 
     private void apply(Loaded run, Decisions d) {
+        if (!d.launches().isEmpty() && store.stat(RunLayout.runStatus(run.doc().runId())).isPresent()) {
+            return; // the run is over (canceled): launch nothing more
+        }
         for (Decisions.Launch l : d.launches()) {
             launcher.launch(request(run, l.task(), l.attempt()));
         }
@@ -261,6 +264,11 @@ public final class RunController {
         l = new Loaded(doc, RunPlan.of(doc));
         runs.put(runId, l);
         return l;
+    }
+
+    /** @return the launcher this controller starts executions with */
+    public Launcher launcher() {
+        return launcher;
     }
 
     /** A small LRU map. */

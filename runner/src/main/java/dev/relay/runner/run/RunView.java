@@ -35,9 +35,11 @@ public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Ma
      * @param attempts how many attempts wrote a status
      * @param exitCode the newest attempt's exit code, or null
      * @param outputs  output name → URI, from the attempt that succeeded
+     * @param startedAt  the newest finished attempt's start, or null
+     * @param finishedAt the newest finished attempt's end, or null
      */
     public record TaskView(String name, Phase phase, int attempts, Integer exitCode, String reason, String message,
-                           Map<String, String> outputs) {}
+                           Map<String, String> outputs, String startedAt, String finishedAt) {}
 
     private static final Pattern STATUS = Pattern.compile("([^/]+)/attempts/([0-9]+)/status\\.json");
 
@@ -82,7 +84,8 @@ public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Ma
                 s.outputs().forEach((name, ref) -> outputs.put(name, ref.uri()));
             }
             tasks.add(new TaskView(t, phases.getOrDefault(t, Phase.Pending), attempts.getOrDefault(t, 0),
-                    s == null ? null : s.exitCode(), s == null ? null : s.reason(), s == null ? null : s.message(), outputs));
+                    s == null ? null : s.exitCode(), s == null ? null : s.reason(), s == null ? null : s.message(), outputs,
+                    s == null ? null : s.startedAt(), s == null ? null : s.finishedAt()));
         }
         return Optional.of(new RunView(runId, doc.pipeline(), finished.map(RunStatus::phase).orElse(Phase.Running),
                 doc.parameters(), doc.cause(), doc.createdAt(), finished.map(RunStatus::finishedAt).orElse(null), tasks));

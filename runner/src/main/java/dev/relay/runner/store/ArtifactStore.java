@@ -58,6 +58,12 @@ public interface ArtifactStore {
      */
     List<String> list(String prefix, boolean recursive);
 
+    /**
+     * Removes {@code key}; removing a key that does not exist is no error (S3's semantics). A
+     * removal notifies {@code ObjectRemoved:Delete}, which the engine ignores.
+     */
+    void delete(String key);
+
     /** The bucket this store writes to. */
     String bucket();
 

@@ -312,6 +312,18 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public void delete(String key) {
+        Path f = file(key);
+        try {
+            if (Files.deleteIfExists(f)) {
+                emit("s3:ObjectRemoved:Delete", key, 0, null, null);
+            }
+        } catch (IOException e) {
+            throw fail("delete", key, e);
+        }
+    }
+
+    @Override
     public List<String> list(String prefix, boolean recursive) {
         Objects.requireNonNull(prefix, "prefix");
         int slash = prefix.lastIndexOf('/');

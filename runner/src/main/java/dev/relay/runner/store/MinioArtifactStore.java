@@ -168,6 +168,16 @@ public final class MinioArtifactStore implements ArtifactStore, AutoCloseable {
     }
 
     @Override
+    public void delete(String key) {
+        checkKey(key);
+        try {
+            client.removeObject(io.minio.RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+        } catch (Exception e) {
+            throw fail("delete", key, e);
+        }
+    }
+
+    @Override
     public Optional<byte[]> get(String key) {
         checkKey(key);
         try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {

@@ -48,6 +48,11 @@ final class MemoryStore implements ArtifactStore {
     }
 
     @Override
+    public void delete(String key) {
+        objects.remove(key);
+    }
+
+    @Override
     public Optional<byte[]> get(String key) {
         return Optional.ofNullable(objects.get(key)).map(byte[]::clone);
     }

@@ -1,0 +1,302 @@
+package dev.relay.functions.kfp;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.functions.TestSupport;
+import dev.relay.functions.app.Backend;
+import dev.relay.runner.contract.Json;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * KFP's v2beta1 API over HTTP in the shapes {@code kfp_server_api} 2.15.2 sends and reads, with
+ * KFP v1 graph pipelines (runnable today): pipelines and versions, experiments, runs to completion,
+ * terminate, recurring runs, errors.
+ */
+@QuarkusTest
+class KfpApiTest {
+    static final String UUID_RE = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+    @Inject Backend backend;
+
+    static String unique(String base) {
+        return base + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static JsonNode json(Response r) throws Exception {
+        return Json.MAPPER.readTree(r.asString());
+    }
+
+    static Response upload(String name, String yaml) {
+        return given().multiPart("uploadfile", "pipeline.yaml", yaml.getBytes(StandardCharsets.UTF_8), "application/octet-stream")
+                .queryParam("name", name).queryParam("description", "the seed").post("/apis/v2beta1/pipelines/upload");
+    }
+
+    static String filter(String key, String value) {
+        return "{\"predicates\": [{\"operation\": 1, \"key\": \"" + key + "\", \"stringValue\": \"" + value + "\"}]}";
+    }
+
+    /** Polls GET /apis/v2beta1/runs/{id} until the state is final. */
+    static JsonNode await(String runId) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Response r = given().get("/apis/v2beta1/runs/" + runId);
+            assertEquals(200, r.statusCode(), r.asString());
+            JsonNode run = json(r);
+            if (List.of("SUCCEEDED", "FAILED", "SKIPPED", "CANCELED").contains(run.path("state").asText())) {
+                return run;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("run " + runId + " did not finish");
+    }
+
+    @Test
+    void healthz() {
+        given().get("/apis/v2beta1/healthz").then().statusCode(200).body("multi_user", equalTo(false));
+    }
+
+    @Test
+    void uploadListVersionsAndRunAVersionToCompletion() throws Exception {
+        String name = unique("random-sum");
+        String seed = TestSupport.seedYaml();
+        Response up = upload(name, seed);
+        up.then().statusCode(200).body("display_name", equalTo(name)).body("pipeline_id", matchesPattern(UUID_RE))
+                .body("description", equalTo("the seed"));
+        String pid = up.jsonPath().getString("pipeline_id");
+        upload(name, seed).then().statusCode(409).body("code", equalTo(6)).body("message", containsString("name"));
+
+        given().get("/apis/v2beta1/pipelines/" + pid).then().statusCode(200).body("display_name", equalTo(name));
+        given().get("/apis/v2beta1/pipelines/names/" + name).then().statusCode(200).body("pipeline_id", equalTo(pid));
+        given().queryParam("filter", filter("display_name", name)).get("/apis/v2beta1/pipelines")
+                .then().statusCode(200).body("pipelines.size()", equalTo(1)).body("total_size", equalTo(1))
+                .body("pipelines[0].pipeline_id", equalTo(pid));
+
+        given().multiPart("uploadfile", "v2.yaml", (seed + "\n# v2\n").getBytes(StandardCharsets.UTF_8))
+                .queryParam("name", "v2").queryParam("pipelineid", pid).post("/apis/v2beta1/pipelines/upload_version")
+                .then().statusCode(200).body("pipeline_id", equalTo(pid)).body("display_name", equalTo("v2"));
+        Response versions = given().queryParam("sort_by", "created_at desc").get("/apis/v2beta1/pipelines/" + pid + "/versions");
+        versions.then().statusCode(200).body("pipeline_versions.size()", equalTo(2)).body("total_size", equalTo(2))
+                .body("pipeline_versions[0].display_name", equalTo("v2"));
+        String vid = versions.jsonPath().getString("pipeline_versions[0].pipeline_version_id");
+        given().get("/apis/v2beta1/pipelines/" + pid + "/versions/" + vid).then().statusCode(200)
+                .body("pipeline_spec.name", equalTo("random-sum"));
+        given().queryParam("page_size", "1").get("/apis/v2beta1/pipelines/" + pid + "/versions").then().statusCode(200)
+                .body("pipeline_versions.size()", equalTo(1)).body("next_page_token", equalTo("1"));
+
+        String exp = given().contentType("application/json").body("{\"display_name\": \"" + unique("exp") + "\"}")
+                .post("/apis/v2beta1/experiments").then().statusCode(200).extract().path("experiment_id");
+        String body = "{\"display_name\": \"seed run\", \"experiment_id\": \"" + exp + "\", \"pipeline_version_reference\":"
+                + " {\"pipeline_id\": \"" + pid + "\", \"pipeline_version_id\": \"" + vid + "\"},"
+                + " \"runtime_config\": {\"parameters\": {\"count\": 5}}}";
+        Response created = given().contentType("application/json").body(body).post("/apis/v2beta1/runs");
+        created.then().statusCode(200).body("experiment_id", equalTo(exp)).body("display_name", equalTo("seed run"));
+        String runId = created.jsonPath().getString("run_id");
+        JsonNode run = await(runId);
+        assertEquals("SUCCEEDED", run.path("state").asText(), run.toString());
+        assertEquals(pid, run.path("pipeline_version_reference").path("pipeline_id").asText());
+        assertEquals(vid, run.path("pipeline_version_reference").path("pipeline_version_id").asText());
+        assertEquals("5", run.path("runtime_config").path("parameters").path("count").asText());
+        JsonNode tasks = run.path("run_details").path("task_details");
+        assertEquals(3, tasks.size(), tasks.toString());
+        for (JsonNode t : tasks) {
+            assertEquals("SUCCEEDED", t.path("state").asText(), t.toString());
+            assertTrue(t.hasNonNull("start_time") && t.hasNonNull("end_time"), t.toString());
+        }
+
+        given().queryParam("experiment_id", exp).get("/apis/v2beta1/runs").then().statusCode(200)
+                .body("runs.size()", equalTo(1)).body("runs[0].run_id", equalTo(runId));
+        given().post("/apis/v2beta1/runs/" + runId + ":archive").then().statusCode(200);
+        given().get("/apis/v2beta1/runs/" + runId).then().body("storage_state", equalTo("ARCHIVED"));
+        given().queryParam("experiment_id", exp).queryParam("filter", filter("storage_state", "AVAILABLE"))
+                .get("/apis/v2beta1/runs").then().statusCode(200).body("runs.size()", equalTo(0));
+
+        Response art = given().get("/apis/v2beta1/runs/" + runId + "/nodes/gen/artifacts/numbers:read");
+        art.then().statusCode(200);
+        String numbers = new String(Base64.getDecoder().decode(art.jsonPath().getString("data")), StandardCharsets.UTF_8);
+        assertEquals(5, numbers.trim().split("\\s+").length, numbers);
+        Response log = given().get("/apis/v2beta1/runs/" + runId + "/tasks/print/logs");
+        log.then().statusCode(200).body("live", equalTo(false)).body("attempt", equalTo(1));
+        assertFalse(log.jsonPath().getString("text").isBlank());
+
+        given().delete("/apis/v2beta1/pipelines/" + pid).then().statusCode(400).body("code", equalTo(9));
+        given().delete("/apis/v2beta1/runs/" + runId).then().statusCode(200);
+        given().get("/apis/v2beta1/runs/" + runId).then().statusCode(404).body("code", equalTo(5));
+    }
+
+    @Test
+    void experimentsDefaultFilterArchiveDelete() {
+        given().queryParam("filter", filter("display_name", "Default")).get("/apis/v2beta1/experiments")
+                .then().statusCode(200).body("experiments.size()", equalTo(1))
+                .body("experiments[0].experiment_id", matchesPattern(UUID_RE));
+        String name = unique("exp");
+        String id = given().contentType("application/json").body("{\"display_name\": \"" + name + "\", \"description\": \"d\"}")
+                .post("/apis/v2beta1/experiments").then().statusCode(200).body("storage_state", equalTo("AVAILABLE"))
+                .extract().path("experiment_id");
+        given().contentType("application/json").body("{\"display_name\": \"" + name + "\"}").post("/apis/v2beta1/experiments")
+                .then().statusCode(409).body("code", equalTo(6));
+        given().queryParam("filter", filter("display_name", name)).get("/apis/v2beta1/experiments")
+                .then().body("experiments[0].experiment_id", equalTo(id)).body("experiments[0].description", equalTo("d"));
+        given().post("/apis/v2beta1/experiments/" + id + ":archive").then().statusCode(200);
+        given().get("/apis/v2beta1/experiments/" + id).then().body("storage_state", equalTo("ARCHIVED"));
+        given().post("/apis/v2beta1/experiments/" + id + ":unarchive").then().statusCode(200);
+        given().get("/apis/v2beta1/experiments/" + id).then().body("storage_state", equalTo("AVAILABLE"));
+        given().delete("/apis/v2beta1/experiments/" + id).then().statusCode(200);
+        given().get("/apis/v2beta1/experiments/" + id).then().statusCode(404).body("code", equalTo(5))
+                .body("message", containsString("experiment_id"));
+    }
+
+    static String inlineRun(String yaml, String params) {
+        JsonNode spec = Json.MAPPER.valueToTree(new org.yaml.snakeyaml.Yaml().load(yaml));
+        return "{\"display_name\": \"inline\", \"pipeline_spec\": " + spec + ", \"runtime_config\": {\"parameters\": " + params + "}}";
+    }
+
+    @Test
+    void anInlineSpecRunsInTheDefaultExperiment() throws Exception {
+        Response r = given().contentType("application/json").body(inlineRun(TestSupport.ECHO, "{\"text\": \"hi there\"}"))
+                .post("/apis/v2beta1/runs");
+        r.then().statusCode(200);
+        JsonNode run = await(r.jsonPath().getString("run_id"));
+        assertEquals("SUCCEEDED", run.path("state").asText(), run.toString());
+        String def = given().queryParam("filter", filter("display_name", "Default")).get("/apis/v2beta1/experiments")
+                .jsonPath().getString("experiments[0].experiment_id");
+        assertEquals(def, run.path("experiment_id").asText());
+        assertEquals("echo", run.path("pipeline_spec").path("name").asText());
+    }
+
+    @Test
+    void badRequestsGetKfpErrorsNamingTheField() {
+        int before = backend.store().list("runs/", false).size();
+        given().contentType("application/json").body("{\"pipeline_version_reference\": {\"pipeline_id\": \"" + UUID.randomUUID() + "\"}}")
+                .post("/apis/v2beta1/runs").then().statusCode(404).body("code", equalTo(5))
+                .body("message", containsString("pipeline_id")).body("details.size()", equalTo(0));
+        given().contentType("application/json").body("{\"pipeline_spec\": {\"name\": \"x\", \"implementation\": 7}}")
+                .post("/apis/v2beta1/runs").then().statusCode(400).body("code", equalTo(3))
+                .body("message", containsString("pipeline_spec"));
+        String required = "name: need\ninputs: [{name: must}]\nimplementation: {container: {image: a, command: [echo, {inputValue: must}]}}\n";
+        given().contentType("application/json").body(inlineRun(required, "{}")).post("/apis/v2beta1/runs")
+                .then().statusCode(400).body("code", equalTo(3)).body("message", containsString("runtime_config.parameters"))
+                .body("message", containsString("must"));
+        given().contentType("application/json").body("{\"display_name\": \"x\"}").post("/apis/v2beta1/runs")
+                .then().statusCode(400).body("message", containsString("pipeline_spec"));
+        given().contentType("application/json").body("{nope").post("/apis/v2beta1/runs")
+                .then().statusCode(400).body("code", equalTo(3)).body("message", containsString("not JSON"));
+        given().queryParam("filter", "{\"predicates\": [{\"operation\": \"EQUALS\", \"key\": \"colour\", \"string_value\": \"x\"}]}")
+                .get("/apis/v2beta1/experiments").then().statusCode(400).body("message", containsString("filter"))
+                .body("message", containsString("colour"));
+        given().queryParam("filter", "not json").get("/apis/v2beta1/runs").then().statusCode(400)
+                .body("message", containsString("filter"));
+        given().get("/apis/v2beta1/pipelines/" + UUID.randomUUID()).then().statusCode(404).body("message", containsString("pipeline_id"));
+        given().multiPart("uploadfile", "bad.yaml", "name: [unclosed".getBytes(StandardCharsets.UTF_8)).queryParam("name", unique("bad"))
+                .post("/apis/v2beta1/pipelines/upload").then().statusCode(400).body("message", containsString("uploadfile"));
+        given().contentType("application/json").body("{\"display_name\": \"r\", \"pipeline_spec\": {\"name\": \"e\"},"
+                        + " \"trigger\": {\"periodic_schedule\": {\"interval_second\": 0}}}")
+                .post("/apis/v2beta1/recurringruns").then().statusCode(400).body("message", containsString("interval_second"));
+        assertEquals(before, backend.store().list("runs/", false).size(), "no bad request wrote a run");
+    }
+
+    @Test
+    void terminateEndsTheRunningProcessAndTheRunIsCanceled() throws Exception {
+        String token = "relay-kfp-terminate-" + UUID.randomUUID();
+        String sleeper = "name: sleeper\ninputs: [{name: token}]\nimplementation: {container: {image: python:3.11,"
+                + " command: [python3, -c, 'import time; time.sleep(600)', {inputValue: token}]}}\n";
+        Response r = given().contentType("application/json").body(inlineRun(sleeper, "{\"token\": \"" + token + "\"}"))
+                .post("/apis/v2beta1/runs");
+        r.then().statusCode(200);
+        String runId = r.jsonPath().getString("run_id");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (processes(token).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertFalse(processes(token).isEmpty(), "the task's process started");
+        Response live = given().get("/apis/v2beta1/runs/" + runId + "/tasks/sleeper/logs");
+        live.then().statusCode(200).body("live", equalTo(true));
+        given().post("/apis/v2beta1/runs/" + runId + ":terminate").then().statusCode(200);
+        JsonNode run = await(runId);
+        assertEquals("CANCELED", run.path("state").asText(), run.toString());
+        assertEquals("CANCELED", run.path("run_details").path("task_details").get(0).path("state").asText());
+        deadline = System.nanoTime() + 30_000_000_000L;
+        while (!processes(token).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(processes(token).isEmpty(), "the process is gone");
+        given().post("/apis/v2beta1/runs/" + runId + ":terminate").then().statusCode(200);
+        given().post("/apis/v2beta1/runs/" + runId + ":retry").then().statusCode(501).body("code", equalTo(12));
+    }
+
+    static List<ProcessHandle> processes(String token) {
+        List<ProcessHandle> out = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(p -> {
+            if (p.info().commandLine().orElse("").contains(token) || p.info().arguments().map(a -> String.join(" ", a))
+                    .orElse("").contains(token)) {
+                out.add(p);
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void aRecurringRunFiresEveryIntervalUntilDisabled() throws Exception {
+        String exp = given().contentType("application/json").body("{\"display_name\": \"" + unique("sched") + "\"}")
+                .post("/apis/v2beta1/experiments").then().statusCode(200).extract().path("experiment_id");
+        JsonNode spec = Json.MAPPER.valueToTree(new org.yaml.snakeyaml.Yaml().load(TestSupport.ECHO));
+        String body = "{\"display_name\": \"every second\", \"experiment_id\": \"" + exp + "\", \"pipeline_spec\": " + spec
+                + ", \"runtime_config\": {\"parameters\": {\"text\": \"tick\"}}, \"mode\": \"ENABLE\", \"max_concurrency\": 2,"
+                + " \"trigger\": {\"periodic_schedule\": {\"interval_second\": 1}}}";
+        Response created = given().contentType("application/json").body(body).post("/apis/v2beta1/recurringruns");
+        created.then().statusCode(200).body("status", equalTo("ENABLED")).body("max_concurrency", equalTo("2"))
+                .body("trigger.periodic_schedule.interval_second", equalTo("1"));
+        String id = created.jsonPath().getString("recurring_run_id");
+        try {
+            fireTwiceThenDisable(exp, id);
+        } finally {
+            given().delete("/apis/v2beta1/recurringruns/" + id); // never left firing in the state dir
+        }
+        given().get("/apis/v2beta1/recurringruns/" + id).then().statusCode(404);
+    }
+
+    private void fireTwiceThenDisable(String exp, String id) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        int fired = 0;
+        while (System.nanoTime() < deadline && (fired = runsOf(exp).size()) < 2) {
+            Thread.sleep(200);
+        }
+        assertTrue(fired >= 2, "fired " + fired + " times");
+        given().post("/apis/v2beta1/recurringruns/" + id + ":disable").then().statusCode(200);
+        given().get("/apis/v2beta1/recurringruns/" + id).then().body("status", equalTo("DISABLED")).body("mode", equalTo("DISABLE"));
+        Thread.sleep(1500); // a tick in flight when disabled may still start one run
+        int atStop = runsOf(exp).size();
+        Thread.sleep(3000);
+        assertEquals(atStop, runsOf(exp).size(), "no run after disable");
+        for (String runId : runsOf(exp)) {
+            JsonNode run = json(given().get("/apis/v2beta1/runs/" + runId));
+            assertEquals(id, run.path("recurring_run_id").asText());
+            assertEquals("schedule", backend.store().get("runs/" + runId + "/run.json")
+                    .map(b -> Json.read(b, JsonNode.class, "run.json").path("cause").path("kind").asText()).orElse(""));
+        }
+        given().queryParam("experiment_id", exp).get("/apis/v2beta1/recurringruns").then().statusCode(200)
+                .body("recurringRuns.size()", equalTo(1));
+    }
+
+    static List<String> runsOf(String exp) throws Exception {
+        JsonNode list = json(given().queryParam("experiment_id", exp).queryParam("page_size", "100").get("/apis/v2beta1/runs"));
+        List<String> out = new ArrayList<>();
+        list.path("runs").forEach(r -> out.add(r.path("run_id").asText()));
+        return out;
+    }
+}

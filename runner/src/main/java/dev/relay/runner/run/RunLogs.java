@@ -1,0 +1,96 @@
+package dev.relay.runner.run;
+
+import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.store.ArtifactStore;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A task's log, live while it runs: the running attempt's growing {@code log.txt} in its local
+ * work dir ({@code <workRoot>/<run>/<task>/<attempt>/}), else the newest attempt's
+ * {@code attempts/<n>/log.txt} in the store (the record). Read in chunks from a byte offset, so a
+ * follower asks again from {@link Chunk#nextOffset()}.
+ */
+public final class RunLogs {
+    private static final Pattern ATTEMPT = Pattern.compile(".*/attempts/([0-9]+)/(log\\.txt|status\\.json)");
+    private static final int MAX_CHUNK = 1 << 20;
+
+    /**
+     * @param text       the bytes from the offset asked (at most 1 MiB), as UTF-8
+     * @param nextOffset where to read next
+     * @param live       true while the attempt is still running (more may come)
+     * @param attempt    the attempt read, 0 when the task has not started
+     */
+    public record Chunk(String text, long nextOffset, boolean live, int attempt) {}
+
+    private final ArtifactStore store;
+    private final Path workRoot;
+
+    /** @param workRoot the local launcher's work dirs, or null where executions are not local */
+    public RunLogs(ArtifactStore store, Path workRoot) {
+        this.store = store;
+        this.workRoot = workRoot;
+    }
+
+    /**
+     * Reads a task's log from {@code offset}.
+     *
+     * @return empty when the run has no such task key (nothing written and no work dir)
+     * @throws IllegalArgumentException when the run id or task is not a DNS-1123 label
+     */
+    public Chunk read(String runId, String task, long offset) {
+        String prefix = RunLayout.tasksPrefix(runId) + RunLayout.label(task, "task") + "/attempts/";
+        int finished = 0;
+        int logged = 0;
+        for (String k : store.list(prefix, true)) {
+            Matcher m = ATTEMPT.matcher(k);
+            if (m.matches()) {
+                int n = Integer.parseInt(m.group(1));
+                if (m.group(2).equals("status.json")) {
+                    finished = Math.max(finished, n);
+                } else {
+                    logged = Math.max(logged, n);
+                }
+            }
+        }
+        if (workRoot != null && logged <= finished) {
+            int n = finished + 1; // the attempt running now, if any: its log is not in the store yet
+            Path live = workRoot.resolve(runId).resolve(task).resolve(Integer.toString(n)).resolve("log.txt");
+            if (Files.isRegularFile(live)) {
+                return readFile(live, offset, n);
+            }
+        }
+        int n = Math.max(finished, logged);
+        if (n == 0) {
+            return new Chunk("", offset, true, 0);
+        }
+        Optional<byte[]> log = store.get(RunLayout.attemptLog(runId, task, n));
+        if (log.isEmpty()) {
+            return new Chunk("", offset, true, n);
+        }
+        byte[] b = log.get();
+        int from = (int) Math.min(Math.max(0, offset), b.length);
+        int to = Math.min(b.length, from + MAX_CHUNK);
+        return new Chunk(new String(b, from, to - from, StandardCharsets.UTF_8), to, to < b.length || finished < n, n);
+    }
+
+    private static Chunk readFile(Path file, long offset, int attempt) {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            long len = f.length();
+            long from = Math.min(Math.max(0, offset), len);
+            int size = (int) Math.min(MAX_CHUNK, len - from);
+            byte[] b = new byte[size];
+            f.seek(from);
+            f.readFully(b);
+            return new Chunk(new String(b, StandardCharsets.UTF_8), from + size, true, attempt);
+        } catch (IOException e) {
+            return new Chunk("", offset, true, attempt);
+        }
+    }
+}
