@@ -43,8 +43,9 @@ public enum ParameterType {
 
     /**
      * The type a KFP v1 input type name checks as: {@code Integer} → NUMBER_INTEGER, {@code Float} →
-     * NUMBER_DOUBLE, {@code Boolean}/{@code Bool} → BOOLEAN, {@code JsonArray}/{@code List} → LIST,
-     * {@code JsonObject}/{@code Dict} → STRUCT; any other (or none) is null: not checked.
+     * NUMBER_DOUBLE, {@code Boolean}/{@code Bool} → BOOLEAN; any other (or none) is null: not
+     * checked. JSON types are left alone, as KFP v1 leaves them (a JsonObject input may be given
+     * any text, e.g. a JSON string).
      */
     public static ParameterType ofV1(String v1Type) {
         if (v1Type == null) {
@@ -54,8 +55,6 @@ public enum ParameterType {
             case "integer", "int" -> NUMBER_INTEGER;
             case "float", "double" -> NUMBER_DOUBLE;
             case "boolean", "bool" -> BOOLEAN;
-            case "jsonarray", "list" -> LIST;
-            case "jsonobject", "dict" -> STRUCT;
             default -> null;
         };
     }

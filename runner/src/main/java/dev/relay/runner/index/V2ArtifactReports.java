@@ -28,7 +28,7 @@ public final class V2ArtifactReports {
 
     /** @return whether the status has a v2 artifact of one of {@link #TYPES} */
     public static boolean applies(AttemptStatus s) {
-        return s.outputs() != null && s.outputs().values().stream().anyMatch(o -> o != null && TYPES.contains(o.schemaTitle()));
+        return s.outputs() != null && s.outputs().values().stream().anyMatch(o -> o != null && o.schemaTitle() != null && TYPES.contains(o.schemaTitle()));
     }
 
     /**

@@ -107,8 +107,7 @@ public final class RunService {
 
     /**
      * Checks parameters against the pipeline's inputs: every name must be an input, every value of
-     * an input typed {@code Integer}, {@code Float}, {@code Boolean}, {@code JsonArray} or
-     * {@code JsonObject} must read as that type ({@link ParameterType#ofV1}), and every required
+     * an input typed {@code Integer}, {@code Float} or {@code Boolean} must read as that type ({@link ParameterType#ofV1}), and every required
      * input (no default, not optional) must be given.
      *
      * @throws RunRequestException naming the parameter and the pipeline's inputs

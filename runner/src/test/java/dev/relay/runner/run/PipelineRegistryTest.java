@@ -126,9 +126,12 @@ class PipelineRegistryTest {
 
         RunService runs = new RunService(store, Clock.systemUTC());
         String runId = runs.newRunId();
-        RunDoc doc = runs.submitLiteral(runId, fromRegistry, Map.of("count", "@/etc/passwd"), new RunDoc.Cause("http", null, null, null),
+        RunRequestException literal = assertThrows(RunRequestException.class, () -> runs.submitLiteral(runs.newRunId(), fromRegistry,
+                Map.of("count", "@/etc/passwd"), new RunDoc.Cause("http", null, null, null), null));
+        assertTrue(literal.getMessage().contains("'@/etc/passwd' is not an integer"), "taken literally, never read from disk: " + literal.getMessage());
+        RunDoc doc = runs.submitLiteral(runId, fromRegistry, Map.of("count", "7"), new RunDoc.Cause("http", null, null, null),
                 new RunDoc.PipelineRef(r.name(), r.version(), e.key()));
-        assertEquals("@/etc/passwd", doc.parameters().get("count"), "taken literally, never read from disk");
+        assertEquals("7", doc.parameters().get("count"));
         assertEquals(r.version(), doc.pipeline().version());
         assertTrue(store.get(RunLayout.runJson(runId)).isPresent());
         assertThrows(RunRequestException.class, () -> runs.submitLiteral(runs.newRunId(), fromRegistry, Map.of("nope", "1"),
