@@ -60,9 +60,12 @@ public final class RunController {
     private final ArtifactStore store;
     private final Launcher launcher;
     private final Clock clock;
-    private final Map<String, Loaded> runs = Collections.synchronizedMap(new TaskStates.Lru<>(256));
-    private final Map<String, Boolean> seen = Collections.synchronizedMap(new TaskStates.Lru<>(20_000));
-    private final Map<String, Boolean> launched = Collections.synchronizedMap(new TaskStates.Lru<>(20_000));
+    /** Entries kept per cache (statuses, seen records, launches decided); runs keep {@link #RUNS}. */
+    static final int ENTRIES = 20_000;
+    static final int RUNS = 256;
+    private final Map<String, Loaded> runs;
+    private final Map<String, Boolean> seen;
+    private final Map<String, Boolean> launched;
     private final TaskStates states;
     private final TaskCache cache;
 
@@ -73,11 +76,28 @@ public final class RunController {
     record Loaded(RunDoc doc, RunPlan plan, Map<String, Object> parameters) {}
 
     public RunController(ArtifactStore store, Launcher launcher, Clock clock) {
+        this(store, launcher, clock, RUNS, ENTRIES);
+    }
+
+    /** With caches of at most {@code runs} runs and {@code entries} entries each (tests use small ones). */
+    RunController(ArtifactStore store, Launcher launcher, Clock clock, int runs, int entries) {
         this.store = store;
         this.launcher = launcher;
         this.clock = clock;
-        this.states = new TaskStates(store, 20_000);
+        this.runs = Collections.synchronizedMap(new TaskStates.Lru<>(runs));
+        this.seen = Collections.synchronizedMap(new TaskStates.Lru<>(entries));
+        this.launched = Collections.synchronizedMap(new TaskStates.Lru<>(entries));
+        this.states = new TaskStates(store, entries);
         this.cache = new TaskCache(store, clock);
+    }
+
+    /** Sizes of the caches by name ({@code runs}, {@code seen}, {@code launched}, {@code statuses}, {@code finished}), for tests. */
+    Map<String, Integer> cacheSizes() {
+        Map<String, Integer> m = new LinkedHashMap<>(states.sizes());
+        m.put("runs", runs.size());
+        m.put("seen", seen.size());
+        m.put("launched", launched.size());
+        return m;
     }
 
     /**
@@ -98,7 +118,7 @@ public final class RunController {
         if (parsed.isEmpty()) {
             return Optional.empty();
         }
-        String dedupe = r.bucket() + "\n" + r.key() + "\n" + (r.versionId() != null ? r.versionId() : r.eTag()) + "\n" + r.sequencer();
+        String dedupe = r.dedupeKey();
         if (seen.put(dedupe, Boolean.TRUE) != null) {
             return Optional.empty();
         }
@@ -318,18 +338,7 @@ public final class RunController {
         ComponentSpec up = run.plan().task(upName).component();
         OutputSpec o = up.output(t.outputName()).orElseThrow(
                 () -> new IllegalStateException("task '" + t.taskId() + "' has no output '" + t.outputName() + "'"));
-        return new ArgumentValue.Artifact(store.uri(outputKey(run.doc().runId(), upName, o)));
-    }
-
-    /** Where a declared v1 output of the task at {@code path} is published. */
-    static String outputKey(String runId, String path, OutputSpec o) {
-        if (o.isMetrics()) {
-            return RunLayout.metrics(runId, path);
-        }
-        if (o.isUiMetadata()) {
-            return RunLayout.uiMetadata(runId, path);
-        }
-        return RunLayout.output(runId, path, o.name());
+        return new ArgumentValue.Artifact(store.uri(RunLayout.outputKey(run.doc().runId(), upName, o)));
     }
 
     /** @return the status of one attempt (immutable once written, so cached) */

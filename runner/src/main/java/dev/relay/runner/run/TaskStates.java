@@ -79,6 +79,11 @@ final class TaskStates {
         return s;
     }
 
+    /** @return the caches' sizes ({@code statuses}, {@code finished}) */
+    Map<String, Integer> sizes() {
+        return Map.of("statuses", attempts.size(), "finished", finished.size());
+    }
+
     /** Remembers a task status the controller has just written (it is read back as written). */
     void remember(String runId, String path, NodeState s) {
         finished.put(runId + "\n" + path, s);
