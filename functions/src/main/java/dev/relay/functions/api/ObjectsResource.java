@@ -28,7 +28,7 @@ public class ObjectsResource {
     public Response outcome(@QueryParam("bucket") String bucket, @QueryParam("key") String key, @QueryParam("etag") String eTag) {
         for (String[] p : new String[][] {{"bucket", bucket}, {"key", key}, {"etag", eTag}}) {
             if (p[1] == null || p[1].isBlank()) {
-                throw HttpError.invalid(p[0], "query parameter '" + p[0] + "' is required");
+                throw new HttpError(400, p[0], "query parameter '" + p[0] + "' is required", List.of());
             }
         }
         ArtifactHandler.Outcome o = artifacts.outcome(bucket, key, eTag).orElseThrow(() -> new HttpError(404, "key",

@@ -1,5 +1,7 @@
 package dev.relay.runner.cli;
 
+import dev.relay.runner.contract.RelayEnv;
+import dev.relay.runner.local.Buckets;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.experiment.Experiments;
 import dev.relay.runner.store.StoreException;
@@ -42,8 +44,8 @@ public final class ExperimentsCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            try (IndexAccess.Bucket bucket = IndexAccess.Bucket.open(StateDirs.resolve(options.stateDir))) {
-                return call(new Experiments(bucket.store, Clock.systemUTC()), out, err);
+            try (Buckets.Open bucket = Buckets.open(RelayEnv.current(), StateDirs.resolve(options.stateDir))) {
+                return call(new Experiments(bucket.store(), Clock.systemUTC()), out, err);
             } catch (IllegalArgumentException e) {
                 err.println("relay experiments: " + e.getMessage());
                 return 1;

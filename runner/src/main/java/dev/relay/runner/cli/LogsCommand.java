@@ -1,5 +1,7 @@
 package dev.relay.runner.cli;
 
+import dev.relay.runner.contract.RelayEnv;
+import dev.relay.runner.local.Buckets;
 import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.run.RunLogs;
 import dev.relay.runner.run.RunView;
@@ -60,8 +62,8 @@ public final class LogsCommand implements Callable<Integer> {
             return 2;
         }
         Path state = StateDirs.resolve(stateDir);
-        try (IndexAccess.Bucket bucket = IndexAccess.Bucket.open(state)) {
-            return print(bucket.store, new RunLogs(bucket.store, state.resolve("work")), out, err);
+        try (Buckets.Open bucket = Buckets.open(RelayEnv.current(), state)) {
+            return print(bucket.store(), new RunLogs(bucket.store(), state.resolve("work")), out, err);
         } catch (StoreException | IllegalStateException | java.io.UncheckedIOException e) {
             err.println("relay logs: " + e.getMessage());
             err.flush();

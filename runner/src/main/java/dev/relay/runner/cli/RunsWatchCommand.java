@@ -1,5 +1,7 @@
 package dev.relay.runner.cli;
 
+import dev.relay.runner.contract.RelayEnv;
+import dev.relay.runner.local.Buckets;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.engine.Phase;
@@ -55,8 +57,8 @@ public final class RunsWatchCommand implements Callable<Integer> {
             return 2;
         }
         Path state = StateDirs.resolve(options.stateDir);
-        try (IndexAccess.Bucket bucket = IndexAccess.Bucket.open(state)) {
-            return watch(bucket.store, out, err);
+        try (Buckets.Open bucket = Buckets.open(RelayEnv.current(), state)) {
+            return watch(bucket.store(), out, err);
         } catch (StoreException | IllegalStateException | java.io.UncheckedIOException e) {
             err.println("relay runs watch: " + e.getMessage());
             err.flush();

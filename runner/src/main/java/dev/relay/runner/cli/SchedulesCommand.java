@@ -1,5 +1,7 @@
 package dev.relay.runner.cli;
 
+import dev.relay.runner.contract.RelayEnv;
+import dev.relay.runner.local.Buckets;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.experiment.Experiments;
@@ -51,14 +53,14 @@ public final class SchedulesCommand implements Runnable {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
         @CommandLine.Mixin RunsCommand.StateOptions options = new RunsCommand.StateOptions();
 
-        abstract int call(IndexAccess.Bucket bucket, Schedules schedules, PrintWriter out);
+        abstract int call(Buckets.Open bucket, Schedules schedules, PrintWriter out);
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            try (IndexAccess.Bucket bucket = IndexAccess.Bucket.open(StateDirs.resolve(options.stateDir))) {
-                return call(bucket, new Schedules(bucket.store, Clock.systemUTC()), out);
+            try (Buckets.Open bucket = Buckets.open(RelayEnv.current(), StateDirs.resolve(options.stateDir))) {
+                return call(bucket, new Schedules(bucket.store(), Clock.systemUTC()), out);
             } catch (NotFound e) {
                 err.println("relay schedules: " + e.getMessage());
                 return 1;
@@ -101,7 +103,7 @@ public final class SchedulesCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List recurring runs, oldest first.")
     static final class ListCmd extends Base {
         @Override
-        int call(IndexAccess.Bucket bucket, Schedules schedules, PrintWriter out) {
+        int call(Buckets.Open bucket, Schedules schedules, PrintWriter out) {
             if (options.json) {
                 out.println(Json.pretty(Map.of("schedules", schedules.list())));
             } else {
@@ -117,7 +119,7 @@ public final class SchedulesCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "ID") String id;
 
         @Override
-        int call(IndexAccess.Bucket bucket, Schedules schedules, PrintWriter out) {
+        int call(Buckets.Open bucket, Schedules schedules, PrintWriter out) {
             Schedule s = find(schedules, id);
             print(out, s, schedules);
             if (!options.json) {
@@ -147,17 +149,17 @@ public final class SchedulesCommand implements Runnable {
         @Option(names = "--description", paramLabel = "TEXT") String description;
 
         @Override
-        int call(IndexAccess.Bucket bucket, Schedules schedules, PrintWriter out) {
+        int call(Buckets.Open bucket, Schedules schedules, PrintWriter out) {
             if ((every == null) == (cron == null)) {
                 throw new IllegalArgumentException("give exactly one of --every SECONDS and --cron EXPR");
             }
             String[] pv = pipeline.split("@", 2);
-            PipelineRegistry registry = new PipelineRegistry(bucket.store, Clock.systemUTC());
+            PipelineRegistry registry = new PipelineRegistry(bucket.store(), Clock.systemUTC());
             String version = pv.length > 1 ? pv[1] : null;
             if (registry.find(pv[0], version).isEmpty()) {
                 throw new NotFound("no registered pipeline '" + pipeline + "' (relay pipeline upload registers one)");
             }
-            Experiments experiments = new Experiments(bucket.store, Clock.systemUTC());
+            Experiments experiments = new Experiments(bucket.store(), Clock.systemUTC());
             String experimentId = experiment == null ? experiments.ensureDefault().experimentId()
                     : experiments.get(experiment).or(() -> experiments.byName(experiment))
                             .orElseThrow(() -> new NotFound("no experiment with id or name '" + experiment + "'")).experimentId();
@@ -181,7 +183,7 @@ public final class SchedulesCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "ID") String id;
 
         @Override
-        int call(IndexAccess.Bucket bucket, Schedules schedules, PrintWriter out) {
+        int call(Buckets.Open bucket, Schedules schedules, PrintWriter out) {
             find(schedules, id);
             print(out, schedules.setEnabled(id, true).orElseThrow(), schedules);
             return 0;
@@ -194,7 +196,7 @@ public final class SchedulesCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "ID") String id;
 
         @Override
-        int call(IndexAccess.Bucket bucket, Schedules schedules, PrintWriter out) {
+        int call(Buckets.Open bucket, Schedules schedules, PrintWriter out) {
             find(schedules, id);
             print(out, schedules.setEnabled(id, false).orElseThrow(), schedules);
             return 0;
@@ -207,7 +209,7 @@ public final class SchedulesCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "ID") String id;
 
         @Override
-        int call(IndexAccess.Bucket bucket, Schedules schedules, PrintWriter out) {
+        int call(Buckets.Open bucket, Schedules schedules, PrintWriter out) {
             find(schedules, id);
             schedules.delete(id);
             out.println("deleted " + id);
