@@ -46,9 +46,10 @@ public final class ValidateCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            boolean pkg = ArgoPipeline.isPackage(file);
-            ComponentSpec c = pkg ? ComponentLoader.parse(ArgoPipeline.translate(file).toString(), file.toString(), null)
-                    : ComponentLoader.load(file);
+            byte[] bytes = ComponentLoader.read(file);
+            boolean pkg = dev.relay.runner.argo.ArgoPackage.isPackage(bytes);
+            ComponentSpec c = pkg ? ComponentLoader.parse(ArgoPipeline.translate(bytes, file.toString()).toString(), file.toString(), null)
+                    : ComponentLoader.resolve(file, bytes).component();
             int tasks = c.isPipeline() ? c.graph().tasks().size() : 0;
             out.println(file + ": valid " + (pkg ? "KFP 1.x package, pipeline" : c.isPipeline() ? "pipeline" : "component") + " '"
                     + (c.name() == null ? "(unnamed)" : c.name()) + "' (inputs: " + c.inputs().size()

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.argo.ArgoPackage;
 import dev.relay.runner.argo.ArgoPipeline;
 import dev.relay.runner.spec.ComponentLoader;
+import dev.relay.runner.spec.PipelineInliner;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.executor.ParameterType;
 import dev.relay.runner.executor.ParameterTypeException;
@@ -60,12 +61,12 @@ public final class RunService {
      * @throws SpecException with {@code FILE:LINE:COL} errors when the file is invalid
      */
     public static Prepared prepare(Path file) throws SpecException {
-        if (ArgoPipeline.isPackage(file)) {
-            JsonNode tree = ArgoPipeline.translate(file);
+        byte[] bytes = ComponentLoader.read(file); // the one read of the file for this run
+        if (ArgoPackage.isPackage(bytes)) {
+            JsonNode tree = ArgoPipeline.translate(bytes, file.toString());
             return new Prepared(file, tree, RunPlan.of(ComponentLoader.parse(tree.toString(), file.toString(), null)));
         }
-        ComponentLoader.load(file);
-        JsonNode tree = PipelineInliner.inline(file);
+        JsonNode tree = ComponentLoader.resolve(file, bytes).inlined();
         ComponentSpec spec = ComponentLoader.parse(tree.toString(), file.toString(), file.toAbsolutePath().getParent());
         return new Prepared(file, tree, RunPlan.of(spec));
     }
