@@ -1,5 +1,8 @@
 package dev.relay.runner.cli;
 
+import dev.relay.runner.pipeline.IrReader;
+import dev.relay.runner.run.RunService;
+
 import dev.relay.runner.argo.ArgoPipeline;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.ComponentSpec;
@@ -26,7 +29,7 @@ import picocli.CommandLine.Parameters;
  * </ul>
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Validate a KFP v1 component or pipeline (graph component) file.")
+        description = "Validate a KFP v1 component or pipeline (graph component) file, or a KFP v2 pipeline spec (IR).")
 public final class ValidateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -47,6 +50,14 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         try {
             byte[] bytes = ComponentLoader.read(file);
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            if (IrReader.looksLikeIr(text)) {
+                RunService.Prepared ir = RunService.prepareIr(text, file.toString(), file);
+                out.println(file + ": valid KFP v2 pipeline '" + ir.plan().name() + "' (inputs: "
+                        + ir.plan().inputNames().size() + ", tasks: " + ir.plan().taskNames().size() + ")");
+                out.flush();
+                return 0;
+            }
             boolean pkg = dev.relay.runner.argo.ArgoPackage.isPackage(bytes);
             ComponentSpec c = pkg ? ComponentLoader.parse(ArgoPipeline.translate(bytes, file.toString()).toString(), file.toString(), null)
                     : ComponentLoader.resolve(file, bytes).component();
@@ -64,4 +75,5 @@ public final class ValidateCommand implements Callable<Integer> {
             return 1;
         }
     }
+
 }
