@@ -49,17 +49,18 @@ public final class ValidateCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            String text = readText(file);
-            if (text != null && IrReader.looksLikeIr(text)) {
+            byte[] bytes = ComponentLoader.read(file);
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            if (IrReader.looksLikeIr(text)) {
                 RunService.Prepared ir = RunService.prepareIr(text, file.toString(), file);
                 out.println(file + ": valid KFP v2 pipeline '" + ir.plan().name() + "' (inputs: "
                         + ir.plan().inputNames().size() + ", tasks: " + ir.plan().taskNames().size() + ")");
                 out.flush();
                 return 0;
             }
-            boolean pkg = ArgoPipeline.isPackage(file);
-            ComponentSpec c = pkg ? ComponentLoader.parse(ArgoPipeline.translate(file).toString(), file.toString(), null)
-                    : ComponentLoader.load(file);
+            boolean pkg = dev.relay.runner.argo.ArgoPackage.isPackage(bytes);
+            ComponentSpec c = pkg ? ComponentLoader.parse(ArgoPipeline.translate(bytes, file.toString()).toString(), file.toString(), null)
+                    : ComponentLoader.resolve(file, bytes).component();
             int tasks = c.isPipeline() ? c.graph().tasks().size() : 0;
             out.println(file + ": valid " + (pkg ? "KFP 1.x package, pipeline" : c.isPipeline() ? "pipeline" : "component") + " '"
                     + (c.name() == null ? "(unnamed)" : c.name()) + "' (inputs: " + c.inputs().size()
@@ -72,14 +73,6 @@ public final class ValidateCommand implements Callable<Integer> {
             }
             err.flush();
             return 1;
-        }
-    }
-
-    private static String readText(Path file) {
-        try {
-            return Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException | RuntimeException e) {
-            return null;
         }
     }
 }
