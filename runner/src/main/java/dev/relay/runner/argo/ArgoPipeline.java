@@ -1,6 +1,7 @@
 package dev.relay.runner.argo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relay.runner.pipeline.Pipeline;
 import dev.relay.runner.spec.SpecError;
 import dev.relay.runner.spec.SpecException;
 import java.nio.file.Path;
@@ -9,8 +10,8 @@ import java.util.List;
 /**
  * The one entry point for KFP 1.x compiled packages: read ({@link ArgoPackage}), parse
  * ({@link WorkflowReader}), check what a local host cannot do ({@link HostCheck}) and translate
- * into the graph component Relay runs today ({@link ArgoTranslator}, static DAGs). Conditions,
- * loops, exit handlers and recursion wait for the translation into the pipeline model.
+ * into the graph component Relay runs today ({@link ArgoTranslator}, static DAGs) or into the
+ * pipeline model ({@link ArgoModelTranslator}: conditions, loops, exit handler, recursion).
  */
 public final class ArgoPipeline {
     private ArgoPipeline() {}
@@ -46,6 +47,27 @@ public final class ArgoPipeline {
     /** @throws SpecException as {@link #translate(Path)} */
     public static ObjectNode translate(ArgoPackage pkg) throws SpecException {
         return ArgoTranslator.toGraphComponent(checked(pkg));
+    }
+
+    /**
+     * Reads, checks and translates a package into the pipeline model (conditions, loops, exit
+     * handler, recursion included), as {@link dev.relay.runner.engine.PipelineEngine} runs it.
+     *
+     * @return the pipeline: the model and, per container component, the v1 task it runs
+     * @throws SpecException as {@link #translate(Path)}
+     */
+    public static Pipeline pipeline(ArgoPackage pkg) throws SpecException {
+        return ArgoModelTranslator.translate(checked(pkg));
+    }
+
+    /** @throws SpecException as {@link #translate(Path)} */
+    public static Pipeline pipeline(Path file) throws SpecException {
+        return pipeline(ArgoPackage.read(file));
+    }
+
+    /** @throws SpecException as {@link #translate(Path)} */
+    public static Pipeline pipeline(byte[] bytes, String name) throws SpecException {
+        return pipeline(ArgoPackage.read(bytes, name));
     }
 
     private static Workflow checked(ArgoPackage pkg) throws SpecException {
