@@ -67,7 +67,7 @@ public final class ArgoModelTranslator {
     /** The loop task's input holding a {@code withParam} list. */
     public static final String ITEMS = "relay--items";
     /** {@link PipelineModel#format()} of a translated workflow. */
-    public static final String FORMAT = "kfp-v1-argo";
+    public static final String FORMAT = "argo-workflow";
     /** Deepest chain of distinct DAG templates calling each other while translating. */
     static final int MAX_NESTING = 64;
 
