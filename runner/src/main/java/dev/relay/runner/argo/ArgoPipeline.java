@@ -1,7 +1,16 @@
 package dev.relay.runner.argo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.runner.contract.Json;
 import dev.relay.runner.pipeline.Pipeline;
+import dev.relay.runner.spec.InputSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 import dev.relay.runner.spec.SpecError;
 import dev.relay.runner.spec.SpecException;
 import java.nio.file.Path;
@@ -68,6 +77,40 @@ public final class ArgoPipeline {
     /** @throws SpecException as {@link #translate(Path)} */
     public static Pipeline pipeline(byte[] bytes, String name) throws SpecException {
         return pipeline(ArgoPackage.read(bytes, name));
+    }
+
+    /**
+     * A package read for a run.
+     *
+     * @param pipeline the translated pipeline ({@link #pipeline(ArgoPackage)})
+     * @param inputs   the pipeline's parameters ({@code spec.arguments.parameters}) with their
+     *                 defaults, typed by KFP's {@code pipeline_spec} annotation where it has them
+     * @param workflow the Workflow document as given, as a JSON tree (what {@code run.json} keeps)
+     */
+    public record Loaded(Pipeline pipeline, List<InputSpec> inputs, JsonNode workflow) {}
+
+    /** @throws SpecException as {@link #translate(Path)} */
+    public static Loaded load(ArgoPackage pkg) throws SpecException {
+        Workflow w = checked(pkg);
+        Pipeline p = ArgoModelTranslator.translate(w);
+        Map<String, Object> types = new HashMap<>();
+        if (w.pipelineSpec() != null) {
+            for (JsonNode in : w.pipelineSpec().path("inputs")) {
+                if (in.path("type").isTextual()) {
+                    types.put(in.path("name").asText(), in.path("type").asText());
+                }
+            }
+        }
+        List<InputSpec> inputs = new ArrayList<>();
+        for (Workflow.Parameter param : w.parameters()) {
+            inputs.add(new InputSpec(param.name(), types.get(param.name()), null, param.value(), false));
+        }
+        LoaderOptions o = new LoaderOptions();
+        o.setCodePointLimit(ArgoPackage.MAX_YAML_BYTES);
+        o.setAllowDuplicateKeys(true);
+        o.setMaxAliasesForCollections(100);
+        JsonNode tree = Json.MAPPER.valueToTree(new Yaml(new SafeConstructor(o)).load(pkg.yaml()));
+        return new Loaded(p, inputs, tree);
     }
 
     private static Workflow checked(ArgoPackage pkg) throws SpecException {

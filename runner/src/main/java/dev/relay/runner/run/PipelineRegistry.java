@@ -180,7 +180,7 @@ public final class PipelineRegistry {
         if (ArgoPipeline.isPackage(file)) {
             // a KFP 1.x package is stored as its workflow's YAML (taken out of a .tar.gz or .zip)
             ArgoPackage pkg = ArgoPackage.read(file);
-            ArgoPipeline.translate(pkg);
+            ArgoPipeline.load(pkg);
             return register(name, version, pkg.yaml());
         }
         String text;
