@@ -39,13 +39,13 @@ import picocli.CommandLine.Parameters;
  * Exit 2 when the index cannot be opened.
  */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "List runs and show one (from the index).",
-        subcommands = {RunsCommand.ListRuns.class, RunsCommand.GetRun.class})
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.GetRun.class, RunsWatchCommand.class})
 public final class RunsCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list or get");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, get or watch");
     }
 
     /** Options every index command takes. */
