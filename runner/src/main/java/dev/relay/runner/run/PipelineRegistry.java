@@ -182,7 +182,7 @@ public final class PipelineRegistry {
         if (ArgoPackage.isPackage(bytes)) {
             // a KFP 1.x package is stored as its workflow's YAML (taken out of a .tar.gz or .zip)
             ArgoPackage pkg = ArgoPackage.read(bytes, file.toString());
-            ArgoPipeline.translate(pkg);
+            ArgoPipeline.load(pkg);
             return register(name, version, pkg.yaml());
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
