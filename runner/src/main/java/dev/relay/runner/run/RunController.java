@@ -156,7 +156,7 @@ public final class RunController {
             return;
         }
         PipelineEngine.Decisions d = PipelineEngine.evaluate(run.plan().model().model(), runId, run.parameters(),
-                path -> states.lookup(runId, path));
+                path -> states.lookup(runId, path, run.plan().isArgo()));
         apply(run, d);
     }
 
@@ -177,7 +177,7 @@ public final class RunController {
         }
         d.finish().ifPresent(phase -> {
             Map<String, Phase> tasks = PipelineEngine.tree(run.plan().model().model(), runId, run.parameters(),
-                    path -> states.lookup(runId, path));
+                    path -> states.lookup(runId, path, run.plan().isArgo()));
             RunStatus status = new RunStatus(runId, phase, run.doc().createdAt(), Times.format(clock.instant()), tasks);
             store.putIfAbsent(RunLayout.runStatus(runId), Json.bytes(status));
         });
