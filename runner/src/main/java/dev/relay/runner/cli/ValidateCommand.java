@@ -49,22 +49,23 @@ public final class ValidateCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            String text = readText(file);
-            if (text != null && IrReader.looksLikeIr(text)) {
+            byte[] bytes = ComponentLoader.read(file);
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            if (IrReader.looksLikeIr(text)) {
                 RunService.Prepared ir = RunService.prepareIr(text, file.toString(), file);
                 out.println(file + ": valid KFP v2 pipeline '" + ir.plan().name() + "' (inputs: "
                         + ir.plan().inputNames().size() + ", tasks: " + ir.plan().taskNames().size() + ")");
                 out.flush();
                 return 0;
             }
-            if (ArgoPipeline.isPackage(file)) {
-                RunService.Prepared argo = RunService.prepare(file);
+            if (dev.relay.runner.argo.ArgoPackage.isPackage(bytes)) {
+                RunService.Prepared argo = RunService.prepareArgo(dev.relay.runner.argo.ArgoPackage.read(bytes, file.toString()), file);
                 out.println(file + ": valid KFP 1.x package, pipeline '" + argo.plan().name() + "' (inputs: "
                         + argo.plan().inputNames().size() + ", outputs: 0, tasks: " + argo.plan().taskNames().size() + ")");
                 out.flush();
                 return 0;
             }
-            ComponentSpec c = ComponentLoader.load(file);
+            ComponentSpec c = ComponentLoader.resolve(file, bytes).component();
             int tasks = c.isPipeline() ? c.graph().tasks().size() : 0;
             out.println(file + ": valid " + (c.isPipeline() ? "pipeline" : "component") + " '"
                     + (c.name() == null ? "(unnamed)" : c.name()) + "' (inputs: " + c.inputs().size()
@@ -77,14 +78,6 @@ public final class ValidateCommand implements Callable<Integer> {
             }
             err.flush();
             return 1;
-        }
-    }
-
-    private static String readText(Path file) {
-        try {
-            return Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException | RuntimeException e) {
-            return null;
         }
     }
 }

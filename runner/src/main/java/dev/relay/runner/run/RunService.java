@@ -16,6 +16,7 @@ import dev.relay.runner.executor.ExecutorSpec;
 import dev.relay.runner.pipeline.IrReader;
 import dev.relay.runner.pipeline.Pipeline;
 import dev.relay.runner.spec.ComponentLoader;
+import dev.relay.runner.spec.PipelineInliner;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.executor.ParameterType;
 import dev.relay.runner.executor.ParameterTypeException;
@@ -68,15 +69,15 @@ public final class RunService {
      * @throws SpecException with {@code FILE:LINE:COL} errors when the file is invalid
      */
     public static Prepared prepare(Path file) throws SpecException {
-        if (ArgoPipeline.isPackage(file)) {
-            return prepareArgo(ArgoPackage.read(file), file);
+        byte[] bytes = ComponentLoader.read(file); // the one read of the file for this run
+        if (ArgoPackage.isPackage(bytes)) {
+            return prepareArgo(ArgoPackage.read(bytes, file.toString()), file);
         }
-        String text = readText(file);
-        if (text != null && IrReader.looksLikeIr(text)) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (IrReader.looksLikeIr(text)) {
             return prepareIr(text, file.toString(), file);
         }
-        ComponentLoader.load(file);
-        JsonNode tree = PipelineInliner.inline(file);
+        JsonNode tree = ComponentLoader.resolve(file, bytes).inlined();
         ComponentSpec spec = ComponentLoader.parse(tree.toString(), file.toString(), file.toAbsolutePath().getParent());
         return new Prepared(file, tree, RunPlan.of(spec));
     }
@@ -127,14 +128,6 @@ public final class RunService {
     public static Prepared prepareArgo(ArgoPackage pkg, Path source) throws SpecException {
         ArgoPipeline.Loaded loaded = ArgoPipeline.load(pkg);
         return new Prepared(source, loaded.workflow(), RunPlan.argo(loaded));
-    }
-
-    private static String readText(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException | RuntimeException e) {
-            return null; // the spec layer reports an unreadable file with its own message
-        }
     }
 
     /**
