@@ -204,6 +204,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 o.put(name, uri);
                 outputs.append(String.format("  %s.%s: %s%n", t.name(), name, uri));
             });
+            if (t.phase() == Phase.Failed && t.attempts() == 0) {
+                continue; // a DAG task (group, loop) failed because a task in it failed: that one is reported
+            }
             if (t.phase() == Phase.Failed) {
                 err.printf("task '%s' failed (attempt %d): %s: %s%n", t.name(), t.attempts(), t.reason(), t.message());
                 String logKey = RunLayout.attemptLog(runId, t.name(), t.attempts());
@@ -219,7 +222,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         if (outputs.length() > 0) {
             human.print("outputs:\n" + outputs);
         }
-        RunView.TaskView last = view.tasks().isEmpty() ? null : view.tasks().get(view.tasks().size() - 1);
+        List<RunView.TaskView> ran = view.tasks().stream().filter(t -> t.attempts() > 0).toList();
+        RunView.TaskView last = ran.isEmpty() ? null : ran.get(ran.size() - 1);
         if (!json && last != null && last.phase() == Phase.Succeeded) {
             out.println("output of " + last.name() + ":");
             text(rt, RunLayout.attemptLog(runId, last.name(), last.attempts())).lines().forEach(l -> out.println("  " + l));

@@ -40,6 +40,7 @@ public record AttemptStatus(String runId, String task, int attempt, ExecutionPha
     public record CacheSource(String runId, String task, int attempt) {}
 
     /** @return whether this attempt is a cache hit */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isCached() {
         return cached != null && cached;
     }
