@@ -1,5 +1,6 @@
 package dev.relay.functions.events;
 
+import dev.relay.eventing.input.SafeJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.functions.app.HttpError;
@@ -43,7 +44,7 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class CloudEventRoute {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = SafeJson.mapper();
 
     private final ArtifactHandler artifacts;
     private final RunStarter runs;

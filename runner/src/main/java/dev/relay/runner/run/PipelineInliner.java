@@ -1,5 +1,7 @@
 package dev.relay.runner.run;
 
+import dev.relay.eventing.input.SafeFiles;
+import dev.relay.eventing.input.SafeYaml;
 import dev.relay.runner.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.spec.ComponentLoader;
@@ -157,7 +159,7 @@ public final class PipelineInliner {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> loadText(String text, String name) {
-        Object o = yaml().load(text);
+        Object o = SafeYaml.load(text, SafeYaml.options(), noTimestamps());
         if (!(o instanceof Map)) {
             throw new IllegalArgumentException(name + ": not a YAML mapping");
         }
@@ -167,8 +169,8 @@ public final class PipelineInliner {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> load(Path file) {
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            Object o = yaml().load(text);
+            String text = SafeFiles.readString(file);
+            Object o = SafeYaml.load(text, SafeYaml.options(), noTimestamps());
             if (!(o instanceof Map)) {
                 throw new IllegalArgumentException(file + ": not a YAML mapping");
             }
@@ -179,9 +181,14 @@ public final class PipelineInliner {
     }
 
     private static Yaml yaml() {
-        LoaderOptions lo = new LoaderOptions();
+        LoaderOptions lo = SafeYaml.options();
         DumperOptions dop = new DumperOptions();
-        Resolver noTimestamps = new Resolver() {
+        return new Yaml(new SafeConstructor(lo), new Representer(dop), dop, lo, noTimestamps());
+    }
+
+    /** YAML 1.1 implicit types without timestamps (they stay strings, as written). */
+    private static Resolver noTimestamps() {
+        return new Resolver() {
             @Override
             public void addImplicitResolver(org.yaml.snakeyaml.nodes.Tag tag, java.util.regex.Pattern regexp, String first, int limit) {
                 if (!org.yaml.snakeyaml.nodes.Tag.TIMESTAMP.equals(tag)) {
@@ -189,7 +196,6 @@ public final class PipelineInliner {
                 }
             }
         };
-        return new Yaml(new SafeConstructor(lo), new Representer(dop), dop, lo, noTimestamps);
     }
 
     @SuppressWarnings("unchecked")

@@ -1,5 +1,6 @@
 package dev.relay.runner.run;
 
+import dev.relay.eventing.input.SafeFiles;
 import dev.relay.runner.contract.Times;
 import dev.relay.runner.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -185,7 +186,7 @@ public final class PipelineRegistry {
         }
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = SafeFiles.readString(file);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }

@@ -1,9 +1,9 @@
 package dev.relay.runner.spec;
 
+import dev.relay.eventing.input.SafeFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,11 +43,11 @@ public final class ComponentLoader {
         String name = file.toString();
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = SafeFiles.read(file);
         } catch (NoSuchFileException e) {
             throw new SpecException(SpecError.ofFile(name, "cannot read the file: it does not exist"));
         } catch (IOException e) {
-            throw new SpecException(SpecError.ofFile(name, "cannot read the file: " + e));
+            throw new SpecException(SpecError.ofFile(name, "cannot read the file: " + e.getMessage()));
         }
         Path parent = file.getParent() == null ? Path.of("") : file.getParent();
         SpecParser.Context ctx = new SpecParser.Context();
