@@ -128,7 +128,7 @@ public class CloudEventRoute {
         byte[] data = event.getData() == null ? new byte[0] : event.getData().toBytes();
         return switch (function) {
             case EventTypes.ARTIFACT -> artifacts.handle(meta, data);
-            case EventTypes.RUN_START -> runs.start(json(meta, data), RelayFunctions.cause(meta));
+            case EventTypes.RUN_START -> runs.startOnce(json(meta, data), meta);
             default -> jobs.handle(meta, json(meta, data));
         };
     }

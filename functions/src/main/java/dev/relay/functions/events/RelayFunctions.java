@@ -47,7 +47,7 @@ public class RelayFunctions {
     /** {@code run-start}: {@code dev.relay.run.requested} → writes the run's {@code run.json}. */
     @Funq("run-start")
     public void runStart(JsonNode data, @Context CloudEvent<?> event) {
-        runs.start(data, cause(meta(event)));
+        runs.startOnce(data, meta(event));
     }
 
     /** {@code job-status}: a Kubernetes Job change from ApiServerSource → {@link JobStatusHandler}. */
