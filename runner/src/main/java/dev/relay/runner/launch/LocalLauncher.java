@@ -174,7 +174,7 @@ public final class LocalLauncher implements Launcher {
         }
         Map<String, String> outputKeys = new LinkedHashMap<>();
         for (OutputSpec o : c.outputs()) {
-            outputKeys.put(o.name(), outputKey(r, o));
+            outputKeys.put(o.name(), RunLayout.outputKey(r.runId(), r.task(), o));
         }
         PathProvider paths = new PathProvider() {
             @Override
@@ -306,17 +306,6 @@ public final class LocalLauncher implements Launcher {
         }
         return new AttemptStatus(r.runId(), r.task(), r.attempt(), ExecutionPhase.Succeeded, 0, null, null,
                 Times.format(started), Times.format(clock.instant()), published);
-    }
-
-    /** Where a declared output is published: the metrics / UI metadata file, or {@code outputs/<name>}. */
-    public static String outputKey(ExecutionRequest r, OutputSpec o) {
-        if (o.isMetrics()) {
-            return RunLayout.metrics(r.runId(), r.task());
-        }
-        if (o.isUiMetadata()) {
-            return RunLayout.uiMetadata(r.runId(), r.task());
-        }
-        return RunLayout.output(r.runId(), r.task(), o.name());
     }
 
     private AttemptStatus.OutputRef publish(String key, Path p) throws IOException {

@@ -13,7 +13,6 @@ import dev.relay.runner.engine.TaskStatus;
 import dev.relay.runner.launch.ArgumentValue;
 import dev.relay.runner.launch.ExecutionRequest;
 import dev.relay.runner.launch.Launcher;
-import dev.relay.runner.launch.LocalLauncher;
 import dev.relay.runner.spec.Argument;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.spec.InputSpec;
@@ -45,10 +44,14 @@ public final class RunController {
     private final ArtifactStore store;
     private final Launcher launcher;
     private final Clock clock;
-    private final Map<String, Loaded> runs = Collections.synchronizedMap(new Lru<>(256));
-    private final Map<String, AttemptStatus> statuses = Collections.synchronizedMap(new Lru<>(20_000));
-    private final Map<String, Boolean> seen = Collections.synchronizedMap(new Lru<>(20_000));
-    private final Map<String, Boolean> absent = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Entries kept per cache (statuses, seen records, remembered absences); runs keep {@link #RUNS}. */
+    static final int ENTRIES = 20_000;
+    static final int RUNS = 256;
+    private final Map<String, Loaded> runs;
+    private final Map<String, AttemptStatus> statuses;
+    private final Map<String, Boolean> seen;
+    /** Absences found by a prefetch, kept for the next question only; bounded because a failed task's children are never asked about. */
+    private final Map<String, Boolean> absent;
     private static final java.util.concurrent.ExecutorService IO = java.util.concurrent.Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "relay-prefetch");
         t.setDaemon(true);
@@ -58,9 +61,23 @@ public final class RunController {
     private record Loaded(RunDoc doc, RunPlan plan) {}
 
     public RunController(ArtifactStore store, Launcher launcher, Clock clock) {
+        this(store, launcher, clock, RUNS, ENTRIES);
+    }
+
+    /** With caches of at most {@code runs} runs and {@code entries} entries each (tests use small ones). */
+    RunController(ArtifactStore store, Launcher launcher, Clock clock, int runs, int entries) {
         this.store = store;
         this.launcher = launcher;
         this.clock = clock;
+        this.runs = Collections.synchronizedMap(new Lru<>(runs));
+        this.statuses = Collections.synchronizedMap(new Lru<>(entries));
+        this.seen = Collections.synchronizedMap(new Lru<>(entries));
+        this.absent = Collections.synchronizedMap(new Lru<>(entries));
+    }
+
+    /** Sizes of the caches by name ({@code runs}, {@code statuses}, {@code seen}, {@code absent}), for tests. */
+    Map<String, Integer> cacheSizes() {
+        return Map.of("runs", runs.size(), "statuses", statuses.size(), "seen", seen.size(), "absent", absent.size());
     }
 
     /**
@@ -81,7 +98,7 @@ public final class RunController {
         if (parsed.isEmpty()) {
             return Optional.empty();
         }
-        String dedupe = r.bucket() + "\n" + r.key() + "\n" + (r.versionId() != null ? r.versionId() : r.eTag()) + "\n" + r.sequencer();
+        String dedupe = r.dedupeKey();
         if (seen.put(dedupe, Boolean.TRUE) != null) {
             return Optional.empty();
         }
@@ -173,8 +190,7 @@ public final class RunController {
         ComponentSpec up = run.plan().task(upName).component();
         OutputSpec o = up.output(t.outputName()).orElseThrow(
                 () -> new IllegalStateException("task '" + t.taskId() + "' has no output '" + t.outputName() + "'"));
-        ExecutionRequest probe = new ExecutionRequest(run.doc().runId(), upName, 1, up, Map.of(), Map.of());
-        return new ArgumentValue.Artifact(store.uri(LocalLauncher.outputKey(probe, o)));
+        return new ArgumentValue.Artifact(store.uri(RunLayout.outputKey(run.doc().runId(), upName, o)));
     }
 
     /**
