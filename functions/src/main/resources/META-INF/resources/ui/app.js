@@ -825,10 +825,7 @@ const Relay = (() => {
       const files = [...document.getElementById('upload-file').files];
       const msg = document.getElementById('upload-msg');
       if (!files.length) { msg.textContent = 'Choose a file.'; return; }
-      const main = files.find(f => /pipeline/i.test(f.name)) || files[0];
-      const fd = new FormData();
-      fd.append('uploadfile', main, main.name);
-      files.filter(f => f !== main).forEach(f => fd.append('component', f, f.name));
+      const fd = uploadForm(files);
       const name = document.getElementById('upload-name').value.trim();
       try {
         const p = await api('/apis/v2beta1/pipelines/upload' + (name ? '?name=' + encodeURIComponent(name) : ''), {method: 'POST', body: fd});
@@ -845,12 +842,24 @@ const Relay = (() => {
         <td>${esc(p.description)}</td><td>${esc(fmtTime(p.created_at))}</td></tr>`).join('') || '<tr><td class="muted" colspan="3">No pipelines.</td></tr>'}</table>`;
   }
 
+  /** KFP's multipart upload: the pipeline as `uploadfile`, the component files it names by url as `component` parts. */
+  function uploadForm(files) {
+    const main = files.find(f => /pipeline/i.test(f.name) && !/component/i.test(f.name)) || files[0];
+    const fd = new FormData();
+    if (!main) return fd;
+    fd.append('uploadfile', main, main.name);
+    files.filter(f => f !== main).forEach(f => fd.append('component', f, f.name));
+    return fd;
+  }
+
   async function pipelinePage(id) {
     const p = await api('/apis/v2beta1/pipelines/' + encodeURIComponent(id));
     const vs = (await api('/apis/v2beta1/pipelines/' + encodeURIComponent(id) + '/versions?page_size=1000')).pipeline_versions || [];
     vs.sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
     page().innerHTML = `<h1>Pipeline ${esc(p.display_name)}</h1><p class="muted">${esc(p.description)}</p>
-      <div class="toolbar"><label>Version <select id="version-pick">${vs.map(v => `<option value="${esc(v.pipeline_version_id)}">${esc(v.display_name)} (${esc(fmtTime(v.created_at))})</option>`).join('')}</select></label></div>
+      <div class="toolbar"><label>Version <select id="version-pick">${vs.map(v => `<option value="${esc(v.pipeline_version_id)}">${esc(v.display_name)} (${esc(fmtTime(v.created_at))})</option>`).join('')}</select></label>
+        <form id="version-form" class="toolbar"><label>New version <input id="version-file" type="file" multiple accept=".yaml,.yml,.json,.gz,.tgz,.zip"></label>
+        <button type="submit">Upload version</button><span id="version-msg" class="error"></span></form></div>
       <div class="tabs"><button data-tab="graph" class="active">Graph</button><button data-tab="run">Create run</button></div>
       <div id="tab-graph"><div id="graph"></div></div><div id="tab-run" hidden></div>`;
     const tabs = page().querySelectorAll('.tabs button');
@@ -858,6 +867,14 @@ const Relay = (() => {
       tabs.forEach(x => x.classList.toggle('active', x === b));
       ['graph', 'run'].forEach(t => { document.getElementById('tab-' + t).hidden = t !== b.dataset.tab; });
     });
+    document.getElementById('version-form').onsubmit = async ev => {
+      ev.preventDefault();
+      try {
+        await api('/apis/v2beta1/pipelines/upload_version?pipelineid=' + encodeURIComponent(id), {method: 'POST',
+          body: uploadForm([...document.getElementById('version-file').files])});
+        route();
+      } catch (e) { document.getElementById('version-msg').textContent = e.message; }
+    };
     const pick = document.getElementById('version-pick');
     const show = async () => {
       const v = await api(`/apis/v2beta1/pipelines/${encodeURIComponent(id)}/versions/${encodeURIComponent(pick.value)}`);
