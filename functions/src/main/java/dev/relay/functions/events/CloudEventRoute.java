@@ -67,6 +67,9 @@ public class CloudEventRoute {
         this.triggers = triggers;
     }
 
+    /** The schedule-fire function (the KFP API's recurring runs). */
+    @Inject jakarta.enterprise.inject.Instance<ScheduleFire> fires;
+
     /** Installs the route ahead of Funqy's. */
     void install(@Observes Router router) {
         router.post("/").order(-100).handler(BodyHandler.create().setBodyLimit(16L << 20))
@@ -120,7 +123,7 @@ public class CloudEventRoute {
         }
         if (function == null) {
             throw HttpError.badRequest("unknown CloudEvent type '" + event.getType() + "': no function and no trigger handles it"
-                    + " (Relay handles com.amazonaws.s3.*, dev.knative.kafka.event, dev.relay.run.requested and"
+                    + " (Relay handles com.amazonaws.s3.*, dev.knative.kafka.event, dev.relay.run.requested, dev.knative.sources.ping and"
                     + " dev.knative.apiserver.{resource,ref}.{add,update,delete})");
         }
         EventMeta meta = meta(event);
@@ -128,6 +131,8 @@ public class CloudEventRoute {
         return switch (function) {
             case EventTypes.ARTIFACT -> artifacts.handle(meta, data);
             case EventTypes.RUN_START -> runs.start(json(meta, data), RelayFunctions.cause(meta));
+            case EventTypes.SCHEDULE_FIRE -> fires.get().fire(json(meta, data),
+                    event.getTime() == null ? java.time.Instant.now() : event.getTime().toInstant());
             default -> jobs.handle(meta, json(meta, data));
         };
     }

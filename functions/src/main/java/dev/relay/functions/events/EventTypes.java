@@ -20,6 +20,10 @@ public final class EventTypes {
     public static final String RUN_START = "run-start";
     /** The function that hears Kubernetes Job changes. */
     public static final String JOB_STATUS = "job-status";
+    /** The function that fires a recurring run's due runs ({@link ScheduleFire}). */
+    public static final String SCHEDULE_FIRE = "schedule-fire";
+    /** A Knative PingSource's type: a recurring run's ping, data {@code {"scheduleId"}}. */
+    public static final String PING = "dev.knative.sources.ping";
 
     private EventTypes() {}
 
@@ -33,6 +37,9 @@ public final class EventTypes {
         }
         if (RelayEventTypes.RUN_REQUESTED.equals(type)) {
             return RUN_START;
+        }
+        if (PING.equals(type)) {
+            return SCHEDULE_FIRE;
         }
         if (type.startsWith(APISERVER_PREFIX)) {
             String rest = type.substring(APISERVER_PREFIX.length());

@@ -1,5 +1,8 @@
 package dev.relay.runner.cli;
 
+import dev.relay.runner.pipeline.IrReader;
+import dev.relay.runner.run.RunService;
+
 import dev.relay.runner.argo.ArgoPipeline;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.ComponentSpec;
@@ -16,7 +19,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code relay validate FILE}: parses and validates a KFP v1 component or pipeline (graph
  * component) with {@link ComponentLoader#load}, or a KFP 1.x compiled package (Argo Workflow
- * YAML, .tar.gz, .zip) with {@link ArgoPipeline#translate}: a package a local host cannot run is
+ * YAML, .tar.gz, .zip) into the pipeline model ({@link ArgoPipeline#load}): a package a local host cannot run is
  * invalid here, one line per reason.
  * <ul>
  * <li>valid: exit 0, one line on stdout:
@@ -26,7 +29,7 @@ import picocli.CommandLine.Parameters;
  * </ul>
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Validate a KFP v1 component or pipeline (graph component) file.")
+        description = "Validate a KFP v1 component or pipeline (graph component) file, or a KFP v2 pipeline spec (IR).")
 public final class ValidateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -46,11 +49,25 @@ public final class ValidateCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            boolean pkg = ArgoPipeline.isPackage(file);
-            ComponentSpec c = pkg ? ComponentLoader.parse(ArgoPipeline.translate(file).toString(), file.toString(), null)
-                    : ComponentLoader.load(file);
+            byte[] bytes = ComponentLoader.read(file);
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            if (IrReader.looksLikeIr(text)) {
+                RunService.Prepared ir = RunService.prepareIr(text, file.toString(), file);
+                out.println(file + ": valid KFP v2 pipeline '" + ir.plan().name() + "' (inputs: "
+                        + ir.plan().inputNames().size() + ", tasks: " + ir.plan().taskNames().size() + ")");
+                out.flush();
+                return 0;
+            }
+            if (dev.relay.runner.argo.ArgoPackage.isPackage(bytes)) {
+                RunService.Prepared argo = RunService.prepareArgo(dev.relay.runner.argo.ArgoPackage.read(bytes, file.toString()), file);
+                out.println(file + ": valid KFP 1.x package, pipeline '" + argo.plan().name() + "' (inputs: "
+                        + argo.plan().inputNames().size() + ", outputs: 0, tasks: " + argo.plan().taskNames().size() + ")");
+                out.flush();
+                return 0;
+            }
+            ComponentSpec c = ComponentLoader.resolve(file, bytes).component();
             int tasks = c.isPipeline() ? c.graph().tasks().size() : 0;
-            out.println(file + ": valid " + (pkg ? "KFP 1.x package, pipeline" : c.isPipeline() ? "pipeline" : "component") + " '"
+            out.println(file + ": valid " + (c.isPipeline() ? "pipeline" : "component") + " '"
                     + (c.name() == null ? "(unnamed)" : c.name()) + "' (inputs: " + c.inputs().size()
                     + ", outputs: " + c.outputs().size() + ", tasks: " + tasks + ")");
             out.flush();
