@@ -166,9 +166,13 @@ public final class RunsCommand implements Runnable {
             }
             out.println("tasks");
             for (RunView.TaskView t : v.tasks()) {
-                out.printf("  %-20s %-9s attempts %d%s%n", t.name(), t.phase(), t.attempts(),
+                // the task tree: a task under its DAG task, indented by depth, named by its last segment
+                int depth = (int) t.name().chars().filter(ch -> ch == '/').count();
+                String label = "  ".repeat(depth) + t.name().substring(t.name().lastIndexOf('/') + 1);
+                out.printf("  %-20s %-9s attempts %d%s%n", label, t.phase(), t.attempts(),
                         t.exitCode() == null ? "" : "  exit " + t.exitCode());
-                t.outputs().forEach((name, uri) -> out.printf("    %s: %s%n", name, uri));
+                String pad = "  ".repeat(depth);
+                t.outputs().forEach((name, uri) -> out.printf("    %s%s: %s%n", pad, name, uri));
             }
             List<Metric> metrics = index.metrics(v.runId());
             if (!metrics.isEmpty()) {

@@ -4,6 +4,7 @@ import dev.relay.runner.pipeline.IrReader;
 import dev.relay.runner.run.RunService;
 
 import dev.relay.runner.argo.ArgoPipeline;
+import dev.relay.runner.pipeline.PythonPipeline;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.spec.SpecError;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code relay validate FILE}: parses and validates a KFP v1 component or pipeline (graph
  * component) with {@link ComponentLoader#load}, or a KFP 1.x compiled package (Argo Workflow
- * YAML, .tar.gz, .zip) with {@link ArgoPipeline#translate}: a package a local host cannot run is
+ * YAML, .tar.gz, .zip) into the pipeline model ({@link ArgoPipeline#load}): a package a local host cannot run is
  * invalid here, one line per reason.
  * <ul>
  * <li>valid: exit 0, one line on stdout:
@@ -48,20 +49,39 @@ public final class ValidateCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        Path source = file;
+        if (PythonPipeline.isPython(file)) {
+            try {
+                Path dir = Files.createTempDirectory("relay-validate");
+                file = PythonPipeline.compile(source, dir.resolve("pipeline.yaml"), null, System.getenv()).output();
+                file.toFile().deleteOnExit();
+                dir.toFile().deleteOnExit();
+            } catch (PythonPipeline.CompileException | java.io.IOException e) {
+                err.println("relay: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
         try {
-            String text = readText(file);
-            if (text != null && IrReader.looksLikeIr(text)) {
+            byte[] bytes = ComponentLoader.read(file);
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            if (IrReader.looksLikeIr(text)) {
                 RunService.Prepared ir = RunService.prepareIr(text, file.toString(), file);
-                out.println(file + ": valid KFP v2 pipeline '" + ir.plan().name() + "' (inputs: "
+                out.println(source + ": valid KFP v2 pipeline '" + ir.plan().name() + "' (inputs: "
                         + ir.plan().inputNames().size() + ", tasks: " + ir.plan().taskNames().size() + ")");
                 out.flush();
                 return 0;
             }
-            boolean pkg = ArgoPipeline.isPackage(file);
-            ComponentSpec c = pkg ? ComponentLoader.parse(ArgoPipeline.translate(file).toString(), file.toString(), null)
-                    : ComponentLoader.load(file);
+            if (dev.relay.runner.argo.ArgoPackage.isPackage(bytes)) {
+                RunService.Prepared argo = RunService.prepareArgo(dev.relay.runner.argo.ArgoPackage.read(bytes, file.toString()), file);
+                out.println(file + ": valid KFP 1.x package, pipeline '" + argo.plan().name() + "' (inputs: "
+                        + argo.plan().inputNames().size() + ", outputs: 0, tasks: " + argo.plan().taskNames().size() + ")");
+                out.flush();
+                return 0;
+            }
+            ComponentSpec c = ComponentLoader.resolve(file, bytes).component();
             int tasks = c.isPipeline() ? c.graph().tasks().size() : 0;
-            out.println(file + ": valid " + (pkg ? "KFP 1.x package, pipeline" : c.isPipeline() ? "pipeline" : "component") + " '"
+            out.println(file + ": valid " + (c.isPipeline() ? "pipeline" : "component") + " '"
                     + (c.name() == null ? "(unnamed)" : c.name()) + "' (inputs: " + c.inputs().size()
                     + ", outputs: " + c.outputs().size() + ", tasks: " + tasks + ")");
             out.flush();
@@ -72,14 +92,6 @@ public final class ValidateCommand implements Callable<Integer> {
             }
             err.flush();
             return 1;
-        }
-    }
-
-    private static String readText(Path file) {
-        try {
-            return Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException | RuntimeException e) {
-            return null;
         }
     }
 }
