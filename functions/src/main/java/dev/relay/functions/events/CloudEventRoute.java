@@ -48,7 +48,7 @@ public class CloudEventRoute {
 
     private final ArtifactHandler artifacts;
     private final RunStarter runs;
-    private final JobStatusHandler jobs;
+    private final JobStatusFunction jobs;
     private final Triggers triggers;
 
     /**
@@ -61,7 +61,7 @@ public class CloudEventRoute {
 
     /** @param artifacts the artifact body; @param runs the run starter; @param jobs the job-status handler; @param triggers the loaded triggers */
     @Inject
-    public CloudEventRoute(ArtifactHandler artifacts, RunStarter runs, JobStatusHandler jobs, Triggers triggers) {
+    public CloudEventRoute(ArtifactHandler artifacts, RunStarter runs, JobStatusFunction jobs, Triggers triggers) {
         this.artifacts = artifacts;
         this.runs = runs;
         this.jobs = jobs;
