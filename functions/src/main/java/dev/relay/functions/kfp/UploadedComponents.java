@@ -1,7 +1,10 @@
 package dev.relay.functions.kfp;
 
 import dev.relay.runner.contract.Json;
-import dev.relay.runner.run.PipelineInliner;
+import dev.relay.runner.spec.ComponentLoader;
+import dev.relay.runner.spec.PipelineInliner;
+import dev.relay.runner.spec.SpecError;
+import dev.relay.runner.spec.SpecException;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -59,8 +62,14 @@ final class UploadedComponents {
                 Files.write(dir.resolve(p.getKey()), p.getValue());
             }
             Files.writeString(dir.resolve(main), text);
-            var tree = PipelineInliner.inline(dir.resolve(main));
+            // spine's one resolution: validated and inlined from the bytes read once
+            var tree = ComponentLoader.resolve(dir.resolve(main), text.getBytes(StandardCharsets.UTF_8)).inlined();
             return new Uploads(u.fileName(), Json.bytes(tree));
+        } catch (SpecException e) {
+            String d = String.valueOf(dir);
+            throw KfpException.invalid("component: the pipeline or a component file sent with it is invalid or missing ("
+                    + String.join("; ", e.errors().stream().map(SpecError::toString).map(m -> m.replace(d + "/", "")).toList())
+                    + "); send every componentRef.url file as a multipart part 'component'");
         } catch (UncheckedIOException e) {
             throw KfpException.invalid("component: the pipeline names a component file that was not uploaded with it ("
                     + e.getCause().getMessage().replace(String.valueOf(dir), "") + "); send it as a multipart part 'component'");
