@@ -244,7 +244,7 @@ class ArgoPackageRunTest {
                 "    container:\n", "    sidecars: [{name: echo, image: hashicorp/http-echo}]\n    container:\n"));
         Cli refused = Cli.run("validate", sidecar.toString());
         assertEquals(1, refused.exit());
-        assertEquals(sidecar + ":0:0: spec.templates[1](echo).sidecars: sidecar containers (hashicorp/http-echo) cannot"
+        assertEquals(sidecar + ":1:1: spec.templates[1](echo).sidecars: sidecar containers (hashicorp/http-echo) cannot"
                 + " run beside a local process", refused.err().strip());
         Cli run = Cli.run("run", sidecar.toString(), "--state-dir", state.toString());
         assertEquals(2, run.exit(), "refused before launch");
