@@ -14,6 +14,8 @@ import dev.relay.runner.launch.ArgumentValue;
 import dev.relay.runner.launch.ExecutionRequest;
 import dev.relay.runner.launch.Launcher;
 import dev.relay.runner.launch.LocalLauncher;
+import dev.relay.runner.recovery.Generations;
+import dev.relay.runner.recovery.LaunchIntents;
 import dev.relay.runner.spec.Argument;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.spec.InputSpec;
@@ -45,6 +47,8 @@ public final class RunController {
     private final ArtifactStore store;
     private final Launcher launcher;
     private final Clock clock;
+    private final Generations generations;
+    private final LaunchIntents intents;
     private final Map<String, Loaded> runs = Collections.synchronizedMap(new Lru<>(256));
     private final Map<String, AttemptStatus> statuses = Collections.synchronizedMap(new Lru<>(20_000));
     private final Map<String, Boolean> seen = Collections.synchronizedMap(new Lru<>(20_000));
@@ -61,6 +65,8 @@ public final class RunController {
         this.store = store;
         this.launcher = launcher;
         this.clock = clock;
+        this.generations = new Generations(store, clock);
+        this.intents = new LaunchIntents(store, clock);
     }
 
     /**
@@ -103,7 +109,8 @@ public final class RunController {
     /** Launches the run's root tasks (or finishes an empty run). */
     public void start(String runId) {
         Loaded run = load(runId);
-        apply(run, Engine.start(run.plan().dag(), lookup(run)));
+        Generations.Generation g = generations.current(runId);
+        apply(run, g, Engine.start(run.plan().dag(), lookup(run, g)));
     }
 
     /** Acts on the newest status of {@code task}. */
@@ -112,22 +119,28 @@ public final class RunController {
         if (!run.plan().dag().contains(task)) {
             return;
         }
-        Function<String, TaskStatus> lookup = lookup(run);
+        Generations.Generation g = generations.current(runId);
+        Function<String, TaskStatus> lookup = lookup(run, g);
         prefetch(run, run.plan().dag().downstream(task));
-        apply(run, Engine.advance(run.plan().dag(), task, lookup));
+        apply(run, g, Engine.advance(run.plan().dag(), task, lookup));
     }
 
-    private void apply(Loaded run, Decisions d) {
-        if (!d.launches().isEmpty() && store.stat(RunLayout.runStatus(run.doc().runId())).isPresent()) {
-            return; // the run is over (canceled): launch nothing more
+    private void apply(Loaded run, Generations.Generation g, Decisions d) {
+        String runId = run.doc().runId();
+        if (!d.launches().isEmpty() && store.stat(Generations.statusKey(runId, g.generation())).isPresent()) {
+            return; // the generation is over (canceled): launch nothing more
         }
         for (Decisions.Launch l : d.launches()) {
-            launcher.launch(request(run, l.task(), l.attempt()));
+            // the engine counts the attempts of this generation; the bucket numbers them for the whole run
+            int attempt = g.firstAttempt(l.task()) + l.attempt() - 1;
+            if (intents.claim(runId, l.task(), attempt, launcher.kind())) {
+                launcher.launch(request(run, l.task(), attempt));
+            }
         }
         d.finish().ifPresent(f -> {
-            RunStatus status = new RunStatus(run.doc().runId(), f.phase(), run.doc().createdAt(),
+            RunStatus status = new RunStatus(runId, f.phase(), run.doc().createdAt(),
                     Times.format(clock.instant()), f.tasks());
-            store.putIfAbsent(RunLayout.runStatus(run.doc().runId()), Json.bytes(status));
+            generations.finish(g, status);
         });
     }
 
@@ -184,13 +197,14 @@ public final class RunController {
      * written, so every one read is cached; the engine asks only about the finished task's
      * neighbours and, for the end-of-run check, the first task not yet over.
      */
-    private Function<String, TaskStatus> lookup(Loaded run) {
+    private Function<String, TaskStatus> lookup(Loaded run, Generations.Generation g) {
         String runId = run.doc().runId();
         return task -> {
             TaskStatus newest = TaskStatus.NONE;
             int maxAttempts = run.plan().dag().maxRetries(task) + 1;
+            int first = g.firstAttempt(task); // attempts before it belong to an earlier generation
             for (int n = 1; n <= maxAttempts; n++) {
-                Optional<AttemptStatus> s = find(runId, task, n);
+                Optional<AttemptStatus> s = find(runId, task, first + n - 1);
                 if (s.isEmpty()) {
                     break;
                 }

@@ -7,6 +7,7 @@ import dev.relay.runner.contract.RunStatus;
 import dev.relay.runner.contract.RunDoc;
 import dev.relay.runner.engine.Engine;
 import dev.relay.runner.engine.Phase;
+import dev.relay.runner.recovery.Generations;
 import dev.relay.runner.engine.TaskStatus;
 import dev.relay.runner.store.ArtifactStore;
 import java.util.ArrayList;
@@ -70,11 +71,14 @@ public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Ma
             String key = RunLayout.attemptStatus(runId, task, n);
             store.get(key).ifPresent(b -> newest.put(task, Json.read(b, AttemptStatus.class, key)));
         });
-        Optional<RunStatus> finished = store.get(RunLayout.runStatus(runId))
-                .map(b -> Json.read(b, RunStatus.class, RunLayout.runStatus(runId)));
+        // the status of the run's current generation (a retried run runs again after its first end)
+        Generations generations = new Generations(store, java.time.Clock.systemUTC());
+        Generations.Generation g = generations.current(runId);
+        Optional<RunStatus> finished = generations.status(g);
         Map<String, Phase> phases = finished.map(RunStatus::tasks).orElseGet(() -> Engine.phases(plan.dag(), t -> {
             AttemptStatus s = newest.get(t);
-            return s == null ? TaskStatus.NONE : TaskStatus.of(s.attempt(), s.phase());
+            return s == null || s.attempt() < g.firstAttempt(t) ? TaskStatus.NONE
+                    : TaskStatus.of(s.attempt() - g.firstAttempt(t) + 1, s.phase());
         }));
         List<TaskView> tasks = new ArrayList<>();
         for (String t : plan.taskNames()) {
