@@ -205,6 +205,7 @@ public final class LocalLauncher implements Launcher {
         if (status.phase() == ExecutionPhase.Succeeded) {
             try {
                 deleteRecursively(work);
+                LocalExecutions.pruneEmptyParents(work.getParent(), workRoot);
             } catch (IOException e) {
                 System.err.println("relay: cannot remove the work dir " + work + ": " + e.getMessage());
             }

@@ -124,7 +124,9 @@ public final class LocalExecutions {
     public void end(Record r) {
         mine.remove(r);
         try {
-            Files.deleteIfExists(file(r.runId(), r.task(), r.attempt()));
+            Path f = file(r.runId(), r.task(), r.attempt());
+            Files.deleteIfExists(f);
+            pruneEmptyParents(f.getParent(), root);
         } catch (IOException ignored) {
             // a leftover record of a finished attempt is ignored by the sweep (the status exists)
         }
@@ -206,10 +208,12 @@ public final class LocalExecutions {
                 return false;
             }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
-            while (System.nanoTime() < deadline && killGroup(r.pid(), "0")) {
+            while (System.nanoTime() < deadline && groupRuns(r.pid())) {
                 sleep(50);
             }
-            killGroup(r.pid(), "KILL");
+            if (groupRuns(r.pid())) {
+                killGroup(r.pid(), "KILL");
+            }
             return true;
         }
         if (!leaderAlive) {
@@ -225,6 +229,32 @@ public final class LocalExecutions {
         }
         all.forEach(ProcessHandle::destroyForcibly);
         return true;
+    }
+
+    /**
+     * @return whether process group {@code pgid} has a member that is not a zombie (read from
+     *     {@code /proc}; where there is none, whether the group exists at all). Members whose parent
+     *     died are zombies until an init that may never reap them does, so "exists" is not enough.
+     */
+    public static boolean groupRuns(long pgid) {
+        Path proc = Path.of("/proc");
+        if (!Files.isDirectory(proc.resolve("self"))) {
+            return killGroup(pgid, "0");
+        }
+        try (Stream<Path> s = Files.list(proc)) {
+            return s.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).anyMatch(p -> {
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so split after the last ')'
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    return Long.parseLong(f[2]) == pgid && !f[0].equals("Z") && !f[0].equals("X");
+                } catch (IOException | RuntimeException e) {
+                    return false; // gone meanwhile
+                }
+            });
+        } catch (IOException e) {
+            return killGroup(pgid, "0");
+        }
     }
 
     /**
@@ -276,6 +306,19 @@ public final class LocalExecutions {
     public void endAll() {
         List<Record> live = new ArrayList<>(mine);
         live.parallelStream().forEach(r -> end(r, 2000));
+    }
+
+    /** Removes {@code dir} and its parents while they are empty, up to (not including) {@code top}. */
+    public static void pruneEmptyParents(Path dir, Path top) {
+        Path d = dir;
+        while (d != null && !d.equals(top) && d.startsWith(top)) {
+            try {
+                Files.delete(d);
+            } catch (IOException e) {
+                return; // not empty (another attempt's files), or gone
+            }
+            d = d.getParent();
+        }
     }
 
     private static void sleep(long ms) {

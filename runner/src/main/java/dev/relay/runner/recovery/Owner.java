@@ -53,10 +53,18 @@ public record Owner(long pid, long startedAt, String host) {
     static String hostName() {
         String h = HostName.value;
         if (h == null) {
+            // the kernel's name, not a DNS lookup (which can take seconds where no resolver answers)
             try {
-                h = InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e) {
-                h = "localhost";
+                h = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+            } catch (java.io.IOException | RuntimeException e) {
+                h = System.getenv().getOrDefault("HOSTNAME", "");
+            }
+            if (h.isEmpty()) {
+                try {
+                    h = InetAddress.getLocalHost().getHostName();
+                } catch (java.io.IOException e) {
+                    h = "localhost";
+                }
             }
             HostName.value = h;
         }

@@ -32,7 +32,7 @@ class LocalExecutionsTest {
         assertEquals(p.pid(), r.pid());
         assertTrue(r.group());
         assertEquals(r, ex.read("r-1", "loop/0/train", 1).orElseThrow());
-        assertTrue(LocalExecutions.killGroup(r.pid(), "0"), "the group exists");
+        assertTrue(LocalExecutions.groupRuns(r.pid()), "the group runs");
 
         assertTrue(LocalExecutions.end(r, 2000));
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
@@ -40,7 +40,7 @@ class LocalExecutionsTest {
             h.onExit().orTimeout(10, TimeUnit.SECONDS).join();
             return !h.isAlive();
         }).orElse(true), "the grandchild is gone too");
-        assertFalse(LocalExecutions.killGroup(r.pid(), "0"), "the group is empty");
+        assertFalse(LocalExecutions.groupRuns(r.pid()), "nothing of the group runs");
         assertFalse(LocalExecutions.end(r, 100), "nothing left to end");
     }
 
