@@ -70,6 +70,18 @@ public record S3Record(
         return RelayEventTypes.stripS3Prefix(eventName);
     }
 
+    /**
+     * The key that tells a redelivered notification from a new write, used by every handler that
+     * deduplicates object records (the run controller, the artifact function's index step):
+     * bucket, key, the object version ({@code versionId}, or the {@code eTag} when the bucket is
+     * not versioned) and {@code sequencer}, joined by newlines (which S3 keys may hold, but never
+     * in a way that makes two different records collide, since the last two fields hold none).
+     * Two writes of the same bytes differ by their sequencer; a redelivery of one record is equal.
+     */
+    public String dedupeKey() {
+        return bucket + "\n" + key + "\n" + (versionId != null ? versionId : eTag) + "\n" + sequencer;
+    }
+
     /** {@code s3://<bucket>/<key>} with the key as is (CONTRACTS.md: not percent-encoded). */
     public String uri() {
         return "s3://" + bucket + "/" + key;

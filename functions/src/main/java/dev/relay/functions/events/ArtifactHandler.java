@@ -227,9 +227,7 @@ public class ArtifactHandler {
                 return new Outcome(r.bucket(), r.key(), r.eventName(), "indexed", null);
             }
             case METRICS, UI_METADATA -> {
-                String version = r.bucket() + "\n" + r.key() + "\n" + (r.versionId() != null ? r.versionId() : r.eTag())
-                        + "\n" + r.sequencer();
-                if (indexed.put(version, Boolean.TRUE) != null) {
+                if (indexed.put(r.dedupeKey(), Boolean.TRUE) != null) {
                     return ignored(r, "this object version was seen before");
                 }
                 index(r);

@@ -1,5 +1,8 @@
 package dev.relay.runner.cli;
 
+import dev.relay.runner.contract.RelayEnv;
+import dev.relay.runner.local.Buckets;
+
 import dev.relay.runner.index.IndexDatabase;
 import dev.relay.runner.index.IndexException;
 import dev.relay.runner.index.ObjectIndexer;
@@ -44,8 +47,8 @@ public final class IndexCommand implements Runnable {
                     return 2;
                 }
                 ObjectIndexer.RebuildReport r;
-                try (IndexAccess.Bucket bucket = IndexAccess.Bucket.open(state)) {
-                    r = new ObjectIndexer(bucket.store, new RunIndex(db), w -> err.println("relay: index: " + w)).rebuild();
+                try (Buckets.Open bucket = Buckets.open(RelayEnv.current(), state)) {
+                    r = new ObjectIndexer(bucket.store(), new RunIndex(db), w -> err.println("relay: index: " + w)).rebuild();
                 }
                 if (options.json) {
                     out.println(Json.pretty(r));

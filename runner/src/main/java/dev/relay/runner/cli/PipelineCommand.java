@@ -1,11 +1,12 @@
 package dev.relay.runner.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.relay.runner.local.EmbeddedRuntime;
+import dev.relay.runner.contract.RelayEnv;
+import dev.relay.runner.local.Buckets;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.run.PipelineRegistry;
 import dev.relay.runner.spec.SpecException;
-import dev.relay.runner.store.EmbeddedS3Server;
+import dev.relay.runner.store.StoreException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +31,9 @@ public final class PipelineCommand implements Runnable {
 
     /**
      * {@code relay pipeline upload FILE [--name N] [--version V] [--json] [--state-dir DIR]}:
-     * validates and registers a pipeline in the embedded store of the state dir (the same objects a
-     * running {@code relay server} on that state dir serves). Exit 0 registered (or already
+     * validates and registers a pipeline in the bucket of {@link Buckets#open}: the one of
+     * {@code RELAY_S3_ENDPOINT} when set, else the embedded store of the state dir (the same
+     * objects a running {@code relay server} on that state dir serves). Exit 0 registered (or already
      * registered with the same content), 1 invalid file or version conflict, 2 usage error.
      */
     @Command(name = "upload", description = "Register a pipeline file under a name and version.")
@@ -62,12 +64,10 @@ public final class PipelineCommand implements Runnable {
                 err.println("relay: " + file + ": no such file");
                 return 2;
             }
-            Path state = StateDirs.resolve(stateDir);
-            String bucket = env("RELAY_BUCKET", EmbeddedRuntime.DEFAULT_BUCKET);
-            try (EmbeddedS3Server server = EmbeddedS3Server.start(state.resolve("s3"), "127.0.0.1", 0,
-                    env("RELAY_S3_ACCESS_KEY", EmbeddedRuntime.DEFAULT_ACCESS_KEY),
-                    env("RELAY_S3_SECRET_KEY", EmbeddedRuntime.DEFAULT_SECRET_KEY), n -> { })) {
-                PipelineRegistry registry = new PipelineRegistry(server.store(bucket), Clock.systemUTC());
+            RelayEnv env = RelayEnv.current();
+            String bucket = env.bucket();
+            try (Buckets.Open open = Buckets.open(env, env.stateDir(stateDir))) {
+                PipelineRegistry registry = new PipelineRegistry(open.store(), Clock.systemUTC());
                 PipelineRegistry.Registered r = registry.registerFile(file, name, version);
                 if (json) {
                     ObjectNode doc = Json.MAPPER.createObjectNode();
@@ -92,15 +92,10 @@ public final class PipelineCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 err.println("relay: " + e.getMessage());
                 return 2;
-            } catch (UncheckedIOException e) {
+            } catch (UncheckedIOException | StoreException e) {
                 err.println("relay: " + e.getMessage());
                 return 2;
             }
-        }
-
-        private static String env(String name, String dflt) {
-            String v = System.getenv(name);
-            return v == null || v.isBlank() ? dflt : v;
         }
     }
 }

@@ -48,7 +48,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "run", description = "Run a KFP pipeline or component on the embedded default and wait for it.")
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "pipeline (KFP v1 graph component) or component.yaml")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "pipeline (KFP v1 graph component, KFP v2 IR .yaml/.json) or component.yaml")
     Path file;
 
     @Option(names = "--resume", paramLabel = "RUN",
@@ -61,6 +61,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     @Option(names = "--json", description = "print one JSON document on stdout; progress to stderr")
     boolean json;
+
+    @Option(names = "--no-cache", description = "run every task: no KFP v2 task reads or fills the execution cache")
+    boolean noCache;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "embedded state (default: $RELAY_STATE_DIR or .relay)")
     Path stateDir;
@@ -117,7 +120,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             watch(rt, db, runId, progress, err, done);
             RunDoc doc;
             try {
-                doc = rt.runs().submit(runId, prepared, params, RunDoc.Cause.cli());
+                doc = rt.runs().submit(runId, prepared, params, RunDoc.Cause.cli(), !noCache);
             } catch (RunRequestException e) {
                 return stop(err, List.of(file + ": " + e.getMessage()));
             }
@@ -199,7 +202,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             if (k.kind() == RunLayout.Kind.ATTEMPT_STATUS) {
                 AttemptStatus s = rt.controller().status(runId, k.task(), k.attempt());
                 String d = duration(s);
-                progress.printf("  %-20s %s%s%s%n", k.task(), s.phase(), d.isEmpty() ? "" : "  " + d,
+                progress.printf("  %-20s %s%s%s%s%n", k.task(), s.phase(), s.isCached() ? " (cached)" : "", d.isEmpty() ? "" : "  " + d,
                         s.reason() == null ? "" : "  (" + s.reason() + ": " + s.message() + ")");
                 if (s.phase() != dev.relay.runner.engine.ExecutionPhase.Succeeded) {
                     // a cancel from another process ends the run without a notification here
@@ -266,6 +269,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 o.put(name, uri);
                 outputs.append(String.format("  %s.%s: %s%n", t.name(), name, uri));
             });
+            if (t.phase() == Phase.Failed && t.attempts() == 0) {
+                continue; // a DAG task (group, loop) failed because a task in it failed: that one is reported
+            }
             if (t.phase() == Phase.Failed) {
                 err.printf("task '%s' failed (attempt %d): %s: %s%n", t.name(), t.attempts(), t.reason(), t.message());
                 String logKey = RunLayout.attemptLog(runId, t.name(), t.attempts());
@@ -281,7 +287,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         if (outputs.length() > 0) {
             human.print("outputs:\n" + outputs);
         }
-        RunView.TaskView last = view.tasks().isEmpty() ? null : view.tasks().get(view.tasks().size() - 1);
+        List<RunView.TaskView> ran = view.tasks().stream().filter(t -> t.attempts() > 0).toList();
+        RunView.TaskView last = ran.isEmpty() ? null : ran.get(ran.size() - 1);
         if (!json && last != null && last.phase() == Phase.Succeeded) {
             out.println("output of " + last.name() + ":");
             text(rt, RunLayout.attemptLog(runId, last.name(), last.attempts())).lines().forEach(l -> out.println("  " + l));

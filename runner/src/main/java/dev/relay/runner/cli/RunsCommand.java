@@ -1,5 +1,8 @@
 package dev.relay.runner.cli;
 
+import dev.relay.runner.contract.RelayEnv;
+import dev.relay.runner.local.Buckets;
+
 import dev.relay.runner.index.IndexDatabase;
 import dev.relay.runner.index.IndexError;
 import dev.relay.runner.index.IndexException;
@@ -137,8 +140,8 @@ public final class RunsCommand implements Runnable {
                 }
                 RunIndex index = new RunIndex(db);
                 Optional<RunView> view;
-                try (IndexAccess.Bucket bucket = IndexAccess.Bucket.open(state)) {
-                    view = RunView.load(bucket.store, runId);
+                try (Buckets.Open bucket = Buckets.open(RelayEnv.current(), state)) {
+                    view = RunView.load(bucket.store(), runId);
                 }
                 if (view.isEmpty()) {
                     err.println("relay: no run '" + runId + "'");

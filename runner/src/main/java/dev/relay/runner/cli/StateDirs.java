@@ -7,10 +7,6 @@ final class StateDirs {
     private StateDirs() {}
 
     static Path resolve(Path option) {
-        if (option != null) {
-            return option;
-        }
-        String env = System.getenv("RELAY_STATE_DIR");
-        return Path.of(env == null || env.isBlank() ? ".relay" : env);
+        return dev.relay.runner.contract.RelayEnv.current().stateDir(option);
     }
 }

@@ -1,7 +1,7 @@
 package dev.relay.runner.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.relay.runner.local.EmbeddedRuntime;
+import dev.relay.runner.contract.RelayEnv;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.store.MinioArtifactStore;
 import java.io.PrintWriter;
@@ -42,11 +42,12 @@ public final class UploadCommand implements Callable<Integer> {
             err.println("relay upload: " + file + ": no such file");
             return 2;
         }
-        String access = env("RELAY_S3_ACCESS_KEY", EmbeddedRuntime.DEFAULT_ACCESS_KEY);
-        String secret = env("RELAY_S3_SECRET_KEY", EmbeddedRuntime.DEFAULT_SECRET_KEY);
+        RelayEnv env = RelayEnv.current();
+        String access = env.accessKey();
+        String secret = env.secretKey();
         String url = endpoint;
         if (url == null) {
-            Path state = StateDirs.resolve(stateDir);
+            Path state = env.stateDir(stateDir);
             Path info = state.resolve("server.json");
             if (!Files.isRegularFile(info)) {
                 err.println("relay upload: no relay server is running for the state dir " + state
@@ -82,10 +83,5 @@ public final class UploadCommand implements Callable<Integer> {
             }
             return 2;
         }
-    }
-
-    private static String env(String name, String dflt) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? dflt : v;
     }
 }

@@ -1,5 +1,8 @@
 package dev.relay.runner.cli;
 
+import dev.relay.runner.pipeline.IrReader;
+import dev.relay.runner.run.RunService;
+
 import dev.relay.runner.argo.ArgoPipeline;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.ComponentSpec;
@@ -26,7 +29,7 @@ import picocli.CommandLine.Parameters;
  * </ul>
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Validate a KFP v1 component or pipeline (graph component) file.")
+        description = "Validate a KFP v1 component or pipeline (graph component) file, or a KFP v2 pipeline spec (IR).")
 public final class ValidateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -46,6 +49,14 @@ public final class ValidateCommand implements Callable<Integer> {
             return 2;
         }
         try {
+            String text = readText(file);
+            if (text != null && IrReader.looksLikeIr(text)) {
+                RunService.Prepared ir = RunService.prepareIr(text, file.toString(), file);
+                out.println(file + ": valid KFP v2 pipeline '" + ir.plan().name() + "' (inputs: "
+                        + ir.plan().inputNames().size() + ", tasks: " + ir.plan().taskNames().size() + ")");
+                out.flush();
+                return 0;
+            }
             boolean pkg = ArgoPipeline.isPackage(file);
             ComponentSpec c = pkg ? ComponentLoader.parse(ArgoPipeline.translate(file).toString(), file.toString(), null)
                     : ComponentLoader.load(file);
@@ -61,6 +72,14 @@ public final class ValidateCommand implements Callable<Integer> {
             }
             err.flush();
             return 1;
+        }
+    }
+
+    private static String readText(Path file) {
+        try {
+            return Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
         }
     }
 }

@@ -16,11 +16,34 @@ import java.util.Map;
  *                   output artifact is listed even when the program wrote no file (then {@code uri} is
  *                   null and {@code size} 0), for its metadata
  * @param parameters KFP v2 output parameters: name → typed JSON value (absent for KFP v1 components)
+ * @param cached     true when the attempt ran nothing: a cache hit whose outputs were copied from
+ *                   {@code cacheSource}; absent otherwise
+ * @param cacheSource the attempt the outputs were copied from, or absent
  */
 public record AttemptStatus(String runId, String task, int attempt, ExecutionPhase phase, Integer exitCode,
                             String reason, String message, String startedAt, String finishedAt,
                             Map<String, OutputRef> outputs,
-                            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> parameters) {
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> parameters,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean cached,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) CacheSource cacheSource) {
+
+    /** A status of an attempt that ran (not a cache hit). */
+    public AttemptStatus(String runId, String task, int attempt, ExecutionPhase phase, Integer exitCode,
+                         String reason, String message, String startedAt, String finishedAt,
+                         Map<String, OutputRef> outputs, Map<String, JsonNode> parameters) {
+        this(runId, task, attempt, phase, exitCode, reason, message, startedAt, finishedAt, outputs, parameters, null, null);
+    }
+
+    /**
+     * Where a cached attempt's outputs came from: {@code runs/<runId>/tasks/<task>/attempts/<attempt>}.
+     */
+    public record CacheSource(String runId, String task, int attempt) {}
+
+    /** @return whether this attempt is a cache hit */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isCached() {
+        return cached != null && cached;
+    }
 
     /** A KFP v1 status (no output parameters). */
     public AttemptStatus(String runId, String task, int attempt, ExecutionPhase phase, Integer exitCode,

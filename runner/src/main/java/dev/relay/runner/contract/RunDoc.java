@@ -1,16 +1,38 @@
 package dev.relay.runner.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
 /**
  * {@code runs/<run>/run.json}: writing it starts the run (CONTRACTS.md "run.json").
  *
- * @param spec       the pipeline as a KFP v1 graph component with every componentRef inlined
- * @param parameters pipeline input name → value as given (text, or {@code s3://} URI for files)
+ * @param spec         the pipeline as given: a KFP v1 graph component with every componentRef
+ *                     inlined, or a KFP v2 PipelineSpec (IR) as written; the engine's model is derived
+ *                     from it, never stored
+ * @param parameters   pipeline input name → value as given (text, or {@code s3://} URI for files)
+ * @param format       {@code kfp-v1-graph} or {@code kfp-v2-ir} ({@code PipelineModel.FORMAT_*});
+ *                     absent in runs written before formats: KFP v1 graph
+ * @param cache        false: no task of this run reads or fills the cache ({@code relay run --no-cache});
+ *                     absent: each task's {@code cachingOptions.enableCache} decides
+ * @param pipelineRoot the IR's {@code defaultPipelineRoot}, recorded (Relay writes only to its bucket), or absent
  */
 public record RunDoc(String runId, PipelineRef pipeline, JsonNode spec, Map<String, String> parameters,
-                     Cause cause, String createdAt) {
+                     Cause cause, String createdAt,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) String format,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) Boolean cache,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) String pipelineRoot) {
+
+    /** A KFP v1 graph run as written before formats (no format, cache or pipeline root recorded). */
+    public RunDoc(String runId, PipelineRef pipeline, JsonNode spec, Map<String, String> parameters,
+                  Cause cause, String createdAt) {
+        this(runId, pipeline, spec, parameters, cause, createdAt, null, null, null);
+    }
+
+    /** @return whether tasks of this run may use the cache (the per-run switch) */
+    public boolean cacheEnabled() {
+        return cache == null || cache;
+    }
 
     /** Which pipeline the run came from; {@code source} is a file path or a registry name. */
     public record PipelineRef(String name, String version, String source) {}

@@ -1,5 +1,6 @@
 package dev.relay.runner.contract;
 
+import dev.relay.runner.spec.OutputSpec;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -167,6 +168,22 @@ public final class RunLayout {
 
     public static String uiMetadata(String runId, String task) {
         return taskPrefix(runId, task) + UI_METADATA_FILE;
+    }
+
+    /**
+     * Where a task's declared output is published, the one rule for every launcher and for the
+     * controller that passes it downstream: KFP v1's metrics and UI metadata outputs (recognised by
+     * {@link OutputSpec#isMetrics()} / {@link OutputSpec#isUiMetadata()}) go to the task's
+     * {@link #metrics} / {@link #uiMetadata} file, every other one to {@link #output}.
+     */
+    public static String outputKey(String runId, String task, OutputSpec o) {
+        if (o.isMetrics()) {
+            return metrics(runId, task);
+        }
+        if (o.isUiMetadata()) {
+            return uiMetadata(runId, task);
+        }
+        return output(runId, task, o.name());
     }
 
     /** {@code runs/<run>/tasks/<task>/outputs/<output>} with the output name as declared. */

@@ -55,7 +55,7 @@ public sealed interface ExecutorSpec {
      * @throws IllegalArgumentException naming {@code deploymentSpec.executors.<label>} and what was
      *     expected when the executor is neither a container nor an importer, or lacks its image/URI
      */
-    static ExecutorSpec parse(String label, JsonNode executor) {
+    public static ExecutorSpec parse(String label, JsonNode executor) {
         String where = "deploymentSpec.executors." + label;
         if (executor.has("container")) {
             JsonNode c = executor.get("container");

@@ -138,9 +138,9 @@ public final class IndexDatabase implements AutoCloseable {
      * @throws IndexException when the database cannot be opened or migrated
      */
     public static IndexDatabase open(Path stateDir) {
-        String url = System.getenv("RELAY_DB_URL");
-        if (url != null && !url.isBlank()) {
-            return connect(url, System.getenv("RELAY_DB_USER"), System.getenv("RELAY_DB_PASSWORD"));
+        dev.relay.runner.contract.RelayEnv env = dev.relay.runner.contract.RelayEnv.current();
+        if (env.dbUrl() != null) {
+            return connect(env.dbUrl(), env.dbUser(), env.dbPassword());
         }
         return h2(stateDir);
     }

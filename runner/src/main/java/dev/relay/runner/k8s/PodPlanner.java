@@ -4,6 +4,7 @@ import dev.relay.runner.launch.ArgumentValue;
 import dev.relay.runner.launch.ExecutionRequest;
 import dev.relay.runner.launch.LocalLauncher;
 import dev.relay.runner.contract.AttemptStatus;
+import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.spec.ContainerSpec;
 import dev.relay.runner.spec.InputSpec;
@@ -83,7 +84,7 @@ public final class PodPlanner {
         Map<String, String> outputKeys = new LinkedHashMap<>();
         try {
             for (OutputSpec o : c.outputs()) {
-                outputKeys.put(o.name(), LocalLauncher.outputKey(r, o));
+                outputKeys.put(o.name(), RunLayout.outputKey(r.runId(), r.task(), o));
             }
         } catch (IllegalArgumentException e) {
             throw new PlanException(AttemptStatus.LAUNCH_FAILED, e.getMessage());

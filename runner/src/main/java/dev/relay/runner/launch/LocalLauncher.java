@@ -5,6 +5,13 @@ import dev.relay.runner.contract.AttemptStatus;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.contract.Times;
+import dev.relay.runner.executor.ExecutorException;
+import dev.relay.runner.executor.ExecutorLayout;
+import dev.relay.runner.executor.ExecutorResult;
+import dev.relay.runner.executor.ExecutorTask;
+import dev.relay.runner.executor.PreparedExecution;
+import dev.relay.runner.executor.PythonEnvCache;
+import dev.relay.runner.executor.V2Executor;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.spec.Names;
 import dev.relay.runner.spec.OutputSpec;
@@ -63,7 +70,15 @@ public final class LocalLauncher implements Launcher {
     private final Map<String, Process> running = new ConcurrentHashMap<>();
     private final Set<String> canceledRuns = ConcurrentHashMap.newKeySet();
     private final LocalExecutions executions;
+    private final Map<String, LocalExecutions.Record> records = new ConcurrentHashMap<>();
     private final Generations generations;
+    private final PythonEnvCache pythonEnvs;
+    private static final java.util.concurrent.ScheduledExecutorService BACKOFF =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "relay-backoff");
+                t.setDaemon(true);
+                return t;
+            });
 
     /**
      * @param workRoot where work dirs go ({@code <stateDir>/work})
@@ -86,6 +101,7 @@ public final class LocalLauncher implements Launcher {
         }
         this.store = store;
         this.workRoot = workRoot.toAbsolutePath().normalize();
+        this.pythonEnvs = new PythonEnvCache(this.workRoot.resolveSibling("python-envs"));
         this.listener = listener;
         this.clock = clock;
         this.pool = Executors.newFixedThreadPool(Math.max(1, parallelism), r -> {
@@ -100,7 +116,13 @@ public final class LocalLauncher implements Launcher {
         if (!launched.add(request.executionId())) {
             return false;
         }
-        pool.execute(() -> execute(request));
+        long wait = request.backoff().toMillis();
+        if (wait > 0) {
+            // the retry's backoff: served here, before the command starts; nothing runs meanwhile
+            BACKOFF.schedule(() -> pool.execute(() -> execute(request)), wait, TimeUnit.MILLISECONDS);
+        } else {
+            pool.execute(() -> execute(request));
+        }
         return true;
     }
 
@@ -117,7 +139,7 @@ public final class LocalLauncher implements Launcher {
         for (Map.Entry<String, Process> e : running.entrySet()) {
             if (e.getKey().startsWith(prefix)) {
                 Process p = e.getValue();
-                if (LocalExecutions.groupsAvailable()) {
+                if (executions != null && LocalExecutions.groupsAvailable()) {
                     LocalExecutions.killGroup(p.pid(), "TERM");
                 }
                 p.descendants().forEach(ProcessHandle::destroy);
@@ -126,7 +148,7 @@ public final class LocalLauncher implements Launcher {
                 pool.execute(() -> {
                     try {
                         if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                            if (LocalExecutions.groupsAvailable()) {
+                            if (executions != null && LocalExecutions.groupsAvailable()) {
                                 LocalExecutions.killGroup(p.pid(), "KILL");
                             }
                             p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -167,11 +189,10 @@ public final class LocalLauncher implements Launcher {
         Path work = workDir(r);
         Path logFile = work.resolve("log.txt");
         AttemptStatus status;
-        LocalExecutions.Record[] record = new LocalExecutions.Record[1];
         try {
             deleteRecursively(work);
             Files.createDirectories(work);
-            status = run(r, work, logFile, started, record);
+            status = r.isV2() ? runV2(r, work, logFile, started) : run(r, work, logFile, started);
         } catch (Failure f) {
             appendLog(logFile, "relay: " + f.getMessage());
             status = failed(r, started, f.reason, f.getMessage(), f.exitCode);
@@ -182,6 +203,7 @@ public final class LocalLauncher implements Launcher {
             appendLog(logFile, "relay: " + e);
             status = failed(r, started, AttemptStatus.LAUNCH_FAILED, "launch failed: " + e.getMessage(), null);
         }
+        LocalExecutions.Record record = records.remove(r.executionId());
         String logKey = RunLayout.attemptLog(r.runId(), r.task(), r.attempt());
         String statusKey = RunLayout.attemptStatus(r.runId(), r.task(), r.attempt());
         try {
@@ -193,14 +215,14 @@ public final class LocalLauncher implements Launcher {
             AttemptStatus written = status;
             StoreRetry.run(statusKey, () -> store.put(statusKey, Json.bytes(written)));
         } catch (StoreUnavailableException e) {
-            if (record[0] != null && executions != null) {
-                executions.noteOutcome(record[0], AttemptStatus.STORE_UNAVAILABLE, e.getMessage());
+            if (record != null) {
+                executions.noteOutcome(record, AttemptStatus.STORE_UNAVAILABLE, e.getMessage());
             }
             listener.storeUnavailable(r, e.getMessage());
             return;
         }
-        if (record[0] != null && executions != null) {
-            executions.end(record[0]);
+        if (record != null) {
+            executions.end(record);
         }
         if (status.phase() == ExecutionPhase.Succeeded) {
             try {
@@ -217,8 +239,7 @@ public final class LocalLauncher implements Launcher {
         return workRoot.resolve(r.runId()).resolve(r.task()).resolve(Integer.toString(r.attempt()));
     }
 
-    private AttemptStatus run(ExecutionRequest r, Path work, Path logFile, Instant started,
-                              LocalExecutions.Record[] record) throws IOException {
+    private AttemptStatus run(ExecutionRequest r, Path work, Path logFile, Instant started) throws IOException {
         ComponentSpec c = r.component();
         if (c.container() == null) {
             throw new Failure(AttemptStatus.LAUNCH_FAILED, "component '" + c.name() + "' has no container implementation", null);
@@ -234,7 +255,7 @@ public final class LocalLauncher implements Launcher {
         }
         Map<String, String> outputKeys = new LinkedHashMap<>();
         for (OutputSpec o : c.outputs()) {
-            outputKeys.put(o.name(), outputKey(r, o));
+            outputKeys.put(o.name(), RunLayout.outputKey(r.runId(), r.task(), o));
         }
         PathProvider paths = new PathProvider() {
             @Override
@@ -311,17 +332,146 @@ public final class LocalLauncher implements Launcher {
                 }
             }
         }
-        if (executions != null && LocalExecutions.groupsAvailable() && absolute.isEmpty()) {
+        runProcess(r, argv, cmd.env(), work, logFile);
+        Map<String, AttemptStatus.OutputRef> published = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> e : written.entrySet()) {
+            String name = e.getKey();
+            OutputSpec o = c.output(name).orElse(null);
+            boolean special = o != null && (o.isMetrics() || o.isUiMetadata());
+            // KFP marks UI metadata and metrics as optional artifacts: a missing one is no error
+            if (!Files.exists(e.getValue()) && !special) {
+                throw new Failure(AttemptStatus.OUTPUT_MISSING, "output '" + name + "' was not written to " + cmd.outputPaths().get(name), 0);
+            }
+        }
+        for (Map.Entry<String, Path> e : written.entrySet()) {
+            if (Files.exists(e.getValue())) {
+                published.put(e.getKey(), publish(outputKeys.get(e.getKey()), e.getValue()));
+            }
+        }
+        return new AttemptStatus(r.runId(), r.task(), r.attempt(), ExecutionPhase.Succeeded, 0, null, null,
+                Times.format(started), Times.format(clock.instant()), published);
+    }
+
+
+    /**
+     * Runs a KFP v2 execution through the executor contract ({@link V2Executor}): the executor input
+     * with local-path URIs inside the work dir (as {@code kfp.local} does), input artifacts fetched,
+     * the argv run unchanged (a lightweight Python component with its cached virtualenv first on
+     * {@code PATH}), then output parameters and {@code executor_output.json} read and the output
+     * artifacts published with their type and metadata.
+     */
+    private AttemptStatus runV2(ExecutionRequest r, Path work, Path logFile, Instant started) throws IOException {
+        ExecutorTask t = r.v2();
+        List<String> unsupported = t.platform().unsupportedLocally();
+        if (!unsupported.isEmpty()) {
+            throw new Failure(AttemptStatus.LAUNCH_FAILED, "task '" + t.id().taskName() + "' needs Kubernetes platform"
+                    + " features a local process cannot give: " + String.join(", ", unsupported)
+                    + " (run it on a cluster: relay deploy)", null);
+        }
+        PreparedExecution p;
+        try {
+            p = V2Executor.prepare(t, new ExecutorLayout.Local(store.bucket(), work));
+        } catch (ExecutorException e) {
+            throw new Failure(e.reason(), e.getMessage(), null);
+        }
+        for (PreparedExecution.Download d : p.downloads()) {
+            fetch(d.storeUri(), Path.of(d.path()), d.input());
+        }
+        for (PreparedExecution.OutputArtifact a : p.outputArtifacts().values()) {
+            if (a.path() != null) {
+                Files.createDirectories(Path.of(a.path()).getParent());
+            }
+        }
+        for (String f : p.outputParameters().values()) {
+            Files.createDirectories(Path.of(f).getParent());
+        }
+        Files.createDirectories(Path.of(p.executorOutputFile()).getParent());
+        Map<String, String> env = new LinkedHashMap<>(p.env());
+        Optional<List<List<String>>> installs = PythonEnvCache.pipInstalls(p.argv());
+        if (installs.isPresent()) {
+            Map<String, String> pipEnv = new LinkedHashMap<>(System.getenv());
+            pipEnv.putAll(env);
+            Path venv;
+            try {
+                venv = pythonEnvs.ensure(installs.get(), pipEnv, line -> listener.line(r, "[python env] " + line));
+            } catch (ExecutorException e) {
+                throw new Failure(e.reason(), e.getMessage(), null);
+            }
+            env = PythonEnvCache.activate(venv, env);
+        }
+        runProcess(r, p.argv(), env, work, logFile);
+        ExecutorResult result;
+        try {
+            result = V2Executor.collect(p);
+        } catch (ExecutorException e) {
+            throw new Failure(e.reason(), e.getMessage(), 0);
+        }
+        Map<String, AttemptStatus.OutputRef> published = new LinkedHashMap<>();
+        for (ExecutorResult.Artifact a : result.artifacts().values()) {
+            String title = a.type().schemaTitle();
+            if (a.path() != null) {
+                AttemptStatus.OutputRef o = publish(a.storeKey(), Path.of(a.path()));
+                published.put(a.name(), new AttemptStatus.OutputRef(o.uri(), o.size(), o.sha256(), title, a.metadata()));
+            } else {
+                published.put(a.name(), new AttemptStatus.OutputRef(null, 0, null, title, a.metadata()));
+            }
+        }
+        return new AttemptStatus(r.runId(), r.task(), r.attempt(), ExecutionPhase.Succeeded, 0, null, null,
+                Times.format(started), Times.format(clock.instant()), published, result.parameters());
+    }
+
+    /** Fetches an object, or every object of a directory artifact, from the Relay bucket to {@code target}. */
+    private void fetch(String uri, Path target, String input) throws IOException {
+        Files.createDirectories(target.getParent());
+        String key = keyOf(uri, input);
+        try {
+            for (long wait : READ_BACKOFF_MS) {
+                if (store.stat(key).isPresent()) {
+                    store.download(key, target);
+                    return;
+                }
+                List<String> keys = store.list(key + "/", true);
+                if (!keys.isEmpty()) {
+                    for (String k : keys) {
+                        Path f = target.resolve(RunLayout.safeName(k.substring(key.length() + 1), "file in input directory"));
+                        Files.createDirectories(f.getParent());
+                        store.download(k, f);
+                    }
+                    return;
+                }
+                sleep(wait);
+            }
+            throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "input artifact '" + input + "' not readable: " + uri, null);
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "input artifact '" + input + "' not readable: " + uri
+                    + " (" + e.getMessage() + ")", null);
+        }
+    }
+
+    /**
+     * Runs {@code argv} in {@code work} with {@code env} added to the launcher's environment, its
+     * output captured to {@code logFile} and streamed to the listener.
+     *
+     * @throws Failure when it cannot start, was canceled, or exited non-zero
+     */
+    private void runProcess(ExecutionRequest r, List<String> argv, Map<String, String> env, Path work, Path logFile)
+            throws IOException {
+        boolean group = executions != null && LocalExecutions.groupsAvailable();
+        if (group) {
             // setsid execs the command itself: a missing executable must be found missing here
             String exe = argv.get(0);
-            boolean found = exe.contains("/") ? Files.isExecutable(work.resolve(exe)) : onPath(exe, cmd.env());
+            String path = env.getOrDefault("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+            boolean found = exe.contains("/") ? Files.isExecutable(work.resolve(exe)) : onPath(exe, Map.of("PATH", path));
             if (!found) {
                 throw new Failure(AttemptStatus.EXECUTABLE_NOT_FOUND, "executable not found: " + exe, null);
             }
         }
+        // its own session and process group: ended as a whole by a cancel, the JVM's exit or the sweep
         ProcessBuilder pb = new ProcessBuilder(executions != null ? LocalExecutions.wrap(argv) : argv)
                 .directory(work.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(cmd.env());
+        pb.environment().putAll(env);
         Process process;
         if (canceledRuns.contains(r.runId())) {
             throw new Failure(AttemptStatus.CANCELED, "canceled before it started", null);
@@ -331,7 +481,7 @@ public final class LocalLauncher implements Launcher {
             running.put(r.executionId(), process);
             if (executions != null) {
                 try {
-                    record[0] = executions.begin(r.runId(), r.task(), r.attempt(), process);
+                    records.put(r.executionId(), executions.begin(r.runId(), r.task(), r.attempt(), process));
                 } catch (IOException e) {
                     System.err.println("relay: cannot record the process of " + r.executionId() + ": " + e.getMessage());
                 }
@@ -365,45 +515,9 @@ public final class LocalLauncher implements Launcher {
         if (exit != 0) {
             throw new Failure(AttemptStatus.ERROR, "exit code " + exit, exit);
         }
-        Map<String, AttemptStatus.OutputRef> published = new LinkedHashMap<>();
-        for (Map.Entry<String, Path> e : written.entrySet()) {
-            String name = e.getKey();
-            OutputSpec o = c.output(name).orElse(null);
-            boolean special = o != null && (o.isMetrics() || o.isUiMetadata());
-            // KFP marks UI metadata and metrics as optional artifacts: a missing one is no error
-            if (!Files.exists(e.getValue()) && !special) {
-                throw new Failure(AttemptStatus.OUTPUT_MISSING, "output '" + name + "' was not written to " + cmd.outputPaths().get(name), 0);
-            }
-        }
-        for (Map.Entry<String, Path> e : written.entrySet()) {
-            if (Files.exists(e.getValue())) {
-                published.put(e.getKey(), publish(outputKeys.get(e.getKey()), e.getValue()));
-            }
-        }
-        return new AttemptStatus(r.runId(), r.task(), r.attempt(), ExecutionPhase.Succeeded, 0, null, null,
-                Times.format(started), Times.format(clock.instant()), published);
     }
 
-    /** @return whether the run was ended by a cancel (possibly from another process) */
-    private boolean canceledElsewhere(String runId) {
-        try {
-            return generations.status(runId).map(s -> s.phase() == dev.relay.runner.engine.Phase.Canceled).orElse(false);
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** Where a declared output is published: the metrics / UI metadata file, or {@code outputs/<name>}. */
-    public static String outputKey(ExecutionRequest r, OutputSpec o) {
-        if (o.isMetrics()) {
-            return RunLayout.metrics(r.runId(), r.task());
-        }
-        if (o.isUiMetadata()) {
-            return RunLayout.uiMetadata(r.runId(), r.task());
-        }
-        return RunLayout.output(r.runId(), r.task(), o.name());
-    }
-
+    /** Publishes an output with {@link StoreRetry}'s bounded retries ({@link StoreUnavailableException} after them). */
     private AttemptStatus.OutputRef publish(String key, Path p) throws IOException {
         try {
             return StoreRetry.call(key, () -> {
@@ -415,6 +529,15 @@ public final class LocalLauncher implements Launcher {
             });
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
+        }
+    }
+
+    /** @return whether the run was ended by a cancel (possibly from another process) */
+    private boolean canceledElsewhere(String runId) {
+        try {
+            return generations.status(runId).map(s -> s.phase() == dev.relay.runner.engine.Phase.Canceled).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -2,11 +2,11 @@ package dev.relay.runner.local;
 
 import dev.relay.eventing.s3.S3CloudEvents;
 import dev.relay.eventing.s3.S3Record;
+import dev.relay.runner.contract.RelayEnv;
 import dev.relay.runner.launch.LaunchListener;
 import dev.relay.runner.launch.LocalLauncher;
 import dev.relay.runner.recovery.LocalExecutions;
 import dev.relay.runner.recovery.Recovery;
-import dev.relay.runner.recovery.RunDriver;
 import dev.relay.runner.run.RunController;
 import dev.relay.runner.run.RunService;
 import dev.relay.runner.store.ArtifactStore;
@@ -35,11 +35,6 @@ import java.util.function.Consumer;
  * local processes for executions. Nothing polls: runs advance only on notifications.
  */
 public final class EmbeddedRuntime implements AutoCloseable {
-    /** Environment defaults of CONTRACTS.md. */
-    public static final String DEFAULT_BUCKET = "mlpipeline";
-    public static final String DEFAULT_ACCESS_KEY = "minio";
-    public static final String DEFAULT_SECRET_KEY = "minio123";
-
     private final Path dataDir;
     private final int port;
     private final Consumer<byte[]> sink;
@@ -78,14 +73,12 @@ public final class EmbeddedRuntime implements AutoCloseable {
                 Runtime.getRuntime().availableProcessors(), clock, executions);
         this.controller = new RunController(store, launcher, clock);
         this.runs = new RunService(store, clock);
-        this.recovery = Recovery.of(store, executions,
-                RunDriver.stepwise(store, controller::start, controller::advance), clock);
+        this.recovery = Recovery.of(store, executions, controller::evaluate, clock);
     }
 
     /**
-     * Starts the store and the event queue. Bucket and keys come from {@code RELAY_BUCKET},
-     * {@code RELAY_S3_ACCESS_KEY}, {@code RELAY_S3_SECRET_KEY} (defaults {@code mlpipeline},
-     * {@code minio}, {@code minio123}).
+     * Starts the store and the event queue. Bucket and keys come from {@link RelayEnv#current()}
+     * ({@code RELAY_BUCKET}, {@code RELAY_S3_ACCESS_KEY}, {@code RELAY_S3_SECRET_KEY}).
      *
      * @param port the S3 port on 127.0.0.1 once {@link #endpoint()} starts it, 0 for any free one
      * @throws UncheckedIOException when the state dir cannot be created
@@ -105,8 +98,8 @@ public final class EmbeddedRuntime implements AutoCloseable {
      *     for the in-process queue
      */
     public static EmbeddedRuntime start(Path stateDir, int port, LaunchListener listener, Consumer<byte[]> notificationSink) {
-        return new EmbeddedRuntime(stateDir, env("RELAY_BUCKET", DEFAULT_BUCKET),
-                env("RELAY_S3_ACCESS_KEY", DEFAULT_ACCESS_KEY), env("RELAY_S3_SECRET_KEY", DEFAULT_SECRET_KEY),
+        RelayEnv env = RelayEnv.current();
+        return new EmbeddedRuntime(stateDir, env.bucket(), env.accessKey(), env.secretKey(),
                 port, listener, Clock.systemUTC(), notificationSink);
     }
 
@@ -205,10 +198,5 @@ public final class EmbeddedRuntime implements AutoCloseable {
                 server.close();
             }
         }
-    }
-
-    private static String env(String name, String dflt) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? dflt : v;
     }
 }

@@ -139,7 +139,7 @@ public final class PipelineRegistry {
         RunService.Prepared prepared = RunService.prepare(yamlText, "pipeline.yaml");
         byte[] content = yamlText.getBytes(StandardCharsets.UTF_8);
         String sha = sha256(content);
-        String n = name != null ? checkName(name, "name") : Names.dnsLabel(prepared.plan().pipeline().name());
+        String n = name != null ? checkName(name, "name") : Names.dnsLabel(prepared.plan().name());
         String v = version != null ? checkName(version, "version") : sha.substring(0, 12);
         if (LATEST.equals(v)) {
             throw new IllegalArgumentException("version 'latest' is reserved: it names the newest version");

@@ -1,27 +1,39 @@
 package dev.relay.runner.run;
 
-import dev.relay.runner.contract.Times;
-import dev.relay.runner.contract.Json;
-import dev.relay.runner.contract.RunLayout;
-import dev.relay.runner.contract.AttemptStatus;
-import dev.relay.runner.contract.RunStatus;
-import dev.relay.runner.contract.RunDoc;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.eventing.s3.S3Record;
-import dev.relay.runner.engine.Decisions;
-import dev.relay.runner.engine.Engine;
-import dev.relay.runner.engine.TaskStatus;
+import dev.relay.runner.contract.AttemptStatus;
+import dev.relay.runner.contract.Json;
+import dev.relay.runner.contract.RunDoc;
+import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.contract.RunStatus;
+import dev.relay.runner.contract.TaskStatusDoc;
+import dev.relay.runner.contract.Times;
+import dev.relay.runner.engine.ArtifactRef;
+import dev.relay.runner.engine.ExecutionPhase;
+import dev.relay.runner.engine.Phase;
+import dev.relay.runner.engine.PipelineEngine;
+import dev.relay.runner.engine.model.Component;
+import dev.relay.runner.executor.ArtifactType;
+import dev.relay.runner.executor.ComponentIo;
+import dev.relay.runner.executor.ExecutorSpec;
+import dev.relay.runner.executor.ExecutorTask;
+import dev.relay.runner.executor.InputArtifact;
+import dev.relay.runner.executor.PlatformSpec;
+import dev.relay.runner.executor.TaskIdentity;
 import dev.relay.runner.launch.ArgumentValue;
 import dev.relay.runner.launch.ExecutionRequest;
 import dev.relay.runner.launch.Launcher;
-import dev.relay.runner.launch.LocalLauncher;
-import dev.relay.runner.recovery.Generations;
-import dev.relay.runner.recovery.LaunchIntents;
+import dev.relay.runner.pipeline.Pipeline;
 import dev.relay.runner.spec.Argument;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.spec.InputSpec;
 import dev.relay.runner.spec.OutputSpec;
 import dev.relay.runner.spec.TaskSpec;
 import dev.relay.runner.spec.Values;
+import dev.relay.runner.recovery.Generations;
+import dev.relay.runner.recovery.LaunchIntents;
 import dev.relay.runner.store.ArtifactStore;
 import java.time.Clock;
 import java.util.Collections;
@@ -29,44 +41,69 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
- * The body of the {@code artifact} function: reacts to one object event in the Relay bucket.
+ * The body of the {@code artifact} function: reacts to one object event in the Relay bucket by
+ * asking the {@link PipelineEngine} what the run's state in the bucket calls for, for every format
+ * (KFP v1 graph through {@code V1Translator}, KFP v2 IR through {@code IrReader}):
  * <ul>
- *   <li>{@code runs/<run>/run.json} → launch the root tasks;</li>
- *   <li>{@code runs/<run>/tasks/<task>/attempts/<n>/status.json} → ask the engine what follows
- *       (downstream tasks, a retry, or the end of the run) and do it;</li>
+ *   <li>{@code runs/<run>/run.json} or {@code runs/<run>/tasks/<path>/attempts/<n>/status.json} →
+ *       {@link #evaluate}: the engine's completions are written as {@code tasks/<path>/status.json}
+ *       (DAG tasks, tasks failed before launch), its launches go through {@link #launchAttempt} (the
+ *       one place an attempt starts: cache, then the launcher), and the run's end as
+ *       {@code runs/<run>/status.json};</li>
  *   <li>anything else → nothing here (the index handles metrics and UI metadata).</li>
  * </ul>
- * Every effect is idempotent (launches by execution id, the run status written only if absent),
- * and decisions are made on the bucket's state, never the event's: a duplicate, late or reordered
+ * Every effect is idempotent (launches by execution id, statuses written only if absent), and
+ * decisions are made on the bucket's state, never the event's: a duplicate, late or reordered
  * notification changes nothing. Thread-safe.
  */
 public final class RunController {
     private final ArtifactStore store;
     private final Launcher launcher;
     private final Clock clock;
+    /** Entries kept per cache (statuses, seen records, launches decided); runs keep {@link #RUNS}. */
+    static final int ENTRIES = 20_000;
+    static final int RUNS = 256;
+    private final Map<String, Loaded> runs;
+    private final Map<String, Boolean> seen;
+    private final Map<String, Boolean> launched;
+    private final TaskStates states;
+    private final TaskCache cache;
     private final Generations generations;
     private final LaunchIntents intents;
-    private final Map<String, Loaded> runs = Collections.synchronizedMap(new Lru<>(256));
-    private final Map<String, AttemptStatus> statuses = Collections.synchronizedMap(new Lru<>(20_000));
-    private final Map<String, Boolean> seen = Collections.synchronizedMap(new Lru<>(20_000));
-    private final Map<String, Boolean> absent = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final java.util.concurrent.ExecutorService IO = java.util.concurrent.Executors.newFixedThreadPool(8, r -> {
-        Thread t = new Thread(r, "relay-prefetch");
-        t.setDaemon(true);
-        return t;
-    });
 
-    private record Loaded(RunDoc doc, RunPlan plan) {}
+    /**
+     * A run as the controller holds it: {@code run.json}, the plan derived from it and its
+     * parameters as the engine's values.
+     */
+    record Loaded(RunDoc doc, RunPlan plan, Map<String, Object> parameters) {}
 
     public RunController(ArtifactStore store, Launcher launcher, Clock clock) {
+        this(store, launcher, clock, RUNS, ENTRIES);
+    }
+
+    /** With caches of at most {@code runs} runs and {@code entries} entries each (tests use small ones). */
+    RunController(ArtifactStore store, Launcher launcher, Clock clock, int runs, int entries) {
         this.store = store;
         this.launcher = launcher;
         this.clock = clock;
+        this.runs = Collections.synchronizedMap(new TaskStates.Lru<>(runs));
+        this.seen = Collections.synchronizedMap(new TaskStates.Lru<>(entries));
+        this.launched = Collections.synchronizedMap(new TaskStates.Lru<>(entries));
+        this.states = new TaskStates(store, entries);
+        this.cache = new TaskCache(store, clock);
         this.generations = new Generations(store, clock);
         this.intents = new LaunchIntents(store, clock);
+    }
+
+    /** Sizes of the caches by name ({@code runs}, {@code seen}, {@code launched}, {@code statuses}, {@code finished}), for tests. */
+    Map<String, Integer> cacheSizes() {
+        Map<String, Integer> m = new LinkedHashMap<>(states.sizes());
+        m.put("runs", runs.size());
+        m.put("seen", seen.size());
+        m.put("launched", launched.size());
+        return m;
     }
 
     /**
@@ -87,15 +124,14 @@ public final class RunController {
         if (parsed.isEmpty()) {
             return Optional.empty();
         }
-        String dedupe = r.bucket() + "\n" + r.key() + "\n" + (r.versionId() != null ? r.versionId() : r.eTag()) + "\n" + r.sequencer();
+        String dedupe = r.dedupeKey();
         if (seen.put(dedupe, Boolean.TRUE) != null) {
             return Optional.empty();
         }
         RunLayout.Key key = parsed.get();
         try {
             switch (key.kind()) {
-                case RUN_JSON -> start(key.runId());
-                case ATTEMPT_STATUS -> advance(key.runId(), key.task());
+                case RUN_JSON, ATTEMPT_STATUS -> evaluate(key.runId());
                 default -> { }
             }
         } catch (RuntimeException e) {
@@ -106,59 +142,191 @@ public final class RunController {
         return parsed;
     }
 
-    /** Launches the run's root tasks (or finishes an empty run). */
+    /** Launches the run's first tasks (or finishes an empty run). */
     public void start(String runId) {
-        Loaded run = load(runId);
-        Generations.Generation g = generations.current(runId);
-        apply(run, g, Engine.start(run.plan().dag(), lookup(run, g)));
+        evaluate(runId);
     }
 
-    /** Acts on the newest status of {@code task}. */
+    /** Acts on a new status of {@code task} (any task path): the same as {@link #evaluate}. */
     public void advance(String runId, String task) {
+        evaluate(runId);
+    }
+
+    /**
+     * Asks the engine what the run's state calls for and does it. Nothing happens for a run whose
+     * {@code status.json} exists (finished or canceled).
+     */
+    public void evaluate(String runId) {
         Loaded run = load(runId);
-        if (!run.plan().dag().contains(task)) {
+        // the run's current generation (a retry or resume starts the next one): its status ends it
+        Generations.Generation g = generations.current(runId);
+        if (store.stat(Generations.statusKey(runId, g.generation())).isPresent()) {
             return;
         }
-        Generations.Generation g = generations.current(runId);
-        Function<String, TaskStatus> lookup = lookup(run, g);
-        prefetch(run, run.plan().dag().downstream(task));
-        apply(run, g, Engine.advance(run.plan().dag(), task, lookup));
+        PipelineEngine.Decisions d = PipelineEngine.evaluate(run.plan().model().model(), runId, run.parameters(),
+                path -> states.lookup(runId, path, g));
+        apply(run, g, d);
     }
 
-    private void apply(Loaded run, Generations.Generation g, Decisions d) {
+    private void apply(Loaded run, Generations.Generation g, PipelineEngine.Decisions d) {
         String runId = run.doc().runId();
-        if (!d.launches().isEmpty() && store.stat(Generations.statusKey(runId, g.generation())).isPresent()) {
-            return; // the generation is over (canceled): launch nothing more
+        for (PipelineEngine.Completion c : d.completions()) {
+            Map<String, JsonNode> params = new LinkedHashMap<>();
+            c.parameters().forEach((k, v) -> params.put(k, TaskStates.toJson(v)));
+            TaskStatusDoc doc = new TaskStatusDoc(runId, c.path(), c.phase(), c.message(), params, c.artifacts(),
+                    Times.format(clock.instant()));
+            store.putIfAbsent(RunLayout.taskStatus(runId, c.path()), Json.bytes(doc));
+            states.remember(runId, c.path(), g, c.state());
         }
-        for (Decisions.Launch l : d.launches()) {
+        for (PipelineEngine.Launch rel : d.launches()) {
             // the engine counts the attempts of this generation; the bucket numbers them for the whole run
-            int attempt = g.firstAttempt(l.task()) + l.attempt() - 1;
-            if (intents.claim(runId, l.task(), attempt, launcher.kind())) {
-                launcher.launch(request(run, l.task(), attempt));
+            PipelineEngine.Launch l = g.firstAttempt(rel.path()) == 1 ? rel
+                    : new PipelineEngine.Launch(rel.path(), rel.task(), rel.name(), rel.component(),
+                            g.firstAttempt(rel.path()) + rel.attempt() - 1, rel.backoff(), rel.cache(), rel.parameters(), rel.artifacts());
+            if (launched.putIfAbsent(runId + "/" + l.path() + "/" + l.attempt(), Boolean.TRUE) == null) {
+                launchAttempt(run, l);
             }
         }
-        d.finish().ifPresent(f -> {
-            RunStatus status = new RunStatus(runId, f.phase(), run.doc().createdAt(),
-                    Times.format(clock.instant()), f.tasks());
+        d.finish().ifPresent(phase -> {
+            Map<String, Phase> tasks = PipelineEngine.tree(run.plan().model().model(), runId, run.parameters(),
+                    path -> states.lookup(runId, path, g));
+            RunStatus status = new RunStatus(runId, phase, run.doc().createdAt(), Times.format(clock.instant()), tasks);
             generations.finish(g, status);
         });
     }
 
     /**
-     * Builds the execution of attempt {@code attempt} of task {@code name} of a submitted run, as
-     * the controller launches it (for launchers' tests and tools that relaunch by hand).
-     *
-     * @throws IllegalStateException when the run's run.json is missing or invalid
-     * @throws IllegalArgumentException when the run has no such task
+     * Starts one attempt the engine decided: the one place an attempt starts. A KFP v2 task with
+     * caching on (and the run's switch not off) whose cache key has a succeeded attempt is a cache
+     * hit: its outputs are copied and its status written here, and nothing is launched. Otherwise
+     * the execution is built ({@link #request(Loaded, PipelineEngine.Launch)}) and handed to the
+     * launcher. An attempt that cannot even be built (bad IR at run time) gets a Failed
+     * {@code LaunchFailed} status, so the run goes on.
      */
-    public ExecutionRequest request(String runId, String name, int attempt) {
-        return request(load(runId), name, attempt);
+    void launchAttempt(Loaded run, PipelineEngine.Launch l) {
+        // the intent record, before anything starts: a replayed event or a restarted server never launches it twice
+        if (!intents.claim(run.doc().runId(), l.path(), l.attempt(), launcher.kind())) {
+            return;
+        }
+        ExecutionRequest request;
+        try {
+            request = request(run, l);
+        } catch (RuntimeException e) {
+            writeFailed(run, l, AttemptStatus.LAUNCH_FAILED, e.getMessage());
+            return;
+        }
+        if (request.isV2() && l.cache() && run.doc().cacheEnabled()) {
+            String key = cache.key(run.plan().model(), l.component(), request.v2(), this::inputDigest);
+            if (cache.reuse(key, request)) {
+                return;
+            }
+            cache.record(key, request);
+        }
+        launcher.launch(request);
     }
 
-    /** Builds the execution of attempt {@code attempt} of task {@code name}. */
-    ExecutionRequest request(Loaded run, String name, int attempt) {
-        TaskSpec task = run.plan().task(name);
+    private void writeFailed(Loaded run, PipelineEngine.Launch l, String reason, String message) {
+        String now = Times.format(clock.instant());
+        AttemptStatus s = new AttemptStatus(run.doc().runId(), l.path(), l.attempt(), ExecutionPhase.Failed, null,
+                reason, message, now, now, Map.of());
+        store.putIfAbsent(RunLayout.attemptLog(run.doc().runId(), l.path(), l.attempt()),
+                ("relay: " + message + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        store.putIfAbsent(RunLayout.attemptStatus(run.doc().runId(), l.path(), l.attempt()), Json.bytes(s));
+    }
+
+    /**
+     * Builds the execution of one launch decision: for a KFP v1 task its component with arguments
+     * (values as text, artifacts as the producers' URIs); for KFP v2 an {@link ExecutorTask}
+     * (component interface and executor as written in the IR, typed parameter values, input
+     * artifacts with the type and metadata their producers recorded).
+     *
+     * @throws IllegalArgumentException when the IR's component or executor does not read
+     */
+    ExecutionRequest request(Loaded run, PipelineEngine.Launch l) {
         String runId = run.doc().runId();
+        Pipeline p = run.plan().model();
+        if (!run.plan().isIr()) {
+            TaskSpec task = p.v1Task(l.component());
+            Map<String, ArgumentValue> args = new LinkedHashMap<>();
+            l.parameters().forEach((name, v) -> {
+                if (!name.startsWith(dev.relay.runner.pipeline.V1Translator.CONDITION_INPUT)) {
+                    args.put(name, new ArgumentValue.Value(v instanceof String s ? s : dev.relay.runner.engine.cel.JsonText.write(v)));
+                }
+            });
+            l.artifacts().forEach((name, refs) -> {
+                if (!refs.isEmpty() && !name.startsWith(dev.relay.runner.pipeline.V1Translator.CONDITION_INPUT)) {
+                    args.put(name, new ArgumentValue.Artifact(uriOf(runId, refs.get(0))));
+                }
+            });
+            return new ExecutionRequest(runId, l.path(), l.attempt(), task.component(), args, task.annotations(),
+                    null, l.backoff());
+        }
+        Component c = p.model().component(l.component());
+        ComponentIo io = ComponentIo.parse("components." + l.component(), p.componentSpec(l.component()));
+        ExecutorSpec executor = ExecutorSpec.parse(c.executorLabel(), p.executor(l.component()));
+        Map<String, JsonNode> params = new LinkedHashMap<>();
+        l.parameters().forEach((k, v) -> params.put(k, TaskStates.toJson(v)));
+        Map<String, List<InputArtifact>> arts = new LinkedHashMap<>();
+        l.artifacts().forEach((name, refs) -> arts.put(name, refs.stream().map(r -> inputArtifact(runId, r)).toList()));
+        PlatformSpec platform = PlatformSpec.NONE;
+        if (p.platforms() != null) {
+            JsonNode config = p.platforms().path("kubernetes").path("deploymentSpec").path("executors").path(c.executorLabel());
+            platform = PlatformSpec.parse(c.executorLabel(), config.isMissingNode() ? null : config, ch -> {
+                String in = ch.path("componentInputParameter").asText(null);
+                return in == null ? null : params.get(in);
+            });
+        }
+        TaskIdentity id = new TaskIdentity(runId, p.model().name(), l.path(), l.name(), l.attempt());
+        ExecutorTask task = new ExecutorTask(id, null, io, executor, platform, params, arts);
+        return new ExecutionRequest(runId, l.path(), l.attempt(), null, Map.of(), Map.of(), task, l.backoff());
+    }
+
+    /** The producing attempt's published output (its URI, type and metadata as recorded). */
+    private InputArtifact inputArtifact(String runId, ArtifactRef r) {
+        Optional<AttemptStatus> s = states.newest(runId, r.producer());
+        AttemptStatus.OutputRef o = s.map(AttemptStatus::outputs).map(m -> m.get(r.output())).orElse(null);
+        String uri = o != null && o.uri() != null ? o.uri() : store.uri(RunLayout.output(runId, r.producer(), r.output()));
+        ArtifactType type = o != null && o.schemaTitle() != null ? new ArtifactType(o.schemaTitle(), "0.0.1") : ArtifactType.ARTIFACT;
+        ObjectNode md = o != null && o.metadata() instanceof ObjectNode m ? m.deepCopy() : Json.MAPPER.createObjectNode();
+        return new InputArtifact(r.output(), uri, type, md);
+    }
+
+    private String uriOf(String runId, ArtifactRef r) {
+        Optional<AttemptStatus> s = states.newest(runId, r.producer());
+        AttemptStatus.OutputRef o = s.map(AttemptStatus::outputs).map(m -> m.get(r.output())).orElse(null);
+        return o != null && o.uri() != null ? o.uri() : store.uri(RunLayout.output(runId, r.producer(), r.output()));
+    }
+
+    /** The content digest of an input artifact for the cache key: its sha256, else its URI (a directory). */
+    private String inputDigest(InputArtifact a) {
+        String prefix = "s3://" + store.bucket() + "/";
+        if (a.uri().startsWith(prefix)) {
+            Optional<RunLayout.Key> k = RunLayout.parse(a.uri().substring(prefix.length()));
+            if (k.isPresent() && k.get().kind() == RunLayout.Kind.OUTPUT) {
+                Optional<AttemptStatus> s = states.newest(k.get().runId(), k.get().task());
+                for (AttemptStatus.OutputRef o : s.map(AttemptStatus::outputs).orElse(Map.of()).values()) {
+                    if (a.uri().equals(o.uri()) && o.sha256() != null) {
+                        return "sha256:" + o.sha256();
+                    }
+                }
+            }
+        }
+        return a.uri();
+    }
+
+    /**
+     * Builds the execution of attempt {@code attempt} of the top-level KFP v1 task {@code name} of a
+     * submitted run, as the controller launches it (for launchers' tests and tools that relaunch by hand).
+     *
+     * @throws IllegalStateException when the run's run.json is missing or invalid
+     * @throws IllegalArgumentException when the run has no such task (or is not a KFP v1 graph)
+     */
+    public ExecutionRequest request(String runId, String name, int attempt) {
+        Loaded run = load(runId);
+        if (run.plan().isIr()) {
+            throw new IllegalArgumentException("run " + runId + " is a KFP v2 pipeline: its attempts are built from the engine's decisions");
+        }
+        TaskSpec task = run.plan().task(name);
         Map<String, ArgumentValue> args = new LinkedHashMap<>();
         for (Map.Entry<String, Argument> e : task.arguments().entrySet()) {
             ArgumentValue v = argument(run, e.getValue());
@@ -186,84 +354,12 @@ public final class RunController {
         ComponentSpec up = run.plan().task(upName).component();
         OutputSpec o = up.output(t.outputName()).orElseThrow(
                 () -> new IllegalStateException("task '" + t.taskId() + "' has no output '" + t.outputName() + "'"));
-        ExecutionRequest probe = new ExecutionRequest(run.doc().runId(), upName, 1, up, Map.of(), Map.of());
-        return new ArgumentValue.Artifact(store.uri(LocalLauncher.outputKey(probe, o)));
-    }
-
-    /**
-     * What the bucket says of each task, asked task by task: the newest attempt is found by reading
-     * {@code attempts/1/status.json}, then 2, ... while they exist (attempt n+1 only starts after n
-     * failed), so a question costs one GET per attempt not yet cached. Statuses never change once
-     * written, so every one read is cached; the engine asks only about the finished task's
-     * neighbours and, for the end-of-run check, the first task not yet over.
-     */
-    private Function<String, TaskStatus> lookup(Loaded run, Generations.Generation g) {
-        String runId = run.doc().runId();
-        return task -> {
-            TaskStatus newest = TaskStatus.NONE;
-            int maxAttempts = run.plan().dag().maxRetries(task) + 1;
-            int first = g.firstAttempt(task); // attempts before it belong to an earlier generation
-            for (int n = 1; n <= maxAttempts; n++) {
-                Optional<AttemptStatus> s = find(runId, task, first + n - 1);
-                if (s.isEmpty()) {
-                    break;
-                }
-                newest = TaskStatus.of(n, s.get().phase());
-                if (!newest.failed()) {
-                    break;
-                }
-            }
-            return newest;
-        };
-    }
-
-    private Optional<AttemptStatus> find(String runId, String task, int attempt) {
-        String key = RunLayout.attemptStatus(runId, task, attempt);
-        AttemptStatus s = statuses.get(key);
-        if (s != null) {
-            return Optional.of(s);
-        }
-        Optional<AttemptStatus> read = absent.remove(key) != null ? Optional.empty()
-                : store.get(key).map(b -> Json.read(b, AttemptStatus.class, key));
-        read.ifPresent(v -> statuses.put(key, v));
-        return read;
-    }
-
-    /**
-     * Reads the first attempt's status of many tasks at once (a fan-out's downstream tasks), so
-     * the engine's questions about them cost one round trip in all rather than one each. An
-     * absence is remembered for the next question only: it may change at any time.
-     */
-    private void prefetch(Loaded run, java.util.Collection<String> tasks) {
-        if (tasks.size() < 4) {
-            return;
-        }
-        String runId = run.doc().runId();
-        List<java.util.concurrent.Callable<Void>> reads = new java.util.ArrayList<>();
-        for (String t : tasks) {
-            String key = RunLayout.attemptStatus(runId, t, 1);
-            if (!statuses.containsKey(key)) {
-                reads.add(() -> {
-                    Optional<byte[]> b = store.get(key);
-                    if (b.isPresent()) {
-                        statuses.put(key, Json.read(b.get(), AttemptStatus.class, key));
-                    } else {
-                        absent.put(key, Boolean.TRUE);
-                    }
-                    return null;
-                });
-            }
-        }
-        try {
-            IO.invokeAll(reads);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return new ArgumentValue.Artifact(store.uri(RunLayout.outputKey(run.doc().runId(), upName, o)));
     }
 
     /** @return the status of one attempt (immutable once written, so cached) */
     public AttemptStatus status(String runId, String task, int attempt) {
-        return find(runId, task, attempt).orElseThrow(
+        return states.attempt(runId, task, attempt).orElseThrow(
                 () -> new IllegalStateException("missing " + RunLayout.attemptStatus(runId, task, attempt)));
     }
 
@@ -275,7 +371,14 @@ public final class RunController {
         String key = RunLayout.runJson(runId);
         byte[] data = store.get(key).orElseThrow(() -> new IllegalStateException("missing " + key));
         RunDoc doc = Json.read(data, RunDoc.class, key);
-        l = new Loaded(doc, RunPlan.of(doc));
+        RunPlan plan = RunPlan.of(doc);
+        Map<String, Object> params;
+        try {
+            params = plan.parameterValues(doc.parameters() == null ? Map.of() : doc.parameters());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(key + ": " + e.getMessage(), e);
+        }
+        l = new Loaded(doc, plan, params);
         runs.put(runId, l);
         return l;
     }
@@ -284,20 +387,4 @@ public final class RunController {
     public Launcher launcher() {
         return launcher;
     }
-
-    /** A small LRU map. */
-    private static final class Lru<K, V> extends LinkedHashMap<K, V> {
-        private final int max;
-
-        Lru(int max) {
-            super(16, 0.75f, true);
-            this.max = max;
-        }
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-            return size() > max;
-        }
-    }
-
 }

@@ -1,87 +1,203 @@
 package dev.relay.runner.run;
 
-import dev.relay.runner.contract.RunLayout;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.runner.contract.Json;
 import dev.relay.runner.contract.RunDoc;
+import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.engine.Dag;
 import dev.relay.runner.engine.SimpleDag;
+import dev.relay.runner.engine.cel.JsonText;
+import dev.relay.runner.engine.model.ModelException;
+import dev.relay.runner.engine.model.PipelineModel;
+import dev.relay.runner.executor.ComponentIo;
+import dev.relay.runner.executor.ParameterTypeException;
+import dev.relay.runner.pipeline.IrReader;
+import dev.relay.runner.pipeline.Pipeline;
+import dev.relay.runner.pipeline.V1Translator;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.ComponentSpec;
-import dev.relay.runner.spec.SpecException;
+import dev.relay.runner.spec.InputSpec;
 import dev.relay.runner.spec.Names;
+import dev.relay.runner.spec.SpecException;
 import dev.relay.runner.spec.TaskSpec;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A pipeline ready to run: its tasks by name (the task id as a DNS-1123 label, as in object keys)
- * and the DAG the engine walks. The spec layer has already rejected cycles and name clashes.
+ * A pipeline ready to run, derived from what {@code run.json} carries (never stored itself): the
+ * engine's {@link PipelineModel} with the executors as written ({@link #model()}), for every format.
+ * A KFP v1 graph also keeps its parsed {@link ComponentSpec} ({@link #pipeline()}, null for IR)
+ * and the flat task view older callers use ({@link #task}, {@link #dag()}).
  */
 public final class RunPlan {
     private final ComponentSpec pipeline;
+    private final Pipeline model;
+    private final ComponentIo rootIo;
     private final Map<String, TaskSpec> byName = new LinkedHashMap<>();
     private final Map<String, String> nameOfId = new LinkedHashMap<>();
-    private final Dag dag;
+    private Dag dag;
 
-    private RunPlan(ComponentSpec pipeline) {
+    private RunPlan(ComponentSpec pipeline, Pipeline model) {
         this.pipeline = pipeline;
+        this.model = model;
+        if (pipeline != null) {
+            for (String id : pipeline.graph().topologicalOrder()) {
+                TaskSpec t = pipeline.graph().tasks().get(id);
+                String name = Names.dnsLabel(id);
+                byName.put(name, t);
+                nameOfId.put(id, name);
+            }
+            this.rootIo = null;
+        } else {
+            this.rootIo = ComponentIo.parse("root", model.spec().path("root"));
+        }
+    }
+
+    /** @throws IllegalArgumentException if {@code pipeline} has no graph or its graph does not translate */
+    public static RunPlan of(ComponentSpec pipeline) {
         if (pipeline.graph() == null) {
             throw new IllegalArgumentException("'" + pipeline.name() + "' is a component, not a pipeline");
         }
-        for (String id : pipeline.graph().topologicalOrder()) {
-            TaskSpec t = pipeline.graph().tasks().get(id);
-            String name = Names.dnsLabel(id);
-            byName.put(name, t);
-            nameOfId.put(id, name);
+        try {
+            return new RunPlan(pipeline, V1Translator.translate(pipeline));
+        } catch (ModelException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        SimpleDag.Builder b = SimpleDag.builder();
-        byName.forEach((name, t) -> b.task(name, t.maxRetries()));
-        byName.forEach((name, t) -> t.dependencies().forEach(up -> b.edge(nameOfId.get(up), name)));
-        this.dag = b.build();
     }
 
-    /** @throws IllegalArgumentException if {@code pipeline} has no graph */
-    public static RunPlan of(ComponentSpec pipeline) {
-        return new RunPlan(pipeline);
+    /** A KFP v2 pipeline read by {@link IrReader}. */
+    public static RunPlan ir(Pipeline ir) {
+        if (!PipelineModel.FORMAT_IR.equals(ir.format())) {
+            throw new IllegalArgumentException("not an IR pipeline: " + ir.format());
+        }
+        return new RunPlan(null, ir);
     }
 
     /**
-     * Parses the inlined spec a {@code run.json} carries.
+     * Derives the plan from {@code run.json}: by its {@code format} (absent: a KFP v1 graph, as runs
+     * were written before formats).
      *
      * @throws IllegalStateException when the spec is not a valid pipeline (the message names the run)
      */
     public static RunPlan of(RunDoc doc) {
         String where = RunLayout.runJson(doc.runId());
+        if (PipelineModel.FORMAT_IR.equals(doc.format())) {
+            try {
+                return ir(IrReader.read(doc.spec().toString(), where));
+            } catch (ModelException | RuntimeException e) {
+                throw new IllegalStateException(where + ": the pipeline spec is invalid:\n" + e.getMessage(), e);
+            }
+        }
+        if (doc.format() != null && !PipelineModel.FORMAT_V1.equals(doc.format())) {
+            throw new IllegalStateException(where + ": unknown format '" + doc.format() + "' (expected "
+                    + PipelineModel.FORMAT_V1 + " or " + PipelineModel.FORMAT_IR + ")");
+        }
         try {
             return of(ComponentLoader.parse(doc.spec().toString(), where, null));
-        } catch (SpecException e) {
+        } catch (SpecException | IllegalArgumentException e) {
             throw new IllegalStateException(where + ": the pipeline spec is invalid:\n" + e.getMessage(), e);
         }
     }
 
+    /** @return {@link PipelineModel#FORMAT_V1} or {@link PipelineModel#FORMAT_IR} */
+    public String format() {
+        return model.format();
+    }
+
+    /** @return whether this is a KFP v2 IR pipeline */
+    public boolean isIr() {
+        return pipeline == null;
+    }
+
+    /** @return the pipeline's name ({@code pipelineInfo.name}, or the v1 component's name) */
+    public String name() {
+        return pipeline != null ? pipeline.name() : model.model().name();
+    }
+
+    /** @return the translated pipeline: the engine's model and the executors as written */
+    public Pipeline model() {
+        return model;
+    }
+
+    /** @return the v1 graph component, or null for IR */
     public ComponentSpec pipeline() {
         return pipeline;
     }
 
-    public Dag dag() {
+    /** @return the IR's root input definitions, or null for v1 */
+    public ComponentIo rootIo() {
+        return rootIo;
+    }
+
+    /** @return the pipeline's input names, in declaration order */
+    public List<String> inputNames() {
+        if (pipeline != null) {
+            return pipeline.inputs().stream().map(InputSpec::name).toList();
+        }
+        List<String> names = new ArrayList<>(rootIo.inputParameters().keySet());
+        names.addAll(rootIo.inputArtifacts().keySet());
+        return names;
+    }
+
+    /**
+     * The run's parameters as the engine's JSON values: v1 values stay text; an IR parameter is read
+     * as its declared type.
+     *
+     * @throws ParameterTypeException naming the parameter when a value does not read as its type
+     */
+    public Map<String, Object> parameterValues(Map<String, String> given) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        given.forEach((k, v) -> {
+            if (pipeline != null || rootIo.inputParameters().get(k) == null) {
+                out.put(k, v);
+                return;
+            }
+            JsonNode typed;
+            try {
+                typed = rootIo.inputParameters().get(k).type().parse(v);
+            } catch (ParameterTypeException e) {
+                throw new ParameterTypeException("parameter '" + k + "': " + e.getMessage());
+            }
+            out.put(k, JsonText.parse(Json.MAPPER.valueToTree(typed).toString()));
+        });
+        return out;
+    }
+
+    /** The v1 DAG (flat, top-level tasks), for the old engine's callers. */
+    public synchronized Dag dag() {
+        if (pipeline == null) {
+            throw new IllegalStateException("an IR pipeline has no flat v1 DAG");
+        }
+        if (dag == null) {
+            SimpleDag.Builder b = SimpleDag.builder();
+            byName.forEach((name, t) -> b.task(name, t.maxRetries()));
+            byName.forEach((name, t) -> t.dependencies().forEach(up -> b.edge(nameOfId.get(up), name)));
+            dag = b.build();
+        }
         return dag;
     }
 
-    /** @return task names in topological order */
+    /** @return the root DAG's task names (path segments), in task order */
     public List<String> taskNames() {
-        return dag.tasks();
+        if (pipeline != null) {
+            return List.copyOf(byName.keySet());
+        }
+        var root = model.model().root().dag();
+        return root.order().stream().map(root::segment).toList();
     }
 
-    /** @return the task named {@code name} (a DNS-1123 label) */
+    /** @return the v1 top-level task named {@code name} (a DNS-1123 label) */
     public TaskSpec task(String name) {
         TaskSpec t = byName.get(name);
         if (t == null) {
-            throw new IllegalArgumentException("no task named '" + name + "' in pipeline '" + pipeline.name() + "'");
+            throw new IllegalArgumentException("no task named '" + name + "' in pipeline '" + name() + "'");
         }
         return t;
     }
 
-    /** @return the name (object-key label) of the task with id {@code taskId} */
+    /** @return the name (object-key label) of the v1 task with id {@code taskId} */
     public String nameOf(String taskId) {
         return nameOfId.get(taskId);
     }

@@ -7,6 +7,14 @@ import dev.relay.runner.contract.RunDoc;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.argo.ArgoPackage;
 import dev.relay.runner.argo.ArgoPipeline;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relay.runner.engine.model.Component;
+import dev.relay.runner.engine.model.ModelException;
+import dev.relay.runner.engine.model.PipelineModel;
+import dev.relay.runner.executor.ComponentIo;
+import dev.relay.runner.executor.ExecutorSpec;
+import dev.relay.runner.pipeline.IrReader;
+import dev.relay.runner.pipeline.Pipeline;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.executor.ParameterType;
@@ -64,6 +72,10 @@ public final class RunService {
             JsonNode tree = ArgoPipeline.translate(file);
             return new Prepared(file, tree, RunPlan.of(ComponentLoader.parse(tree.toString(), file.toString(), null)));
         }
+        String text = readText(file);
+        if (text != null && IrReader.looksLikeIr(text)) {
+            return prepareIr(text, file.toString(), file);
+        }
         ComponentLoader.load(file);
         JsonNode tree = PipelineInliner.inline(file);
         ComponentSpec spec = ComponentLoader.parse(tree.toString(), file.toString(), file.toAbsolutePath().getParent());
@@ -86,6 +98,9 @@ public final class RunService {
             JsonNode tree = ArgoPipeline.translate(new ArgoPackage(yamlText, name));
             return new Prepared(Path.of(name), tree, RunPlan.of(ComponentLoader.parse(tree.toString(), name, null)));
         }
+        if (IrReader.looksLikeIr(yamlText)) {
+            return prepareIr(yamlText, name, Path.of(name));
+        }
         List<String> urls;
         try {
             urls = PipelineInliner.componentUrls(yamlText, name);
@@ -105,6 +120,52 @@ public final class RunService {
         return new Prepared(Path.of(name), tree, RunPlan.of(spec));
     }
 
+    private static String readText(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return null; // the spec layer reports an unreadable file with its own message
+        }
+    }
+
+    /**
+     * Reads a KFP v2 PipelineSpec (IR, YAML or JSON; a compiled single component too) and checks
+     * every component's interface and executor, so that a broken IR is refused before anything is
+     * written. The tree kept for {@code run.json} is the spec as given (a {@code platforms}
+     * document, when present, kept under {@code platforms}).
+     *
+     * @throws SpecException naming the file and the field
+     */
+    public static Prepared prepareIr(String text, String name, Path source) throws SpecException {
+        Pipeline p;
+        try {
+            p = IrReader.read(text, name);
+        } catch (ModelException e) {
+            throw new SpecException(SpecError.ofFile(name, e.getMessage().startsWith(name + ": ")
+                    ? e.getMessage().substring(name.length() + 2) : e.getMessage()));
+        }
+        try {
+            for (Component c : p.model().components().values()) {
+                String key = c.name();
+                if (c.isExecutor()) {
+                    ExecutorSpec.parse(c.executorLabel(), p.executor(key));
+                }
+            }
+            p.spec().path("components").fields().forEachRemaining(e ->
+                    ComponentIo.parse("components." + e.getKey(), e.getValue()));
+            ComponentIo.parse("root", p.spec().path("root"));
+        } catch (RuntimeException e) {
+            throw new SpecException(SpecError.ofFile(name, e.getMessage()));
+        }
+        JsonNode tree = p.spec();
+        if (p.platforms() != null && !tree.has("platforms") && tree instanceof ObjectNode o) {
+            ObjectNode copy = o.deepCopy();
+            copy.set("platforms", p.platforms());
+            tree = copy;
+        }
+        return new Prepared(source, tree, RunPlan.ir(p));
+    }
+
     /**
      * Checks parameters against the pipeline's inputs: every name must be an input, every value of
      * an input typed {@code Integer}, {@code Float} or {@code Boolean} must read as that type ({@link ParameterType#ofV1}), and every required
@@ -113,6 +174,10 @@ public final class RunService {
      * @throws RunRequestException naming the parameter and the pipeline's inputs
      */
     public static void checkParameters(RunPlan plan, Map<String, String> parameters) throws RunRequestException {
+        if (plan.isIr()) {
+            checkIrParameters(plan, parameters);
+            return;
+        }
         List<String> names = plan.pipeline().inputs().stream().map(InputSpec::name).toList();
         for (String p : parameters.keySet()) {
             if (!names.contains(p)) {
@@ -144,6 +209,42 @@ public final class RunService {
         }
     }
 
+    /** The IR form of {@link #checkParameters}: root {@code inputDefinitions}, typed as declared. */
+    private static void checkIrParameters(RunPlan plan, Map<String, String> parameters) throws RunRequestException {
+        ComponentIo io = plan.rootIo();
+        List<String> names = plan.inputNames();
+        for (String p : parameters.keySet()) {
+            if (!names.contains(p)) {
+                throw new RunRequestException("unknown parameter '" + p + "'; pipeline '" + plan.name()
+                        + "' has inputs: " + (names.isEmpty() ? "(none)" : String.join(", ", names)));
+            }
+            ComponentIo.ParameterDef def = io.inputParameters().get(p);
+            if (def != null) {
+                try {
+                    def.type().parse(parameters.get(p));
+                } catch (ParameterTypeException e) {
+                    throw new RunRequestException("parameter '" + p + "' of type " + def.type() + ": " + e.getMessage());
+                }
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        io.inputParameters().forEach((n, def) -> {
+            if (!parameters.containsKey(n) && def.defaultValue() == null && !def.optional()) {
+                missing.add(n);
+            }
+        });
+        io.inputArtifacts().forEach((n, def) -> {
+            if (!parameters.containsKey(n) && !def.optional()) {
+                missing.add(n);
+            }
+        });
+        if (!missing.isEmpty()) {
+            throw new RunRequestException("missing parameter" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing.stream().map(m -> "'" + m + "'").toList())
+                    + " (no default); pass -p NAME=VALUE");
+        }
+    }
+
     /** @return a new run id, {@code r-YYYYMMDD-HHMMSS-<6 hex>} (a DNS-1123 label) */
     public String newRunId() {
         byte[] b = new byte[3];
@@ -161,6 +262,16 @@ public final class RunService {
      */
     public RunDoc submit(String runId, Prepared prepared, Map<String, String> parameters, RunDoc.Cause cause)
             throws RunRequestException {
+        return submit(runId, prepared, parameters, cause, true);
+    }
+
+    /**
+     * {@link #submit(String, Prepared, Map, RunDoc.Cause)} with the run's cache switch.
+     *
+     * @param cache false: no task of the run reads or fills the cache ({@code relay run --no-cache})
+     */
+    public RunDoc submit(String runId, Prepared prepared, Map<String, String> parameters, RunDoc.Cause cause,
+                         boolean cache) throws RunRequestException {
         checkParameters(prepared.plan(), parameters);
         Map<String, String> params = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : parameters.entrySet()) {
@@ -169,8 +280,9 @@ public final class RunService {
         }
         String version = HexFormat.of().formatHex(sha256(prepared.spec().toString().getBytes(StandardCharsets.UTF_8))).substring(0, 12);
         RunDoc doc = new RunDoc(runId,
-                new RunDoc.PipelineRef(prepared.plan().pipeline().name(), version, prepared.source().toString()),
-                prepared.spec(), params, cause, Times.format(clock.instant()));
+                new RunDoc.PipelineRef(prepared.plan().name(), version, prepared.source().toString()),
+                prepared.spec(), params, cause, Times.format(clock.instant()), format(prepared),
+                cache ? null : Boolean.FALSE, pipelineRoot(prepared));
         store.put(RunLayout.runJson(runId), Json.bytes(doc));
         return doc;
     }
@@ -190,14 +302,23 @@ public final class RunService {
         checkParameters(prepared.plan(), parameters);
         RunDoc.PipelineRef pipeline = ref != null ? ref : defaultRef(prepared);
         RunDoc doc = new RunDoc(runId, pipeline, prepared.spec(), new LinkedHashMap<>(parameters), cause,
-                Times.format(clock.instant()));
+                Times.format(clock.instant()), format(prepared), null, pipelineRoot(prepared));
         store.put(RunLayout.runJson(runId), Json.bytes(doc));
         return doc;
     }
 
     private static RunDoc.PipelineRef defaultRef(Prepared prepared) {
         String version = HexFormat.of().formatHex(sha256(prepared.spec().toString().getBytes(StandardCharsets.UTF_8))).substring(0, 12);
-        return new RunDoc.PipelineRef(prepared.plan().pipeline().name(), version, prepared.source().toString());
+        return new RunDoc.PipelineRef(prepared.plan().name(), version, prepared.source().toString());
+    }
+
+    /** The format recorded in {@code run.json} ({@code kfp-v1-graph} or {@code kfp-v2-ir}). */
+    private static String format(Prepared prepared) {
+        return prepared.plan().format();
+    }
+
+    private static String pipelineRoot(Prepared prepared) {
+        return prepared.plan().isIr() ? prepared.plan().model().model().pipelineRoot() : null;
     }
 
     private String upload(String runId, String name, Path path) throws RunRequestException {

@@ -5,19 +5,16 @@ import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.contract.AttemptStatus;
 import dev.relay.runner.contract.RunStatus;
 import dev.relay.runner.contract.RunDoc;
-import dev.relay.runner.engine.Engine;
 import dev.relay.runner.engine.Phase;
 import dev.relay.runner.recovery.Generations;
-import dev.relay.runner.engine.TaskStatus;
+import dev.relay.runner.engine.PipelineEngine;
 import dev.relay.runner.store.ArtifactStore;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A run as the bucket tells it: the shape of {@code GET /api/v1/runs/{id}} and
@@ -25,7 +22,7 @@ import java.util.regex.Pattern;
  *
  * @param phase      the run's phase: from {@code status.json} once finished, else Running
  * @param finishedAt null while running
- * @param tasks      in topological order
+ * @param tasks      every task path of the run's tree, in the pipeline's order (a DAG task before its children)
  */
 public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Map<String, String> parameters,
                       RunDoc.Cause cause, String createdAt, String finishedAt, List<TaskView> tasks) {
@@ -42,11 +39,11 @@ public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Ma
     public record TaskView(String name, Phase phase, int attempts, Integer exitCode, String reason, String message,
                            Map<String, String> outputs, String startedAt, String finishedAt) {}
 
-    private static final Pattern STATUS = Pattern.compile("([^/]+)/attempts/([0-9]+)/status\\.json");
-
     /**
-     * Reads a run: {@code run.json}, one listing of its tasks, the newest status of each task and
-     * the run's {@code status.json} if written.
+     * Reads a run: {@code run.json}, one listing of its tasks, the newest status of each task path
+     * (the engine's tree: every executor task, DAG task, loop iteration, in the pipeline's order)
+     * and the run's {@code status.json} if written. Runs written before task paths read the same
+     * (their tasks are one-segment paths).
      *
      * @return empty when the run does not exist
      * @throws IllegalStateException when the run's documents are unreadable
@@ -58,36 +55,37 @@ public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Ma
         }
         RunDoc doc = Json.read(runJson.get(), RunDoc.class, RunLayout.runJson(runId));
         RunPlan plan = RunPlan.of(doc);
-        String prefix = RunLayout.tasksPrefix(runId);
-        Map<String, Integer> attempts = new HashMap<>();
-        for (String key : store.list(prefix, true)) {
-            Matcher m = STATUS.matcher(key.substring(prefix.length()));
-            if (m.matches()) {
-                attempts.merge(m.group(1), Integer.parseInt(m.group(2)), Math::max);
-            }
-        }
-        Map<String, AttemptStatus> newest = new HashMap<>();
-        attempts.forEach((task, n) -> {
-            String key = RunLayout.attemptStatus(runId, task, n);
-            store.get(key).ifPresent(b -> newest.put(task, Json.read(b, AttemptStatus.class, key)));
-        });
+        TaskStates states = new TaskStates(store, 100_000);
+        states.knownKeys(new HashSet<>(store.list(RunLayout.tasksPrefix(runId), true)));
         // the status of the run's current generation (a retried run runs again after its first end)
-        Generations generations = new Generations(store, java.time.Clock.systemUTC());
-        Generations.Generation g = generations.current(runId);
-        Optional<RunStatus> finished = generations.status(g);
-        Map<String, Phase> phases = finished.map(RunStatus::tasks).orElseGet(() -> Engine.phases(plan.dag(), t -> {
-            AttemptStatus s = newest.get(t);
-            return s == null || s.attempt() < g.firstAttempt(t) ? TaskStatus.NONE
-                    : TaskStatus.of(s.attempt() - g.firstAttempt(t) + 1, s.phase());
+        Generations.Generation g = new Generations(store, java.time.Clock.systemUTC()).current(runId);
+        Optional<RunStatus> finished = new Generations(store, java.time.Clock.systemUTC()).status(g);
+        Map<String, Object> params;
+        try {
+            params = plan.parameterValues(doc.parameters() == null ? Map.of() : doc.parameters());
+        } catch (RuntimeException e) {
+            params = Map.of();
+        }
+        Map<String, Phase> phases = new LinkedHashMap<>(PipelineEngine.tree(plan.model().model(), runId, params,
+                p -> states.lookup(runId, p, g)));
+        finished.map(RunStatus::tasks).ifPresent(t -> t.forEach((k, v) -> {
+            if (phases.containsKey(k) || !k.contains("/")) {
+                phases.put(k, v);
+            }
         }));
         List<TaskView> tasks = new ArrayList<>();
-        for (String t : plan.taskNames()) {
-            AttemptStatus s = newest.get(t);
+        for (Map.Entry<String, Phase> e : phases.entrySet()) {
+            String t = e.getKey();
+            AttemptStatus s = states.newest(runId, t).orElse(null);
             Map<String, String> outputs = new LinkedHashMap<>();
             if (s != null && s.outputs() != null) {
-                s.outputs().forEach((name, ref) -> outputs.put(name, ref.uri()));
+                s.outputs().forEach((name, ref) -> {
+                    if (ref.uri() != null) {
+                        outputs.put(name, ref.uri());
+                    }
+                });
             }
-            tasks.add(new TaskView(t, phases.getOrDefault(t, Phase.Pending), attempts.getOrDefault(t, 0),
+            tasks.add(new TaskView(t, e.getValue(), s == null ? 0 : s.attempt(),
                     s == null ? null : s.exitCode(), s == null ? null : s.reason(), s == null ? null : s.message(), outputs,
                     s == null ? null : s.startedAt(), s == null ? null : s.finishedAt()));
         }

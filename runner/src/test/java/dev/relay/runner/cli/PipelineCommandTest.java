@@ -50,4 +50,34 @@ class PipelineCommandTest {
         assertEquals(2, badName.exit(), badName.err());
         assertTrue(badName.err().contains("name 'a/b'"), badName.err());
     }
+
+    /**
+     * With {@code RELAY_S3_ENDPOINT} set, the pipeline goes to that endpoint's bucket (as every
+     * other command's does), not to the embedded store of the state dir. Runs the CLI in a child
+     * JVM, since the environment of this one cannot be changed.
+     */
+    @Test
+    void uploadHonoursTheS3Endpoint() throws Exception {
+        Path remote = state.resolve("remote");
+        try (dev.relay.runner.store.EmbeddedS3Server server = dev.relay.runner.store.EmbeddedS3Server.start(
+                remote, "127.0.0.1", 0, "k-remote", "s-remote", n -> { })) {
+            server.store("shared").ensureBucket();
+            String seed = RunCommandTest.repo().resolve("examples/random-sum/pipeline.yaml").toString();
+            Path local = state.resolve("local");
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), RelayCli.class.getName(),
+                    "pipeline", "upload", seed, "--version", "v1", "--state-dir", local.toString());
+            pb.environment().put("RELAY_S3_ENDPOINT", server.endpoint().toString());
+            pb.environment().put("RELAY_BUCKET", "shared");
+            pb.environment().put("RELAY_S3_ACCESS_KEY", "k-remote");
+            pb.environment().put("RELAY_S3_SECRET_KEY", "s-remote");
+            pb.redirectErrorStream(true);
+            Process p = pb.start();
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), output);
+            assertTrue(output.contains("s3://shared/pipelines/random-sum/v1/pipeline.yaml"), output);
+            assertTrue(server.store("shared").stat("pipelines/random-sum/v1/pipeline.yaml").isPresent(), "stored at the endpoint");
+            assertTrue(!Files.exists(local.resolve("s3")), "nothing in the state dir's embedded store");
+        }
+    }
 }
