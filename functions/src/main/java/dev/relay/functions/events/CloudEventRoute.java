@@ -49,6 +49,8 @@ public class CloudEventRoute {
     private final RunStarter runs;
     private final JobStatusHandler jobs;
     private final Triggers triggers;
+    /** The sweep ({@code dev.knative.sources.ping} from the {@code relay-sweep} PingSource); null where not injected. */
+    @Inject dev.relay.functions.app.RecoverySweeper sweeper;
 
     /**
      * An answer with a status other than 200.
@@ -120,7 +122,7 @@ public class CloudEventRoute {
         }
         if (function == null) {
             throw HttpError.badRequest("unknown CloudEvent type '" + event.getType() + "': no function and no trigger handles it"
-                    + " (Relay handles com.amazonaws.s3.*, dev.knative.kafka.event, dev.relay.run.requested and"
+                    + " (Relay handles com.amazonaws.s3.*, dev.knative.kafka.event, dev.relay.run.requested, dev.knative.sources.ping and"
                     + " dev.knative.apiserver.{resource,ref}.{add,update,delete})");
         }
         EventMeta meta = meta(event);
@@ -128,6 +130,12 @@ public class CloudEventRoute {
         return switch (function) {
             case EventTypes.ARTIFACT -> artifacts.handle(meta, data);
             case EventTypes.RUN_START -> runs.start(json(meta, data), RelayFunctions.cause(meta));
+            case EventTypes.SWEEP -> {
+                if (sweeper == null) {
+                    throw new HttpError(503, "the sweep is not available here", null, java.util.List.of());
+                }
+                yield sweeper.sweep();
+            }
             default -> jobs.handle(meta, json(meta, data));
         };
     }

@@ -20,6 +20,10 @@ public final class EventTypes {
     public static final String RUN_START = "run-start";
     /** The function that hears Kubernetes Job changes. */
     public static final String JOB_STATUS = "job-status";
+    /** The function that sweeps unfinished runs (crash recovery, lost notifications). */
+    public static final String SWEEP = "sweep";
+    /** Knative PingSource's type: the {@code relay-sweep} PingSource fires it every minute. */
+    public static final String PING = "dev.knative.sources.ping";
 
     private EventTypes() {}
 
@@ -33,6 +37,9 @@ public final class EventTypes {
         }
         if (RelayEventTypes.RUN_REQUESTED.equals(type)) {
             return RUN_START;
+        }
+        if (PING.equals(type)) {
+            return SWEEP;
         }
         if (type.startsWith(APISERVER_PREFIX)) {
             String rest = type.substring(APISERVER_PREFIX.length());
