@@ -2,7 +2,7 @@ package dev.relay.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.contract.Json;
-import dev.relay.runner.run.PipelineInliner;
+import dev.relay.runner.run.RunService;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.format.EventFormat;
 import io.cloudevents.core.provider.EventFormatProvider;
@@ -54,15 +54,23 @@ public final class TestSupport {
 
     /** @return {@code examples/<path>} with its component files inlined, as YAML */
     public static String inlined(String path) {
-        JsonNode tree = PipelineInliner.inline(repo().resolve(path));
+        JsonNode tree = prepared(repo().resolve(path));
         DumperOptions o = new DumperOptions();
         o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         return new Yaml(o).dump(Json.MAPPER.convertValue(tree, Map.class));
     }
 
+    private static JsonNode prepared(Path file) {
+        try {
+            return RunService.prepare(file).spec();
+        } catch (dev.relay.runner.spec.SpecException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     /** @return the seed pipeline with its component files inlined, as YAML: postable as a registered or inline pipeline */
     public static String seedYaml() {
-        JsonNode tree = PipelineInliner.inline(repo().resolve("examples/random-sum/pipeline.yaml"));
+        JsonNode tree = prepared(repo().resolve("examples/random-sum/pipeline.yaml"));
         DumperOptions o = new DumperOptions();
         o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         return new Yaml(o).dump(Json.MAPPER.convertValue(tree, Map.class));

@@ -64,6 +64,14 @@ public class ArtifactHandler {
         }
     });
 
+    /** The newest outcome of each recent object version ({@link #outcome}), bounded. */
+    private final Map<String, Outcome> recent = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Outcome> eldest) {
+            return size() > 2_000;
+        }
+    });
+
     /** @param backend the runner's pieces; @param indexer the index hook; @param triggers the loaded triggers */
     @Inject
     public ArtifactHandler(Backend backend, IndexHook indexer, RelayConfig config, Triggers triggers) {
@@ -86,6 +94,21 @@ public class ArtifactHandler {
         public Outcome(String bucket, String key, String eventName, String action, String reason) {
             this(bucket, key, eventName, action, reason, null);
         }
+    }
+
+    /**
+     * What this app did with an object version it was notified of lately (the newest of its last
+     * 2000): what {@code relay upload} reports after its upload.
+     *
+     * @param eTag the version's ETag (quotes ignored)
+     * @return empty when no notification of that version has been handled (yet)
+     */
+    public Optional<Outcome> outcome(String bucket, String key, String eTag) {
+        return Optional.ofNullable(recent.get(versionKey(bucket, key, eTag)));
+    }
+
+    private static String versionKey(String bucket, String key, String eTag) {
+        return bucket + "\n" + key + "\n" + (eTag == null ? "" : eTag.replace("\"", ""));
     }
 
     /** The function's answer: one outcome per record, in order. */
@@ -117,7 +140,9 @@ public class ArtifactHandler {
     public Reply handleEntries(String type, List<S3Notifications.Entry> records) {
         List<Outcome> out = new ArrayList<>(records.size());
         for (S3Notifications.Entry r : records) {
-            out.add(onRecord(r));
+            Outcome o = onRecord(r);
+            recent.put(versionKey(r.record().bucket(), r.record().key(), r.record().eTag()), o);
+            out.add(o);
         }
         return new Reply(EventTypes.ARTIFACT, type, out);
     }

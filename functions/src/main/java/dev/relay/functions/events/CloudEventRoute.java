@@ -69,6 +69,9 @@ public class CloudEventRoute {
         this.triggers = triggers;
     }
 
+    /** The schedule-fire function (the KFP API's recurring runs). */
+    @Inject jakarta.enterprise.inject.Instance<ScheduleFire> fires;
+
     /** Installs the route ahead of Funqy's. */
     void install(@Observes Router router) {
         router.post("/").order(-100).handler(BodyHandler.create().setBodyLimit(16L << 20))
@@ -130,11 +133,15 @@ public class CloudEventRoute {
         return switch (function) {
             case EventTypes.ARTIFACT -> artifacts.handle(meta, data);
             case EventTypes.RUN_START -> runs.start(json(meta, data), RelayFunctions.cause(meta));
-            case EventTypes.SWEEP -> {
-                if (sweeper == null) {
-                    throw new HttpError(503, "the sweep is not available here", null, java.util.List.of());
+            case EventTypes.SCHEDULE_FIRE -> {
+                if (EventTypes.isSweep(data)) {
+                    if (sweeper == null) {
+                        throw new HttpError(503, "the sweep is not available here", null, java.util.List.of());
+                    }
+                    yield sweeper.sweep();
                 }
-                yield sweeper.sweep();
+                yield fires.get().fire(json(meta, data),
+                        event.getTime() == null ? java.time.Instant.now() : event.getTime().toInstant());
             }
             default -> jobs.handle(meta, json(meta, data));
         };

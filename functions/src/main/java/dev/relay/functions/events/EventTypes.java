@@ -20,9 +20,9 @@ public final class EventTypes {
     public static final String RUN_START = "run-start";
     /** The function that hears Kubernetes Job changes. */
     public static final String JOB_STATUS = "job-status";
-    /** The function that sweeps unfinished runs (crash recovery, lost notifications). */
-    public static final String SWEEP = "sweep";
-    /** Knative PingSource's type: the {@code relay-sweep} PingSource fires it every minute. */
+    /** The function that fires a recurring run's due runs ({@link ScheduleFire}). */
+    public static final String SCHEDULE_FIRE = "schedule-fire";
+    /** A Knative PingSource's type: a recurring run's ping, data {@code {"scheduleId"}}. */
     public static final String PING = "dev.knative.sources.ping";
 
     private EventTypes() {}
@@ -39,7 +39,7 @@ public final class EventTypes {
             return RUN_START;
         }
         if (PING.equals(type)) {
-            return SWEEP;
+            return SCHEDULE_FIRE;
         }
         if (type.startsWith(APISERVER_PREFIX)) {
             String rest = type.substring(APISERVER_PREFIX.length());
@@ -50,6 +50,21 @@ public final class EventTypes {
             }
         }
         return null;
+    }
+
+    /**
+     * @return whether a PingSource event's data is the {@code relay-sweep} PingSource's
+     *     ({@code {"sweep": true}}) rather than a recurring run's ({@code {"scheduleId"}})
+     */
+    public static boolean isSweep(byte[] data) {
+        if (data == null || data.length == 0) {
+            return false;
+        }
+        try {
+            return dev.relay.runner.contract.Json.MAPPER.readTree(data).path("sweep").asBoolean(false);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** @return true when {@code contentType} is JSON ({@code application/json}, {@code text/json}, {@code *+json}) or absent */

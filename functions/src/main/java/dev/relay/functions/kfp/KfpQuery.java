@@ -165,7 +165,7 @@ public record KfpQuery(String filter, String sortBy, int pageSize, String pageTo
         }
         List<Predicate> out = new ArrayList<>();
         for (JsonNode p : f.path("predicates")) {
-            JsonNode op = p.path("operation");
+            JsonNode op = p.has("op") ? p.path("op") : p.path("operation"); // v1beta1's name, v2beta1's
             String name = op.isInt() && op.asInt() >= 0 && op.asInt() < OPS.length ? OPS[op.asInt()] : op.asText();
             if (!Set.of(OPS).contains(name) || name.equals("UNKNOWN") || name.equals("UNUSED")) {
                 throw KfpException.invalid("filter: predicate operation '" + op.asText() + "' is not one of EQUALS,"

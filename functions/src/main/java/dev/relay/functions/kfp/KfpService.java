@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.functions.app.Backend;
 import dev.relay.functions.app.HttpError;
 import dev.relay.functions.events.RunStarter;
+import dev.relay.functions.events.ScheduleFire;
+import dev.relay.runner.argo.ArgoPackage;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.contract.RunDoc;
 import dev.relay.runner.contract.RunLayout;
@@ -45,7 +47,7 @@ import org.yaml.snakeyaml.Yaml;
  * is a {@link KfpException} naming the field.
  */
 @ApplicationScoped
-public class KfpService {
+public class KfpService implements ScheduleFire {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern RUN_ID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
@@ -54,6 +56,7 @@ public class KfpService {
     private final Experiments experiments;
     private final Schedules schedules;
     private final RunCancel cancel;
+    private final SchedulePings pings;
     private final Map<String, RunDoc> docs = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, RunDoc> e) {
@@ -61,11 +64,15 @@ public class KfpService {
         }
     });
 
-    /** @param backend the runner's pieces; @param starter the run starter of {@code /api/v1} */
+    /**
+     * @param backend the runner's pieces; @param starter the run starter of {@code /api/v1};
+     * @param pings   the cluster's PingSources of recurring runs
+     */
     @Inject
-    public KfpService(Backend backend, RunStarter starter) {
+    public KfpService(Backend backend, RunStarter starter, SchedulePings pings) {
         this.backend = backend;
         this.starter = starter;
+        this.pings = pings;
         Clock clock = Clock.systemUTC();
         this.experiments = new Experiments(backend.store(), clock);
         this.schedules = new Schedules(backend.store(), clock);
@@ -141,11 +148,14 @@ public class KfpService {
         if (content == null || content.length == 0) {
             throw KfpException.invalid("uploadfile: send the pipeline file as the multipart field 'uploadfile'");
         }
-        String f = fileName == null ? "" : fileName.toLowerCase(java.util.Locale.ROOT);
-        if (f.endsWith(".tar.gz") || f.endsWith(".tgz") || f.endsWith(".zip")) {
-            throw KfpException.invalid("uploadfile: '" + fileName + "' is a KFP v1 compiled package (Argo Workflow);"
-                    + " this server registers pipeline YAML or JSON (a KFP v1 graph component or component.yaml, or"
-                    + " KFP v2 IR where supported)");
+        if (ArgoPackage.isArchive(content)) {
+            // a KFP 1.x compiled package: its workflow's YAML is registered (as relay pipeline upload does)
+            try {
+                return ArgoPackage.read(content, fileName == null ? "uploadfile" : fileName).yaml();
+            } catch (SpecException e) {
+                throw KfpException.invalid("uploadfile: the package is invalid: " + String.join("; ",
+                        e.errors().stream().map(SpecError::toString).toList()));
+            }
         }
         return new String(content, StandardCharsets.UTF_8);
     }
@@ -219,6 +229,41 @@ public class KfpService {
     public ObjectNode getVersion(String id, String versionId) {
         PipelineRegistry.PipelineInfo p = pipelineById(id);
         return version(p, versionMeta(p, versionId), true);
+    }
+
+    /** @return the version whose id is {@code versionId}, whatever its pipeline, or 404 naming {@code pipeline_version_id} */
+    public ObjectNode versionByIdAnywhere(String versionId) {
+        for (PipelineRegistry.PipelineInfo p : backend.registry().pipelines()) {
+            Optional<PipelineRegistry.Meta> m = backend.registry().versionById(p.name(), versionId);
+            if (m.isPresent()) {
+                return version(p, m.get(), false);
+            }
+        }
+        throw KfpException.notFound("pipeline_version_id: no pipeline version '" + clean(versionId) + "'");
+    }
+
+    /**
+     * @return a version's pipeline inputs, name → default (null when it has none), as its file
+     *         declares them (a KFP v1 component's or graph's {@code inputs}; IR's root
+     *         {@code inputDefinitions.parameters}); empty when the file declares none
+     */
+    public Map<String, String> versionInputs(String pipelineId, String versionId) {
+        PipelineRegistry.PipelineInfo p = pipelineById(pipelineId);
+        PipelineRegistry.Meta m = versionMeta(p, versionId);
+        Map<String, String> out = new LinkedHashMap<>();
+        JsonNode spec = backend.registry().find(m.name(), m.version()).map(e -> yamlTree(e.yaml())).orElse(null);
+        if (spec == null) {
+            return out;
+        }
+        for (JsonNode in : spec.path("inputs")) {
+            JsonNode d = in.get("default");
+            out.put(in.path("name").asText(), d == null || d.isNull() ? null : d.isTextual() ? d.asText() : d.toString());
+        }
+        spec.path("root").path("inputDefinitions").path("parameters").fields().forEachRemaining(e -> {
+            JsonNode d = e.getValue().get("defaultValue");
+            out.put(e.getKey(), d == null || d.isNull() ? null : d.isTextual() ? d.asText() : d.toString());
+        });
+        return out;
     }
 
     /** Deletes one version. */
@@ -488,32 +533,160 @@ public class KfpService {
             history.addObject().put("update_time", v.finishedAt()).put("state", state);
         }
         if (details) {
-            ArrayNode tasks = o.putObject("run_details").putArray("task_details");
-            for (RunView.TaskView t : v.tasks()) {
-                ObjectNode td = tasks.addObject();
-                td.put("run_id", runId);
-                td.put("task_id", runId + "-" + t.name());
-                td.put("display_name", t.name());
-                td.put("create_time", v.createdAt());
-                if (t.startedAt() != null) {
-                    td.put("start_time", t.startedAt());
-                }
-                if (t.finishedAt() != null && t.phase().terminal()) {
-                    td.put("end_time", t.finishedAt());
-                }
-                td.put("state", state(t.phase(), t.attempts() > 0));
-                td.put("execution_id", Integer.toString(Math.max(1, t.attempts())));
-                if (t.phase() == Phase.Failed) {
-                    td.putObject("error").put("code", KfpException.INTERNAL)
-                            .put("message", first(t.message(), t.reason(), "failed"));
-                }
-                ObjectNode outs = td.putObject("outputs");
-                t.outputs().forEach((name, uri) -> outs.putObject(name).putArray("artifacts").addObject()
-                        .put("name", name).put("uri", uri));
-                td.putArray("child_tasks");
-            }
+            o.putObject("run_details").set("task_details", taskDetails(v));
         }
         return o;
+    }
+
+    /**
+     * KFP's {@code run_details.task_details}: one entry per task path of the run
+     * ({@code runs/<run>/tasks/<path>/...}), the run's top-level tasks first in the pipeline's
+     * order (pending ones too), then nested tasks by path. A path's enclosing paths are its
+     * ancestors: {@code parent_task_id} and {@code child_tasks} make the tree KFP's UI draws
+     * (loops and conditions are DAG tasks with children; a loop iteration is the numeric segment,
+     * shown as {@code iteration-N}). {@code task_id} is {@code RUN-PATH} with the path's {@code /}
+     * as {@code .}. A nested task's state comes from its newest attempt's {@code status.json}, or
+     * for a DAG task from its {@code tasks/<path>/status.json}, or, with neither, from its children.
+     */
+    private ArrayNode taskDetails(RunView v) {
+        String runId = v.runId();
+        Map<String, ObjectNode> byPath = new LinkedHashMap<>();
+        for (RunView.TaskView t : v.tasks()) {
+            ObjectNode td = taskNode(runId, t.name(), v.createdAt());
+            if (t.startedAt() != null) {
+                td.put("start_time", t.startedAt());
+            }
+            if (t.finishedAt() != null && t.phase().terminal()) {
+                td.put("end_time", t.finishedAt());
+            }
+            td.put("state", state(t.phase(), t.attempts() > 0));
+            td.put("execution_id", Integer.toString(Math.max(1, t.attempts())));
+            if (t.phase() == Phase.Failed) {
+                td.putObject("error").put("code", KfpException.INTERNAL).put("message", first(t.message(), t.reason(), "failed"));
+            }
+            ObjectNode outs = td.putObject("outputs");
+            t.outputs().forEach((name, uri) -> outs.putObject(name).putArray("artifacts").addObject().put("name", name).put("uri", uri));
+            byPath.put(t.name(), td);
+        }
+        // nested task paths (and top-level ones the plan does not list): newest attempt or DAG status
+        Map<String, Integer> newest = new java.util.TreeMap<>();
+        java.util.Set<String> dagStatus = new java.util.TreeSet<>();
+        for (String key : backend.store().list(RunLayout.tasksPrefix(runId), true)) {
+            RunLayout.parse(key).ifPresent(k -> {
+                if (byPath.containsKey(k.task())) {
+                    return;
+                }
+                if (k.kind() == RunLayout.Kind.ATTEMPT_STATUS) {
+                    newest.merge(k.task(), k.attempt(), Math::max);
+                } else if (k.kind() == RunLayout.Kind.TASK_STATUS) {
+                    dagStatus.add(k.task());
+                } else if (k.kind() != RunLayout.Kind.RUN_JSON && k.kind() != RunLayout.Kind.RUN_STATUS) {
+                    newest.putIfAbsent(k.task(), 0);
+                }
+            });
+        }
+        java.util.Set<String> paths = new java.util.TreeSet<>(newest.keySet());
+        paths.addAll(dagStatus);
+        for (String path : List.copyOf(paths)) {
+            for (int i = path.indexOf('/'); i > 0; i = path.indexOf('/', i + 1)) {
+                paths.add(path.substring(0, i));
+            }
+        }
+        for (String path : paths) {
+            if (byPath.containsKey(path)) {
+                continue;
+            }
+            ObjectNode td = taskNode(runId, path, v.createdAt());
+            JsonNode status = null;
+            int n = newest.getOrDefault(path, 0);
+            if (n > 0) {
+                status = readJson(RunLayout.attemptStatus(runId, path, n));
+                td.put("execution_id", Integer.toString(n));
+            } else if (dagStatus.contains(path)) {
+                status = readJson(RunLayout.taskStatus(runId, path));
+            }
+            if (status != null) {
+                String phase = status.path("phase").asText("Running");
+                td.put("state", switch (phase) {
+                    case "Succeeded" -> "SUCCEEDED";
+                    case "Failed", "Error", "OOMKilled", "Evicted", "DeadlineExceeded", "LaunchFailed" -> "FAILED";
+                    case "Skipped", "Omitted" -> "SKIPPED";
+                    case "Canceled", "Cancelled" -> "CANCELED";
+                    case "Pending" -> "PENDING";
+                    default -> "RUNNING";
+                });
+                if (status.hasNonNull("startedAt")) {
+                    td.put("start_time", status.path("startedAt").asText());
+                }
+                if (status.hasNonNull("finishedAt")) {
+                    td.put("end_time", status.path("finishedAt").asText());
+                }
+                if ("FAILED".equals(td.path("state").asText())) {
+                    td.putObject("error").put("code", KfpException.INTERNAL).put("message",
+                            first(status.path("message").asText(null), status.path("reason").asText(null), phase));
+                }
+                ObjectNode outs = td.putObject("outputs");
+                status.path("outputs").fields().forEachRemaining(e -> outs.putObject(e.getKey()).putArray("artifacts")
+                        .addObject().put("name", e.getKey()).put("uri", e.getValue().path("uri").asText()));
+            }
+            byPath.put(path, td);
+        }
+        // the tree: parents and children; a node without a status of its own takes its children's
+        for (Map.Entry<String, ObjectNode> e : byPath.entrySet()) {
+            int slash = e.getKey().lastIndexOf('/');
+            if (slash > 0) {
+                ObjectNode parent = byPath.get(e.getKey().substring(0, slash));
+                e.getValue().put("parent_task_id", parent.path("task_id").asText());
+                ((ArrayNode) parent.withArray("child_tasks")).addObject().put("task_id", e.getValue().path("task_id").asText())
+                        .put("pod_name", "");
+            }
+        }
+        List<String> deepestFirst = new ArrayList<>(byPath.keySet());
+        deepestFirst.sort((a, b) -> Long.compare(b.chars().filter(c -> c == '/').count(), a.chars().filter(c -> c == '/').count()));
+        for (String path : deepestFirst) {
+            ObjectNode td = byPath.get(path);
+            if (!td.has("state")) {
+                td.put("state", childrenState(td, byPath, runId));
+            }
+        }
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        byPath.values().forEach(out::add);
+        return out;
+    }
+
+    private ObjectNode taskNode(String runId, String path, String createdAt) {
+        ObjectNode td = Json.MAPPER.createObjectNode();
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        td.put("run_id", runId);
+        td.put("task_id", runId + "-" + path.replace('/', '.'));
+        td.put("display_name", last.chars().allMatch(Character::isDigit) ? "iteration-" + last : last);
+        td.put("create_time", createdAt);
+        td.putArray("child_tasks");
+        return td;
+    }
+
+    private static String childrenState(ObjectNode td, Map<String, ObjectNode> byPath, String runId) {
+        List<String> states = new ArrayList<>();
+        String prefix = runId + "-";
+        for (JsonNode c : td.path("child_tasks")) {
+            String path = c.path("task_id").asText().substring(prefix.length()).replace('.', '/');
+            ObjectNode child = byPath.get(path);
+            states.add(child == null ? "RUNNING" : child.path("state").asText("RUNNING"));
+        }
+        for (String s : List.of("RUNNING", "PENDING", "FAILED", "CANCELED")) {
+            if (states.contains(s)) {
+                return s;
+            }
+        }
+        return states.isEmpty() || states.contains("SUCCEEDED") ? (states.isEmpty() ? "PENDING" : "SUCCEEDED") : "SKIPPED";
+    }
+
+    private JsonNode readJson(String key) {
+        try {
+            return backend.store().get(key).map(b -> Json.read(b, JsonNode.class, key)).orElse(null);
+        } catch (RuntimeException e) {
+            return null; // an unreadable status shows the task without one
+        }
     }
 
     /** KFP's runtime state of a Relay phase. */
@@ -563,6 +736,54 @@ public class KfpService {
         return backend.store().get(RunLayout.runStatus(id))
                 .map(b -> Json.read(b, JsonNode.class, RunLayout.runStatus(id)))
                 .map(s -> state(Phase.valueOf(s.path("phase").asText("Running")), true)).orElse("RUNNING");
+    }
+
+    /**
+     * A run's custom method: {@code terminate} (its running executions end, the run is CANCELED),
+     * {@code archive}, {@code unarchive}, {@code retry} (Relay's crash recovery provides it; until
+     * then 501 UNIMPLEMENTED naming what to do instead).
+     *
+     * @throws KfpException 404 naming {@code run_id} for an unknown run
+     */
+    public void runAction(String runId, String verb) {
+        switch (verb) {
+            case "terminate" -> terminate(runId);
+            case "archive" -> archiveRun(runId, true);
+            case "unarchive" -> archiveRun(runId, false);
+            case "retry" -> {
+                view(runId);
+                throw new KfpException(501, KfpException.UNIMPLEMENTED, "run_id: retry is not available in this build"
+                        + " (it comes with Relay's crash recovery); start a new run with the same pipeline and parameters");
+            }
+            default -> throw KfpException.notFound("run_id: no method '" + clean(verb) + "'");
+        }
+    }
+
+    /**
+     * One output of a task as {@code {"data": base64 of its bytes}} (KFP's {@code ReadArtifactResponse}).
+     *
+     * @param node the task's path ({@code a/0/b}), its {@code task_id} ({@code RUN-PATH} with the
+     *             path's {@code /} as {@code .}), or its name
+     * @throws KfpException 404 naming {@code artifact_name} when the task has no such output
+     */
+    public ObjectNode readArtifact(String runId, String node, String name) {
+        view(runId);
+        String task = taskPath(runId, node);
+        String key;
+        try {
+            key = RunLayout.output(runId, task, name);
+        } catch (IllegalArgumentException e) {
+            throw KfpException.invalid("node_id/artifact_name: " + e.getMessage());
+        }
+        byte[] data = backend.store().get(key).orElseThrow(() -> KfpException.notFound("artifact_name: task '" + clean(task)
+                + "' of run '" + runId + "' has no output '" + clean(name) + "'"));
+        return Json.MAPPER.createObjectNode().put("data", java.util.Base64.getEncoder().encodeToString(data));
+    }
+
+    /** @return the task path a KFP node or task id names: {@code RUN-a.0.b} and {@code a/0/b} are {@code a/0/b} */
+    static String taskPath(String runId, String node) {
+        String t = node.startsWith(runId + "-") ? node.substring(runId.length() + 1) : node;
+        return t.replace('.', '/');
     }
 
     /** Terminates a run (a minimal cancel: {@link RunCancel}). */
@@ -672,11 +893,16 @@ public class KfpService {
         }
         Schedule draft = new Schedule(null, text(body, "display_name", "displayName"), nz(text(body, "description")),
                 exp.experimentId(), request, kfp, trigger, maxConcurrency, noCatchup, !"DISABLE".equals(mode), null, null);
+        Schedule created;
         try {
-            return recurringRun(schedules.create(draft));
+            Schedules.check(draft);
+            pings.check(trigger);
+            created = schedules.create(draft);
         } catch (IllegalArgumentException e) {
             throw KfpException.invalid(e.getMessage());
         }
+        pings.apply(created);
+        return recurringRun(created);
     }
 
     /** @return the schedule, or 404 naming {@code recurring_run_id} */
@@ -727,13 +953,38 @@ public class KfpService {
     /** Enables or disables a schedule. */
     public void enableRecurringRun(String id, boolean on) {
         scheduleById(id);
-        schedules.setEnabled(id, on);
+        schedules.setEnabled(id, on).ifPresent(pings::apply);
     }
 
     /** Deletes a schedule (its runs stay). */
     public void deleteRecurringRun(String id) {
         scheduleById(id);
+        pings.delete(id);
         schedules.delete(id);
+    }
+
+    /**
+     * A recurring run's ping: fires its due runs at {@code at} (the ping's time) through
+     * {@link Schedules#advance}, which enforces {@code max_concurrency} and {@code no_catchup}; a
+     * disabled schedule fires nothing.
+     *
+     * @throws HttpError 400 for data without {@code scheduleId}, 404 for an unknown schedule
+     */
+    @Override
+    public Object fire(JsonNode data, Instant at) {
+        String id = data == null ? null : text(data, "scheduleId", "schedule_id", "recurring_run_id");
+        if (id == null) {
+            throw HttpError.badRequest("schedule ping: data must be {\"scheduleId\": ID}, got " + (data == null ? "nothing" : data));
+        }
+        Schedule s = schedules.get(id).orElseThrow(() -> new HttpError(404, "scheduleId", "no recurring run '" + clean(id) + "'",
+                List.of()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("scheduleId", id);
+        out.put("fired", s.enabled() ? schedules.advance(s, at, scheduleStarter()) : List.of());
+        if (!s.enabled()) {
+            out.put("skipped", "the recurring run is disabled");
+        }
+        return out;
     }
 
     /** The starter of schedules' runs: the same path as {@link #createRun}, cause {@code schedule}. */

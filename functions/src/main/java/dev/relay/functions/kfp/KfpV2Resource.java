@@ -6,7 +6,6 @@ import dev.relay.functions.api.Bodies;
 import dev.relay.functions.app.Backend;
 import dev.relay.functions.app.RelayConfig;
 import dev.relay.runner.contract.Json;
-import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.run.RunLogs;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
@@ -19,8 +18,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
-import java.util.Base64;
-import java.util.Optional;
 
 /**
  * KFP's v2beta1 REST API ({@code backend/api/v2beta1/*.proto}, as {@code kfp_server_api} 2.15.2
@@ -189,26 +186,12 @@ public class KfpV2Resource {
 
     /**
      * Reads one output artifact of a task: {@code {"data": base64 of its bytes}} (the node is the
-     * task's name or its {@code task_id}).
+     * task's path or its {@code task_id}).
      */
     @GET
     @Path("/runs/{id}/nodes/{node}/artifacts/{target}")
     public Response readArtifact(@PathParam("id") String id, @PathParam("node") String node, @PathParam("target") String target) {
-        String name = action(target, "artifact_name", "read")[0];
-        kfp.run(id, false);
-        String task = node.startsWith(id + "-") ? node.substring(id.length() + 1) : node;
-        String key;
-        try {
-            key = RunLayout.output(id, task, name);
-        } catch (IllegalArgumentException e) {
-            throw KfpException.invalid("node_id/artifact_name: " + e.getMessage());
-        }
-        Optional<byte[]> data = backend.store().get(key);
-        if (data.isEmpty()) {
-            throw KfpException.notFound("artifact_name: task '" + KfpService.clean(task) + "' of run '" + id
-                    + "' has no output '" + KfpService.clean(name) + "'");
-        }
-        return ok(Json.MAPPER.createObjectNode().put("data", Base64.getEncoder().encodeToString(data.get())));
+        return ok(kfp.readArtifact(id, node, action(target, "artifact_name", "read")[0]));
     }
 
     /**
@@ -294,16 +277,7 @@ public class KfpV2Resource {
     @Path("/runs/{target}")
     public Response runAction(@PathParam("target") String target) {
         String[] t = action(target, "run_id", "terminate", "archive", "unarchive", "retry");
-        switch (t[1]) {
-            case "terminate" -> kfp.terminate(t[0]);
-            case "archive" -> kfp.archiveRun(t[0], true);
-            case "unarchive" -> kfp.archiveRun(t[0], false);
-            default -> {
-                kfp.run(t[0], false);
-                throw new KfpException(501, KfpException.UNIMPLEMENTED, "run_id: retry is not available in this build"
-                        + " (it comes with Relay's crash recovery); start a new run with the same pipeline and parameters");
-            }
-        }
+        kfp.runAction(t[0], t[1]);
         return empty();
     }
 
@@ -317,7 +291,7 @@ public class KfpV2Resource {
     }
 
     /** Splits {@code ID:VERB} (KFP's custom methods); 404 for a verb not in {@code verbs}. */
-    private static String[] action(String target, String field, String... verbs) {
+    static String[] action(String target, String field, String... verbs) {
         int c = target.lastIndexOf(':');
         String verb = c < 0 ? "" : target.substring(c + 1);
         if (c < 0 || !java.util.List.of(verbs).contains(verb)) {

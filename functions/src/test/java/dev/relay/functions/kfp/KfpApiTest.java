@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cloudevents.CloudEvent;
 import dev.relay.functions.TestSupport;
 import dev.relay.functions.app.Backend;
 import dev.relay.runner.contract.Json;
@@ -180,6 +181,41 @@ class KfpApiTest {
     }
 
     @Test
+    void taskDetailsAreATreeOfTheRunsTaskPaths() throws Exception {
+        Response r = given().contentType("application/json").body(inlineRun(TestSupport.ECHO, "{\"text\": \"tree\"}"))
+                .post("/apis/v2beta1/runs");
+        String runId = r.jsonPath().getString("run_id");
+        await(runId);
+        // a loop's objects as task paths lay them out: the DAG task's own status, one iteration's attempt
+        String tasks = "runs/" + runId + "/tasks/";
+        backend.store().put(tasks + "for-loop-2/status.json", ("{\"phase\": \"Succeeded\", \"startedAt\": \"2026-12-01T10:00:00.000Z\","
+                + " \"finishedAt\": \"2026-12-01T10:00:05.000Z\"}").getBytes(StandardCharsets.UTF_8));
+        backend.store().put(tasks + "for-loop-2/0/print-op/attempts/1/status.json", ("{\"runId\": \"" + runId + "\", \"task\":"
+                + " \"for-loop-2/0/print-op\", \"attempt\": 1, \"phase\": \"Failed\", \"exitCode\": 3, \"message\": \"boom\","
+                + " \"startedAt\": \"2026-12-01T10:00:01.000Z\", \"finishedAt\": \"2026-12-01T10:00:02.000Z\", \"outputs\": {}}")
+                .getBytes(StandardCharsets.UTF_8));
+        JsonNode details = json(given().get("/apis/v2beta1/runs/" + runId)).path("run_details").path("task_details");
+        Map<String, JsonNode> byId = new java.util.LinkedHashMap<>();
+        details.forEach(t -> byId.put(t.path("task_id").asText(), t));
+        assertEquals(List.of(runId + "-echo", runId + "-for-loop-2", runId + "-for-loop-2.0", runId + "-for-loop-2.0.print-op"),
+                List.copyOf(byId.keySet()), details.toString());
+        JsonNode loop = byId.get(runId + "-for-loop-2");
+        assertEquals("SUCCEEDED", loop.path("state").asText());
+        assertEquals("2026-12-01T10:00:05.000Z", loop.path("end_time").asText());
+        assertEquals(runId + "-for-loop-2.0", loop.path("child_tasks").get(0).path("task_id").asText());
+        JsonNode iteration = byId.get(runId + "-for-loop-2.0");
+        assertEquals("iteration-0", iteration.path("display_name").asText());
+        assertEquals(runId + "-for-loop-2", iteration.path("parent_task_id").asText());
+        assertEquals("FAILED", iteration.path("state").asText(), "an iteration without a status of its own takes its children's");
+        JsonNode leaf = byId.get(runId + "-for-loop-2.0.print-op");
+        assertEquals("print-op", leaf.path("display_name").asText());
+        assertEquals("FAILED", leaf.path("state").asText());
+        assertEquals("boom", leaf.path("error").path("message").asText());
+        assertEquals(0, leaf.path("child_tasks").size());
+        assertTrue(byId.get(runId + "-echo").path("parent_task_id").isMissingNode());
+    }
+
+    @Test
     void badRequestsGetKfpErrorsNamingTheField() {
         int before = backend.store().list("runs/", false).size();
         given().contentType("application/json").body("{\"pipeline_version_reference\": {\"pipeline_id\": \"" + UUID.randomUUID() + "\"}}")
@@ -291,6 +327,53 @@ class KfpApiTest {
         }
         given().queryParam("experiment_id", exp).get("/apis/v2beta1/recurringruns").then().statusCode(200)
                 .body("recurringRuns.size()", equalTo(1));
+    }
+
+    @Test
+    void aPingSourcesPingFiresTheDueRunsOfItsSchedule() throws Exception {
+        String exp = given().contentType("application/json").body("{\"display_name\": \"" + unique("ping") + "\"}")
+                .post("/apis/v2beta1/experiments").then().statusCode(200).extract().path("experiment_id");
+        JsonNode spec = Json.MAPPER.valueToTree(new org.yaml.snakeyaml.Yaml().load(TestSupport.ECHO));
+        // fire times from 2100 on: the in-process ticker never reaches them, only the pings below do
+        String body = "{\"display_name\": \"pinged\", \"experiment_id\": \"" + exp + "\", \"pipeline_spec\": " + spec
+                + ", \"runtime_config\": {\"parameters\": {\"text\": \"ping\"}}, \"max_concurrency\": 2, \"trigger\":"
+                + " {\"periodic_schedule\": {\"interval_second\": 60, \"start_time\": \"2100-01-01T00:00:00Z\"}}}";
+        String id = given().contentType("application/json").body(body).post("/apis/v2beta1/recurringruns")
+                .then().statusCode(200).extract().path("recurring_run_id");
+        try {
+            CloudEvent ping = io.cloudevents.core.builder.CloudEventBuilder.v1().withId("ping-1")
+                    .withType("dev.knative.sources.ping").withSource(java.net.URI.create("/apis/v1/namespaces/relay/pingsources/x"))
+                    .withTime(java.time.OffsetDateTime.parse("2100-01-01T00:02:00Z")).withDataContentType("application/json")
+                    .withData(("{\"scheduleId\": \"" + id + "\"}").getBytes(StandardCharsets.UTF_8)).build();
+            TestSupport.Answer a = TestSupport.post(java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
+                    + io.restassured.RestAssured.port + "/"), ping, false, Map.of());
+            assertEquals(200, a.status(), a.body());
+            JsonNode fired = a.json().path("fired");
+            assertEquals(2, fired.size(), "00:01 and 00:02 are due at the ping of 00:02: " + a.body());
+            assertEquals("2100-01-01T00:01:00.000Z", fired.get(0).path("fireTime").asText());
+            for (JsonNode f : fired) {
+                String runId = f.path("runId").asText();
+                assertEquals(id, json(given().get("/apis/v2beta1/runs/" + runId)).path("recurring_run_id").asText());
+                assertEquals("schedule", backend.store().get("runs/" + runId + "/run.json")
+                        .map(b -> Json.read(b, JsonNode.class, "run.json").path("cause").path("kind").asText()).orElse(""));
+            }
+            TestSupport.Answer again = TestSupport.post(java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
+                    + io.restassured.RestAssured.port + "/"), ping, true, Map.of());
+            assertEquals(0, again.json().path("fired").size(), "a repeated ping fires nothing twice: " + again.body());
+            given().post("/apis/v2beta1/recurringruns/" + id + ":disable").then().statusCode(200);
+            CloudEvent later = io.cloudevents.core.builder.CloudEventBuilder.v1(ping).withId("ping-2")
+                    .withTime(java.time.OffsetDateTime.parse("2100-01-01T00:05:00Z")).build();
+            TestSupport.Answer disabled = TestSupport.post(java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
+                    + io.restassured.RestAssured.port + "/"), later, false, Map.of());
+            assertEquals(0, disabled.json().path("fired").size(), disabled.body());
+        } finally {
+            given().delete("/apis/v2beta1/recurringruns/" + id);
+        }
+        CloudEvent unknown = io.cloudevents.core.builder.CloudEventBuilder.v1().withId("ping-3").withType("dev.knative.sources.ping")
+                .withSource(java.net.URI.create("/p")).withDataContentType("application/json")
+                .withData(("{\"scheduleId\": \"" + id + "\"}").getBytes(StandardCharsets.UTF_8)).build();
+        assertEquals(404, TestSupport.post(java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
+                + io.restassured.RestAssured.port + "/"), unknown, false, Map.of()).status());
     }
 
     static List<String> runsOf(String exp) throws Exception {

@@ -1,6 +1,16 @@
 package dev.relay.runner.argo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.runner.contract.Json;
+import dev.relay.runner.pipeline.Pipeline;
+import dev.relay.runner.spec.InputSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 import dev.relay.runner.spec.SpecError;
 import dev.relay.runner.spec.SpecException;
 import java.nio.file.Path;
@@ -9,8 +19,8 @@ import java.util.List;
 /**
  * The one entry point for KFP 1.x compiled packages: read ({@link ArgoPackage}), parse
  * ({@link WorkflowReader}), check what a local host cannot do ({@link HostCheck}) and translate
- * into the graph component Relay runs today ({@link ArgoTranslator}, static DAGs). Conditions,
- * loops, exit handlers and recursion wait for the translation into the pipeline model.
+ * into the graph component Relay runs today ({@link ArgoTranslator}, static DAGs) or into the
+ * pipeline model ({@link ArgoModelTranslator}: conditions, loops, exit handler, recursion).
  */
 public final class ArgoPipeline {
     private ArgoPipeline() {}
@@ -46,6 +56,61 @@ public final class ArgoPipeline {
     /** @throws SpecException as {@link #translate(Path)} */
     public static ObjectNode translate(ArgoPackage pkg) throws SpecException {
         return ArgoTranslator.toGraphComponent(checked(pkg));
+    }
+
+    /**
+     * Reads, checks and translates a package into the pipeline model (conditions, loops, exit
+     * handler, recursion included), as {@link dev.relay.runner.engine.PipelineEngine} runs it.
+     *
+     * @return the pipeline: the model and, per container component, the v1 task it runs
+     * @throws SpecException as {@link #translate(Path)}
+     */
+    public static Pipeline pipeline(ArgoPackage pkg) throws SpecException {
+        return ArgoModelTranslator.translate(checked(pkg));
+    }
+
+    /** @throws SpecException as {@link #translate(Path)} */
+    public static Pipeline pipeline(Path file) throws SpecException {
+        return pipeline(ArgoPackage.read(file));
+    }
+
+    /** @throws SpecException as {@link #translate(Path)} */
+    public static Pipeline pipeline(byte[] bytes, String name) throws SpecException {
+        return pipeline(ArgoPackage.read(bytes, name));
+    }
+
+    /**
+     * A package read for a run.
+     *
+     * @param pipeline the translated pipeline ({@link #pipeline(ArgoPackage)})
+     * @param inputs   the pipeline's parameters ({@code spec.arguments.parameters}) with their
+     *                 defaults, typed by KFP's {@code pipeline_spec} annotation where it has them
+     * @param workflow the Workflow document as given, as a JSON tree (what {@code run.json} keeps)
+     */
+    public record Loaded(Pipeline pipeline, List<InputSpec> inputs, JsonNode workflow) {}
+
+    /** @throws SpecException as {@link #translate(Path)} */
+    public static Loaded load(ArgoPackage pkg) throws SpecException {
+        Workflow w = checked(pkg);
+        Pipeline p = ArgoModelTranslator.translate(w);
+        Map<String, Object> types = new HashMap<>();
+        if (w.pipelineSpec() != null) {
+            for (JsonNode in : w.pipelineSpec().path("inputs")) {
+                if (in.path("type").isTextual()) {
+                    types.put(in.path("name").asText(), in.path("type").asText());
+                }
+            }
+        }
+        List<InputSpec> inputs = new ArrayList<>();
+        for (Workflow.Parameter param : w.parameters()) {
+            inputs.add(new InputSpec(param.name(), types.get(param.name()), null, param.value(), false));
+        }
+        LoaderOptions o = new LoaderOptions();
+        o.setCodePointLimit(ArgoPackage.MAX_YAML_BYTES);
+        o.setAllowDuplicateKeys(true);
+        o.setMaxAliasesForCollections(100);
+        JsonNode tree = Json.MAPPER.valueToTree(new Yaml(new SafeConstructor(o)).load(pkg.yaml()));
+        return new Loaded(p, inputs, tree);
     }
 
     private static Workflow checked(ArgoPackage pkg) throws SpecException {

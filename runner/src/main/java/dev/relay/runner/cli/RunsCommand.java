@@ -47,14 +47,14 @@ import picocli.CommandLine.Parameters;
  * Exit 2 when the index cannot be opened.
  */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "List runs and show one (from the index).",
-        subcommands = {RunsCommand.ListRuns.class, RunsCommand.GetRun.class, RunsCommand.CancelRun.class,
-            RunsCommand.RetryRun.class})
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.GetRun.class, RunsWatchCommand.class,
+            RunsCommand.CancelRun.class, RunsCommand.RetryRun.class})
 public final class RunsCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, get, cancel or retry");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, get, watch, cancel or retry");
     }
 
     /** Options every index command takes. */
@@ -175,9 +175,13 @@ public final class RunsCommand implements Runnable {
             }
             out.println("tasks");
             for (RunView.TaskView t : v.tasks()) {
-                out.printf("  %-20s %-9s attempts %d%s%n", t.name(), t.phase(), t.attempts(),
+                // the task tree: a task under its DAG task, indented by depth, named by its last segment
+                int depth = (int) t.name().chars().filter(ch -> ch == '/').count();
+                String label = "  ".repeat(depth) + t.name().substring(t.name().lastIndexOf('/') + 1);
+                out.printf("  %-20s %-9s attempts %d%s%n", label, t.phase(), t.attempts(),
                         t.exitCode() == null ? "" : "  exit " + t.exitCode());
-                t.outputs().forEach((name, uri) -> out.printf("    %s: %s%n", name, uri));
+                String pad = "  ".repeat(depth);
+                t.outputs().forEach((name, uri) -> out.printf("    %s%s: %s%n", pad, name, uri));
             }
             List<Metric> metrics = index.metrics(v.runId());
             if (!metrics.isEmpty()) {

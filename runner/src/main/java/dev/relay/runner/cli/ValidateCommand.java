@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code relay validate FILE}: parses and validates a KFP v1 component or pipeline (graph
  * component) with {@link ComponentLoader#load}, or a KFP 1.x compiled package (Argo Workflow
- * YAML, .tar.gz, .zip) with {@link ArgoPipeline#translate}: a package a local host cannot run is
+ * YAML, .tar.gz, .zip) into the pipeline model ({@link ArgoPipeline#load}): a package a local host cannot run is
  * invalid here, one line per reason.
  * <ul>
  * <li>valid: exit 0, one line on stdout:
@@ -49,19 +49,25 @@ public final class ValidateCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            String text = readText(file);
-            if (text != null && IrReader.looksLikeIr(text)) {
+            byte[] bytes = ComponentLoader.read(file);
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            if (IrReader.looksLikeIr(text)) {
                 RunService.Prepared ir = RunService.prepareIr(text, file.toString(), file);
                 out.println(file + ": valid KFP v2 pipeline '" + ir.plan().name() + "' (inputs: "
                         + ir.plan().inputNames().size() + ", tasks: " + ir.plan().taskNames().size() + ")");
                 out.flush();
                 return 0;
             }
-            boolean pkg = ArgoPipeline.isPackage(file);
-            ComponentSpec c = pkg ? ComponentLoader.parse(ArgoPipeline.translate(file).toString(), file.toString(), null)
-                    : ComponentLoader.load(file);
+            if (dev.relay.runner.argo.ArgoPackage.isPackage(bytes)) {
+                RunService.Prepared argo = RunService.prepareArgo(dev.relay.runner.argo.ArgoPackage.read(bytes, file.toString()), file);
+                out.println(file + ": valid KFP 1.x package, pipeline '" + argo.plan().name() + "' (inputs: "
+                        + argo.plan().inputNames().size() + ", outputs: 0, tasks: " + argo.plan().taskNames().size() + ")");
+                out.flush();
+                return 0;
+            }
+            ComponentSpec c = ComponentLoader.resolve(file, bytes).component();
             int tasks = c.isPipeline() ? c.graph().tasks().size() : 0;
-            out.println(file + ": valid " + (pkg ? "KFP 1.x package, pipeline" : c.isPipeline() ? "pipeline" : "component") + " '"
+            out.println(file + ": valid " + (c.isPipeline() ? "pipeline" : "component") + " '"
                     + (c.name() == null ? "(unnamed)" : c.name()) + "' (inputs: " + c.inputs().size()
                     + ", outputs: " + c.outputs().size() + ", tasks: " + tasks + ")");
             out.flush();
@@ -72,14 +78,6 @@ public final class ValidateCommand implements Callable<Integer> {
             }
             err.flush();
             return 1;
-        }
-    }
-
-    private static String readText(Path file) {
-        try {
-            return Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException | RuntimeException e) {
-            return null;
         }
     }
 }

@@ -44,6 +44,13 @@ public final class PipelineEngine {
     private PipelineEngine() {}
 
     /**
+     * The deepest task path a run may have, in segments (DAG tasks, loop iterations, the task):
+     * a recursion (a DAG containing itself under a condition, KFP v1's {@code graph_component})
+     * adds a segment per call, and one whose condition never turns false fails here.
+     */
+    public static final int MAX_DEPTH = 100;
+
+    /**
      * Launch attempt {@code attempt} of the executor task at {@code path}.
      *
      * @param path       the task path
@@ -230,6 +237,11 @@ public final class PipelineEngine {
                 return loop(path, t, c, inputs);
             }
             if (!c.isExecutor()) {
+                int depth = path.split("/").length;
+                if (depth >= MAX_DEPTH) {
+                    return failBeforeLaunch(path, t, "DAGs nested " + depth + " deep reach the nesting limit of "
+                            + MAX_DEPTH + " (PipelineEngine.MAX_DEPTH): a recursion whose condition never turned false");
+                }
                 Map<String, Object> inner = withDefaults(c, inputs);
                 return subDag(path, c, inner, t.name());
             }

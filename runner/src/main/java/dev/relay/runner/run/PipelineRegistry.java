@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.argo.ArgoPackage;
 import dev.relay.runner.argo.ArgoPipeline;
 import dev.relay.runner.spec.ComponentLoader;
+import dev.relay.runner.spec.PipelineInliner;
 import dev.relay.runner.spec.Names;
 import dev.relay.runner.spec.SpecException;
 import dev.relay.runner.store.ArtifactStore;
@@ -177,28 +178,23 @@ public final class PipelineRegistry {
      * @throws UncheckedIOException when it cannot be read
      */
     public Registered registerFile(Path file, String name, String version) throws SpecException, ConflictException {
-        if (ArgoPipeline.isPackage(file)) {
+        byte[] bytes = ComponentLoader.read(file);
+        if (ArgoPackage.isPackage(bytes)) {
             // a KFP 1.x package is stored as its workflow's YAML (taken out of a .tar.gz or .zip)
-            ArgoPackage pkg = ArgoPackage.read(file);
-            ArgoPipeline.translate(pkg);
+            ArgoPackage pkg = ArgoPackage.read(bytes, file.toString());
+            ArgoPipeline.load(pkg);
             return register(name, version, pkg.yaml());
         }
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
         List<String> urls;
         try {
             urls = PipelineInliner.componentUrls(text, file.toString());
         } catch (RuntimeException e) {
-            ComponentLoader.load(file);
+            ComponentLoader.resolve(file, bytes);
             throw e;
         }
         if (!urls.isEmpty()) {
-            ComponentLoader.load(file);
-            text = toYaml(PipelineInliner.inline(file));
+            text = toYaml(ComponentLoader.resolve(file, bytes).inlined());
         }
         return register(name, version, text);
     }

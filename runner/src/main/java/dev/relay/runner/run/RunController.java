@@ -77,7 +77,8 @@ public final class RunController {
      * A run as the controller holds it: {@code run.json}, the plan derived from it and its
      * parameters as the engine's values.
      */
-    record Loaded(RunDoc doc, RunPlan plan, Map<String, Object> parameters) {}
+    record Loaded(RunDoc doc, RunPlan plan, Map<String, Object> parameters, java.util.Set<String> conditionOutputs,
+                  Map<String, dev.relay.runner.engine.NodeState> withContent) {}
 
     public RunController(ArtifactStore store, Launcher launcher, Clock clock) {
         this(store, launcher, clock, RUNS, ENTRIES);
@@ -164,8 +165,61 @@ public final class RunController {
             return;
         }
         PipelineEngine.Decisions d = PipelineEngine.evaluate(run.plan().model().model(), runId, run.parameters(),
-                path -> states.lookup(runId, path, g));
+                path -> lookup(run, path, g));
         apply(run, g, d);
+    }
+
+    /**
+     * What the bucket says of {@code path}; for a KFP v1 task whose output a downstream
+     * {@code isEnabled} compares, that output's content (trimmed of surrounding whitespace, as
+     * {@code V1Translator} expects) is given as a parameter of the same name.
+     */
+    private dev.relay.runner.engine.NodeState lookup(Loaded run, String path, Generations.Generation g) {
+        dev.relay.runner.engine.NodeState s = states.lookup(run.doc().runId(), path, g);
+        if (run.conditionOutputs().isEmpty() || s.phase() != Phase.Succeeded || s.attempt() < 1) {
+            return s;
+        }
+        String segment = path.substring(path.lastIndexOf('/') + 1);
+        if (s.artifacts().keySet().stream().noneMatch(o -> run.conditionOutputs().contains(segment + "\n" + o))) {
+            return s;
+        }
+        return run.withContent().computeIfAbsent(path, p -> {
+            Map<String, Object> params = new LinkedHashMap<>(s.parameters());
+            for (String o : s.artifacts().keySet()) {
+                if (run.conditionOutputs().contains(segment + "\n" + o)) {
+                    String uri = uriOf(run.doc().runId(), new ArtifactRef(path, o));
+                    String prefix = "s3://" + store.bucket() + "/";
+                    if (uri.startsWith(prefix)) {
+                        store.get(uri.substring(prefix.length())).ifPresent(b ->
+                                params.put(o, new String(b, java.nio.charset.StandardCharsets.UTF_8).strip()));
+                    }
+                }
+            }
+            return new dev.relay.runner.engine.NodeState(s.attempt(), s.phase(), params, s.artifacts(), s.message());
+        });
+    }
+
+    /** KFP v1: {@code <producer segment>\n<output>} of every task output an {@code isEnabled} reads. */
+    private static java.util.Set<String> conditionOutputs(RunPlan plan) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (plan.isIr()) {
+            return out;
+        }
+        for (Component c : plan.model().model().components().values()) {
+            if (c.isExecutor()) {
+                continue;
+            }
+            var dag = c.dag();
+            for (String key : dag.order()) {
+                dag.task(key).inputs().forEach((name, src) -> {
+                    if (name.startsWith(dev.relay.runner.pipeline.V1Translator.CONDITION_INPUT)
+                            && src instanceof dev.relay.runner.engine.model.InputSource.TaskOutput t && dag.tasks().containsKey(t.task())) {
+                        out.add(dag.segment(t.task()) + "\n" + t.key());
+                    }
+                });
+            }
+        }
+        return out;
     }
 
     private void apply(Loaded run, Generations.Generation g, PipelineEngine.Decisions d) {
@@ -189,7 +243,7 @@ public final class RunController {
         }
         d.finish().ifPresent(phase -> {
             Map<String, Phase> tasks = PipelineEngine.tree(run.plan().model().model(), runId, run.parameters(),
-                    path -> states.lookup(runId, path, g));
+                    path -> lookup(run, path, g));
             RunStatus status = new RunStatus(runId, phase, run.doc().createdAt(), Times.format(clock.instant()), tasks);
             generations.finish(g, status);
         });
@@ -378,7 +432,7 @@ public final class RunController {
         } catch (RuntimeException e) {
             throw new IllegalStateException(key + ": " + e.getMessage(), e);
         }
-        l = new Loaded(doc, plan, params);
+        l = new Loaded(doc, plan, params, conditionOutputs(plan), new java.util.concurrent.ConcurrentHashMap<>());
         runs.put(runId, l);
         return l;
     }

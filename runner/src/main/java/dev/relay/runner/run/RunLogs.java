@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * A task's log, live while it runs: the running attempt's growing {@code log.txt} in its local
- * work dir ({@code <workRoot>/<run>/<task>/<attempt>/}), else the newest attempt's
+ * work dir ({@code <workRoot>/<run>/<task path>/<attempt>/}), else the newest attempt's
  * {@code attempts/<n>/log.txt} in the store (the record). Read in chunks from a byte offset, so a
  * follower asks again from {@link Chunk#nextOffset()}.
  */
@@ -42,10 +42,11 @@ public final class RunLogs {
      * Reads a task's log from {@code offset}.
      *
      * @return empty when the run has no such task key (nothing written and no work dir)
-     * @throws IllegalArgumentException when the run id or task is not a DNS-1123 label
+     * @param task the task's path ({@code train}, or {@code for-loop-2/0/print-op} for a nested task)
+     * @throws IllegalArgumentException when the run id is not a DNS-1123 label or the task not a task path
      */
     public Chunk read(String runId, String task, long offset) {
-        String prefix = RunLayout.tasksPrefix(runId) + RunLayout.label(task, "task") + "/attempts/";
+        String prefix = RunLayout.taskPrefix(runId, task) + "attempts/";
         int finished = 0;
         int logged = 0;
         for (String k : store.list(prefix, true)) {

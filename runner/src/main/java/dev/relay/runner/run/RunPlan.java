@@ -1,6 +1,9 @@
 package dev.relay.runner.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.runner.argo.ArgoModelTranslator;
+import dev.relay.runner.argo.ArgoPackage;
+import dev.relay.runner.argo.ArgoPipeline;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.contract.RunDoc;
 import dev.relay.runner.contract.RunLayout;
@@ -35,14 +38,22 @@ public final class RunPlan {
     private final ComponentSpec pipeline;
     private final Pipeline model;
     private final ComponentIo rootIo;
+    private final List<InputSpec> argoInputs;
     private final Map<String, TaskSpec> byName = new LinkedHashMap<>();
     private final Map<String, String> nameOfId = new LinkedHashMap<>();
     private Dag dag;
 
     private RunPlan(ComponentSpec pipeline, Pipeline model) {
+        this(pipeline, model, null);
+    }
+
+    private RunPlan(ComponentSpec pipeline, Pipeline model, List<InputSpec> argoInputs) {
         this.pipeline = pipeline;
         this.model = model;
-        if (pipeline != null) {
+        this.argoInputs = argoInputs == null ? null : List.copyOf(argoInputs);
+        if (argoInputs != null) {
+            this.rootIo = null;
+        } else if (pipeline != null) {
             for (String id : pipeline.graph().topologicalOrder()) {
                 TaskSpec t = pipeline.graph().tasks().get(id);
                 String name = Names.dnsLabel(id);
@@ -75,6 +86,11 @@ public final class RunPlan {
         return new RunPlan(null, ir);
     }
 
+    /** A KFP 1.x compiled package (Argo Workflow) read by {@link ArgoPipeline#load}. */
+    public static RunPlan argo(ArgoPipeline.Loaded argo) {
+        return new RunPlan(null, argo.pipeline(), argo.inputs());
+    }
+
     /**
      * Derives the plan from {@code run.json}: by its {@code format} (absent: a KFP v1 graph, as runs
      * were written before formats).
@@ -90,9 +106,16 @@ public final class RunPlan {
                 throw new IllegalStateException(where + ": the pipeline spec is invalid:\n" + e.getMessage(), e);
             }
         }
+        if (ArgoModelTranslator.FORMAT.equals(doc.format())) {
+            try {
+                return argo(ArgoPipeline.load(new ArgoPackage(doc.spec().toString(), where)));
+            } catch (SpecException | RuntimeException e) {
+                throw new IllegalStateException(where + ": the pipeline spec is invalid:\n" + e.getMessage(), e);
+            }
+        }
         if (doc.format() != null && !PipelineModel.FORMAT_V1.equals(doc.format())) {
             throw new IllegalStateException(where + ": unknown format '" + doc.format() + "' (expected "
-                    + PipelineModel.FORMAT_V1 + " or " + PipelineModel.FORMAT_IR + ")");
+                    + PipelineModel.FORMAT_V1 + ", " + PipelineModel.FORMAT_IR + " or " + ArgoModelTranslator.FORMAT + ")");
         }
         try {
             return of(ComponentLoader.parse(doc.spec().toString(), where, null));
@@ -108,7 +131,17 @@ public final class RunPlan {
 
     /** @return whether this is a KFP v2 IR pipeline */
     public boolean isIr() {
-        return pipeline == null;
+        return PipelineModel.FORMAT_IR.equals(model.format());
+    }
+
+    /** @return whether this is a KFP 1.x compiled package (an Argo Workflow) */
+    public boolean isArgo() {
+        return argoInputs != null;
+    }
+
+    /** @return the v1 inputs of a v1 graph or an Argo package (parameters with defaults), or null for IR */
+    public List<InputSpec> inputs() {
+        return argoInputs != null ? argoInputs : pipeline != null ? pipeline.inputs() : null;
     }
 
     /** @return the pipeline's name ({@code pipelineInfo.name}, or the v1 component's name) */
@@ -133,8 +166,8 @@ public final class RunPlan {
 
     /** @return the pipeline's input names, in declaration order */
     public List<String> inputNames() {
-        if (pipeline != null) {
-            return pipeline.inputs().stream().map(InputSpec::name).toList();
+        if (inputs() != null) {
+            return inputs().stream().map(InputSpec::name).toList();
         }
         List<String> names = new ArrayList<>(rootIo.inputParameters().keySet());
         names.addAll(rootIo.inputArtifacts().keySet());
@@ -150,7 +183,7 @@ public final class RunPlan {
     public Map<String, Object> parameterValues(Map<String, String> given) {
         Map<String, Object> out = new LinkedHashMap<>();
         given.forEach((k, v) -> {
-            if (pipeline != null || rootIo.inputParameters().get(k) == null) {
+            if (rootIo == null || rootIo.inputParameters().get(k) == null) {
                 out.put(k, v);
                 return;
             }
@@ -168,7 +201,7 @@ public final class RunPlan {
     /** The v1 DAG (flat, top-level tasks), for the old engine's callers. */
     public synchronized Dag dag() {
         if (pipeline == null) {
-            throw new IllegalStateException("an IR pipeline has no flat v1 DAG");
+            throw new IllegalStateException("a KFP v2 pipeline or an Argo package has no flat v1 DAG");
         }
         if (dag == null) {
             SimpleDag.Builder b = SimpleDag.builder();

@@ -16,6 +16,7 @@ import dev.relay.runner.executor.ExecutorSpec;
 import dev.relay.runner.pipeline.IrReader;
 import dev.relay.runner.pipeline.Pipeline;
 import dev.relay.runner.spec.ComponentLoader;
+import dev.relay.runner.spec.PipelineInliner;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.executor.ParameterType;
 import dev.relay.runner.executor.ParameterTypeException;
@@ -68,16 +69,15 @@ public final class RunService {
      * @throws SpecException with {@code FILE:LINE:COL} errors when the file is invalid
      */
     public static Prepared prepare(Path file) throws SpecException {
-        if (ArgoPipeline.isPackage(file)) {
-            JsonNode tree = ArgoPipeline.translate(file);
-            return new Prepared(file, tree, RunPlan.of(ComponentLoader.parse(tree.toString(), file.toString(), null)));
+        byte[] bytes = ComponentLoader.read(file); // the one read of the file for this run
+        if (ArgoPackage.isPackage(bytes)) {
+            return prepareArgo(ArgoPackage.read(bytes, file.toString()), file);
         }
-        String text = readText(file);
-        if (text != null && IrReader.looksLikeIr(text)) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (IrReader.looksLikeIr(text)) {
             return prepareIr(text, file.toString(), file);
         }
-        ComponentLoader.load(file);
-        JsonNode tree = PipelineInliner.inline(file);
+        JsonNode tree = ComponentLoader.resolve(file, bytes).inlined();
         ComponentSpec spec = ComponentLoader.parse(tree.toString(), file.toString(), file.toAbsolutePath().getParent());
         return new Prepared(file, tree, RunPlan.of(spec));
     }
@@ -95,8 +95,7 @@ public final class RunService {
      */
     public static Prepared prepare(String yamlText, String name) throws SpecException {
         if (ArgoPackage.isWorkflowText(yamlText)) {
-            JsonNode tree = ArgoPipeline.translate(new ArgoPackage(yamlText, name));
-            return new Prepared(Path.of(name), tree, RunPlan.of(ComponentLoader.parse(tree.toString(), name, null)));
+            return prepareArgo(new ArgoPackage(yamlText, name), Path.of(name));
         }
         if (IrReader.looksLikeIr(yamlText)) {
             return prepareIr(yamlText, name, Path.of(name));
@@ -120,12 +119,15 @@ public final class RunService {
         return new Prepared(Path.of(name), tree, RunPlan.of(spec));
     }
 
-    private static String readText(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException | RuntimeException e) {
-            return null; // the spec layer reports an unreadable file with its own message
-        }
+    /**
+     * Reads a KFP 1.x compiled package into the pipeline model ({@link ArgoPipeline#load}); the tree
+     * kept for {@code run.json} is the Workflow as given.
+     *
+     * @throws SpecException naming the file, template and field of what cannot run
+     */
+    public static Prepared prepareArgo(ArgoPackage pkg, Path source) throws SpecException {
+        ArgoPipeline.Loaded loaded = ArgoPipeline.load(pkg);
+        return new Prepared(source, loaded.workflow(), RunPlan.argo(loaded));
     }
 
     /**
@@ -178,14 +180,14 @@ public final class RunService {
             checkIrParameters(plan, parameters);
             return;
         }
-        List<String> names = plan.pipeline().inputs().stream().map(InputSpec::name).toList();
+        List<String> names = plan.inputs().stream().map(InputSpec::name).toList();
         for (String p : parameters.keySet()) {
             if (!names.contains(p)) {
-                throw new RunRequestException("unknown parameter '" + p + "'; pipeline '" + plan.pipeline().name()
+                throw new RunRequestException("unknown parameter '" + p + "'; pipeline '" + plan.name()
                         + "' has inputs: " + (names.isEmpty() ? "(none)" : String.join(", ", names)));
             }
         }
-        for (InputSpec in : plan.pipeline().inputs()) {
+        for (InputSpec in : plan.inputs()) {
             String v = parameters.get(in.name());
             ParameterType type = in.type() instanceof String t ? ParameterType.ofV1(t) : null;
             if (v != null && type != null) {
@@ -197,7 +199,7 @@ public final class RunService {
             }
         }
         List<String> missing = new ArrayList<>();
-        for (InputSpec in : plan.pipeline().inputs()) {
+        for (InputSpec in : plan.inputs()) {
             if (!parameters.containsKey(in.name()) && !in.hasDefault() && !in.optional()) {
                 missing.add(in.name());
             }

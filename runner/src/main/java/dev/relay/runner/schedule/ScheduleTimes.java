@@ -101,25 +101,34 @@ public final class ScheduleTimes {
     }
 
     /**
-     * The trigger as a Knative PingSource schedule (5-field cron at minute granularity, UTC).
+     * The trigger as a Knative PingSource schedule (5-field cron at minute granularity, UTC) that
+     * pings in the minute of (or just after) each fire time, so the fire handler
+     * ({@code Schedules.advance}) starts each due run less than a minute late. An interval's fire
+     * times are {@code base + k * interval}: the cron's minute (and hour) field is offset to the
+     * base, e.g. every 5 minutes from 10:22:13 pings at minutes {@code 3-59/5}.
      *
+     * @param base the interval's base (the start time, else the creation time); unused for cron
      * @throws IllegalArgumentException naming {@code trigger} when it cannot be expressed so: an
      *     interval that is not a whole number of minutes dividing an hour (or of hours dividing a day),
      *     or a cron with a seconds field other than 0
      */
-    public static String pingSchedule(Schedule.Trigger t) {
+    public static String pingSchedule(Schedule.Trigger t, Instant base) {
         if (t.intervalSeconds() != null) {
             long s = t.intervalSeconds();
+            java.time.ZonedDateTime b = base.atZone(java.time.ZoneOffset.UTC);
+            // the first whole minute at or after the base: pings then see the fire time as due
+            java.time.ZonedDateTime at = b.getSecond() == 0 && b.getNano() == 0 ? b : b.plusMinutes(1).withSecond(0).withNano(0);
             if (s % 60 == 0) {
                 long m = s / 60;
                 if (m == 1) {
                     return "* * * * *";
                 }
                 if (m < 60 && 60 % m == 0) {
-                    return "*/" + m + " * * * *";
+                    return (at.getMinute() % m) + "-59/" + m + " * * * *";
                 }
                 if (m % 60 == 0 && 24 % (m / 60) == 0) {
-                    return "0 */" + (m / 60) + " * * *";
+                    long h = m / 60;
+                    return at.getMinute() + " " + (at.getHour() % h) + "-23/" + h + " * * *";
                 }
             }
             throw new IllegalArgumentException("trigger.periodic_schedule.interval_second " + s + " cannot run in the"

@@ -1,5 +1,6 @@
 package dev.relay.runner.spec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -39,21 +40,52 @@ public final class ComponentLoader {
      *                       file-level error (position 0:0)
      */
     public static ComponentSpec load(Path file) throws SpecException {
+        return resolve(file, read(file)).component();
+    }
+
+    /**
+     * A validated file and the self-contained pipeline it stands for.
+     *
+     * @param component the file's component or pipeline, as written (componentRefs resolved)
+     * @param inlined   the pipeline {@code run.json} carries ({@link PipelineInliner}): every
+     *                  {@code componentRef.url} replaced by its file's content, a lone component
+     *                  wrapped as a one-task pipeline; a JSON tree
+     */
+    public record Resolved(ComponentSpec component, JsonNode inlined) {}
+
+    /**
+     * The one component resolution of Relay: validates {@code file} (given as the bytes read from
+     * it), reading each referenced component file once, and inlines it from the same bytes, so
+     * that what runs is exactly what was validated. {@code relay validate}, {@code relay run} and
+     * {@code relay pipeline upload} all go through here.
+     *
+     * @param file  the file's path: its name is used in messages, its folder anchors relative urls
+     * @param bytes the file's content
+     * @throws SpecException with every error found
+     */
+    public static Resolved resolve(Path file, byte[] bytes) throws SpecException {
         Objects.requireNonNull(file, "file");
-        String name = file.toString();
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new SpecException(SpecError.ofFile(name, "cannot read the file: it does not exist"));
-        } catch (IOException e) {
-            throw new SpecException(SpecError.ofFile(name, "cannot read the file: " + e));
-        }
         Path parent = file.getParent() == null ? Path.of("") : file.getParent();
         SpecParser.Context ctx = new SpecParser.Context();
         ctx.enter(file);
-        ComponentSpec spec = new SpecParser(ctx, name, parent).parseBytes(bytes);
-        return finish(ctx.errors(), spec);
+        ctx.source(file, bytes);
+        ComponentSpec spec = finish(ctx.errors(), new SpecParser(ctx, file.toString(), parent).parseBytes(bytes));
+        return new Resolved(spec, PipelineInliner.inline(file, ctx::source));
+    }
+
+    /**
+     * Reads a file for {@link #resolve}.
+     *
+     * @throws SpecException (one file-level error) when it cannot be read
+     */
+    public static byte[] read(Path file) throws SpecException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new SpecException(SpecError.ofFile(file.toString(), "cannot read the file: it does not exist"));
+        } catch (IOException e) {
+            throw new SpecException(SpecError.ofFile(file.toString(), "cannot read the file: " + e));
+        }
     }
 
     /**

@@ -76,6 +76,8 @@ final class SpecParser {
     static final class Context {
         private final List<SpecError> errors = new ArrayList<>();
         private final Map<Path, Optional<ComponentSpec>> cache = new HashMap<>();
+        /** The bytes of every file read, by {@link #key}: each file is read once per load. */
+        private final Map<Path, byte[]> sources = new HashMap<>();
         private final Deque<Path> stack = new ArrayDeque<>();
 
         List<SpecError> errors() {
@@ -84,6 +86,16 @@ final class SpecParser {
 
         void enter(Path file) {
             stack.push(key(file));
+        }
+
+        /** Records the bytes of {@code file} as read. */
+        void source(Path file, byte[] bytes) {
+            sources.put(key(file), bytes);
+        }
+
+        /** @return the bytes of a file read during this load (by absolute normalized path), or null */
+        byte[] source(Path file) {
+            return sources.get(key(file));
         }
 
         static Path key(Path p) {
@@ -977,9 +989,12 @@ final class SpecParser {
             return null;
         }
         String display = target.toString();
-        byte[] bytes;
+        byte[] bytes = ctx.source(target);
         try {
-            bytes = Files.readAllBytes(target);
+            if (bytes == null) {
+                bytes = Files.readAllBytes(target);
+                ctx.source(target, bytes);
+            }
         } catch (NoSuchFileException e) {
             error(urlNode, path + ".url '" + url + "' does not exist: " + target.toAbsolutePath().normalize());
             return null;

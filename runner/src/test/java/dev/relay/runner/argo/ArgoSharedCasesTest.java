@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relay.runner.pipeline.Pipeline;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.spec.SpecError;
@@ -62,6 +63,33 @@ class ArgoSharedCasesTest {
             }
         }
         return out;
+    }
+
+    /** Outcome of one file translated into the pipeline model: "model" or the first refusal. */
+    static Map<String, String> modelOutcomes(Path folder) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        for (Path p : packages(folder)) {
+            try {
+                Pipeline pipeline = ArgoPipeline.pipeline(p);
+                out.put(folder.relativize(p).toString(), "model (" + pipeline.model().components().size() + " components)");
+            } catch (SpecException e) {
+                for (SpecError err : e.errors()) {
+                    assertFalse(err.message().contains("\n"), err.toString());
+                    assertTrue(err.file().startsWith(p.toString()), err.toString());
+                }
+                out.put(folder.relativize(p).toString(), "refused: " + e.errors().get(0).message());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void everyPackageBecomesAPipelineModelOrIsRefusedWithAReason() throws IOException {
+        Map<String, String> o = new TreeMap<>();
+        modelOutcomes(shared("v1_kfp_sdk")).forEach((k, v) -> o.put("v1_kfp_sdk/" + k, v));
+        modelOutcomes(shared("v1_argo_workflows")).forEach((k, v) -> o.put("v1_argo_workflows/" + k, v));
+        o.forEach((k, v) -> System.out.println("model " + k + ": " + v));
+        assertEquals(38, o.size());
     }
 
     @Test

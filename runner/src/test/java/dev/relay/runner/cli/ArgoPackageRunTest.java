@@ -91,7 +91,7 @@ class ArgoPackageRunTest {
         assertEquals("1\n2\n3\n4\n", object(RunLayout.output(runId, "gen", "numbers")));
         assertEquals("10", object(RunLayout.output(runId, "sum", "total")).strip());
         // the nested DAG's task has the path report/show
-        assertEquals("total: 10", object(RunLayout.attemptLog(runId, "report-show", 1)).strip());
+        assertEquals("total: 10", object(RunLayout.attemptLog(runId, "report/show", 1)).strip());
     }
 
     @Test

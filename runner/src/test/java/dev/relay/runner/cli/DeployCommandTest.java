@@ -118,7 +118,7 @@ class DeployCommandTest {
         var svc = kn.services().inNamespace("relay").withName("relay-functions").get();
         assertNotNull(svc, "the Knative Service");
         assertEquals("registry.example.com/relay/functions:9", svc.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
-        assertEquals(7, kn.triggers().inNamespace("relay").list().getItems().size());
+        assertEquals(8, kn.triggers().inNamespace("relay").list().getItems().size());
         assertNotNull(kn.brokers().inNamespace("relay").withName("relay").get());
         assertNotNull(kn.apiServerSources().inNamespace("relay").withName("relay-jobs").get());
         assertNotNull(kn.sinkBindings().inNamespace("relay").withName("relay-bridge").get());

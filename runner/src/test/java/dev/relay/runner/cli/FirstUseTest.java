@@ -162,16 +162,7 @@ class FirstUseTest {
         assertEquals(0, compiledV1.exit(), "KFP 1.8 packages are accepted now: " + compiledV1.err());
         for (Path f : List.of(v2, v2Multi)) {
             Cli v = Cli.run("validate", f.toString());
-            assertEquals(1, v.exit(), v.err());
-            List<String> lines = v.err().lines().collect(Collectors.toList());
-            assertEquals(1, lines.size(), v.err());
-            String format = "a KFP v2 pipeline spec";
-            assertTrue(lines.get(0).startsWith(f + ":1:1: this is " + format), v.err());
-
-            Cli r = Cli.run("run", f.toString(), "--state-dir", state().toString());
-            assertEquals(2, r.exit());
-            assertEquals(1, r.err().lines().count(), r.err());
-            assertTrue(r.err().contains(format), r.err());
+            assertEquals(0, v.exit(), "KFP v2 pipeline specs are accepted now: " + v.err());
         }
     }
 }

@@ -41,4 +41,45 @@ class UploadCommandTest {
         assertEquals(2, dead.exit());
         assertTrue(dead.err().contains("no relay server answers at http://127.0.0.1:1"), dead.err());
     }
+
+    /**
+     * After the upload the CLI asks the server what it did ({@code GET /api/v1/objects/outcome},
+     * answered here by a stand-in of the server's endpoint, which ObjectOutcomeTest checks on the
+     * real app): a trigger that could not start its run is exit 1 with the reason, a started run is
+     * named.
+     */
+    @Test
+    void reportsWhatTheServersTriggersDidWithTheUpload() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> answer = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> query = new java.util.concurrent.atomic.AtomicReference<>();
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/api/v1/objects/outcome", ex -> {
+            query.set(ex.getRequestURI().getRawQuery());
+            byte[] b = (asked.incrementAndGet() < 3 ? "{\"error\": \"not yet\"}" : answer.get()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(asked.get() < 3 ? 404 : 200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        http.start();
+        try (EmbeddedS3Server s3 = EmbeddedS3Server.start(state.resolve("s3"), "127.0.0.1", 0, "minio", "minio123", b -> { })) {
+            Files.writeString(state.resolve("server.json"), "{\"s3Endpoint\": \"" + s3.endpoint() + "\", \"accessKey\": \"minio\","
+                    + " \"secretKey\": \"minio123\", \"http\": \"http://127.0.0.1:" + http.getAddress().getPort() + "\"}");
+            Path csv = Files.writeString(state.resolve("iris.csv"), "a,b\n1,2\n");
+            answer.set("{\"action\": \"failed\", \"reason\": \"trigger new-dataset: no pipeline 'count-rows' is registered\"}");
+            Cli failed = Cli.run("upload", csv.toString(), "s3://mlpipeline/datasets/iris.csv", "--state-dir", state.toString());
+            assertEquals(1, failed.exit(), failed.out() + failed.err());
+            assertTrue(failed.err().contains("the server's trigger could not start a run: trigger new-dataset: no pipeline 'count-rows'"),
+                    failed.err());
+            assertTrue(query.get().startsWith("bucket=mlpipeline&key=datasets%2Firis.csv&etag="), query.get());
+
+            asked.set(0);
+            answer.set("{\"action\": \"triggered\", \"runs\": {\"new-dataset\": \"r-20261202-000000-abcdef\"}}");
+            Cli started = Cli.run("upload", csv.toString(), "s3://mlpipeline/datasets/iris.csv", "--state-dir", state.toString());
+            assertEquals(0, started.exit(), started.err());
+            assertTrue(started.out().contains("trigger new-dataset started run r-20261202-000000-abcdef"), started.out());
+        } finally {
+            http.stop(0);
+        }
+    }
 }

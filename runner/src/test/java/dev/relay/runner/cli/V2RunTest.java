@@ -186,6 +186,25 @@ class V2RunTest {
     }
 
     @Test
+    void aV1GraphWithConditionsOnTaskOutputsAndANestedGraphRuns() throws Exception {
+        Cli r = Cli.run("run", fixture("v2run/v1_conditions.yaml").toString(), "-p", "threshold=2",
+                "--state-dir", state.toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode doc = json(r);
+        String runId = doc.get("runId").asText();
+        assertEquals("Succeeded", task(doc, "when-heads").get("phase").asText());
+        assertEquals("Skipped", task(doc, "when-tails").get("phase").asText());
+        assertEquals("Skipped", task(doc, "when-big").get("phase").asText());
+        assertEquals("Succeeded", task(doc, "inner/shout").get("phase").asText());
+        try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+            assertEquals("heads", text(rt, RunLayout.attemptLog(runId, "when-heads", 1)).strip());
+            assertEquals("heads!", text(rt, RunLayout.attemptLog(runId, "after-inner", 1)).strip());
+            RunDoc run = Json.read(rt.store().get(RunLayout.runJson(runId)).orElseThrow(), RunDoc.class, "run.json");
+            assertEquals("kfp-v1-graph", run.format());
+        }
+    }
+
+    @Test
     void validateAndRunCheckIrParametersBeforeLaunch() throws Exception {
         Cli v = Cli.run("validate", fixture("v2run/loops.yaml").toString());
         assertEquals(0, v.exit(), v.err());

@@ -111,8 +111,8 @@ class ManifestsTest {
         }
         assertEquals(Set.of("com.amazonaws.s3.ObjectCreated:Put", "com.amazonaws.s3.ObjectCreated:Post",
                 "com.amazonaws.s3.ObjectCreated:Copy", "com.amazonaws.s3.ObjectCreated:CompleteMultipartUpload",
-                "dev.relay.run.requested", "dev.knative.apiserver.resource.update", "dev.knative.apiserver.resource.add"),
-                triggerTypes.keySet(), "one Trigger per CloudEvent type");
+                "dev.relay.run.requested", "dev.knative.apiserver.resource.update", "dev.knative.apiserver.resource.add",
+                "dev.knative.sources.ping"), triggerTypes.keySet(), "one Trigger per CloudEvent type");
 
         Broker broker = one(objects, Broker.class);
         assertEquals("relay", broker.getMetadata().getName());
@@ -130,7 +130,8 @@ class ManifestsTest {
         assertEquals("relay-functions:0.1.0", fc.getImage());
         assertEquals("cluster", fc.getEnv().stream().filter(e -> e.getName().equals("QUARKUS_PROFILE")).findFirst().orElseThrow().getValue());
 
-        // the public Service: same image and profile, CloudEvent routes off, no Kubernetes API access
+        // the public Service: same image and profile, CloudEvent routes off; its only Kubernetes API access is
+        // the recurring runs' PingSources (issue 17)
         Service api = services.get("relay-api");
         assertFalse(api.getMetadata().getLabels().containsKey("networking.knative.dev/visibility"), "public");
         var ac = api.getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -138,7 +139,15 @@ class ManifestsTest {
         Map<String, String> apiEnv = ac.getEnv().stream().collect(Collectors.toMap(e -> e.getName(), e -> e.getValue()));
         assertEquals(Map.of("QUARKUS_PROFILE", "cluster", "RELAY_EVENT_ROUTES", "false", "RELAY_EVENT_AUTH", "token"), apiEnv);
         assertEquals("relay-api", api.getSpec().getTemplate().getSpec().getServiceAccountName());
-        assertEquals(Boolean.FALSE, api.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken());
+        Role schedules = of(objects, Role.class).stream().filter(r -> r.getMetadata().getName().equals("relay-schedules"))
+                .findFirst().orElseThrow();
+        assertEquals(1, schedules.getRules().size(), "PingSources only");
+        assertEquals(List.of("sources.knative.dev"), schedules.getRules().get(0).getApiGroups());
+        assertEquals(List.of("pingsources"), schedules.getRules().get(0).getResources());
+        RoleBinding scheduleBinding = of(objects, RoleBinding.class).stream()
+                .filter(b -> b.getRoleRef().getName().equals("relay-schedules")).findFirst().orElseThrow();
+        assertEquals(Set.of("relay-api", "relay-functions"), scheduleBinding.getSubjects().stream().map(x -> x.getName())
+                .collect(Collectors.toSet()));
         assertTrue(ac.getEnvFrom().stream().anyMatch(e -> e.getSecretRef() != null
                 && "relay-secrets".equals(e.getSecretRef().getName())), "the tokens");
 

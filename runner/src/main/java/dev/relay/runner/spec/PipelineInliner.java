@@ -1,17 +1,14 @@
-package dev.relay.runner.run;
+package dev.relay.runner.spec;
 
-import dev.relay.runner.contract.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.relay.runner.spec.ComponentLoader;
-import dev.relay.runner.spec.Names;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -20,31 +17,35 @@ import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
- * Turns a validated pipeline or component file into the self-contained spec that {@code run.json}
+ * Turns a validated pipeline or component into the self-contained spec that {@code run.json}
  * carries: every {@code componentRef.url} replaced by {@code componentRef.spec} with the
  * referenced file's content (recursively), and a lone component wrapped as a one-task pipeline
  * whose inputs pass straight through. Values keep their YAML 1.1 types as KFP's PyYAML loader
  * reads them, except timestamps, which stay text (as KFP's {@code str()} would print them).
  *
- * <p>Call it only on files {@link dev.relay.runner.spec.ComponentLoader#load} accepted: it trusts
- * their shape.
+ * <p>Used through {@link ComponentLoader#resolve}, which hands it the bytes the validation read
+ * (so no file is read twice); it trusts their shape.
  */
 public final class PipelineInliner {
+    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+
     private PipelineInliner() {}
 
     /**
+     * @param file   the pipeline or component file (its folder anchors relative urls)
+     * @param source the bytes of a file by its absolute normalized path, as the validation read them
      * @return the inlined pipeline as a JSON tree
-     * @throws UncheckedIOException when a file cannot be read
+     * @throws IllegalStateException when a file's bytes are not among the sources
      */
-    public static JsonNode inline(Path file) {
-        Map<String, Object> root = load(file);
+    static JsonNode inline(Path file, Function<Path, byte[]> source) {
+        Map<String, Object> root = load(file, source);
         Map<String, Object> impl = map(root.get("implementation"));
         if (impl == null || impl.get("graph") == null) {
             root = wrap(root);
         } else {
-            inlineRefs(root, file.toAbsolutePath().getParent());
+            inlineRefs(root, file.toAbsolutePath().getParent(), source);
         }
-        return Json.MAPPER.valueToTree(root);
+        return MAPPER.valueToTree(root);
     }
 
     private static Map<String, Object> wrap(Map<String, Object> component) {
@@ -74,7 +75,7 @@ public final class PipelineInliner {
         return pipeline;
     }
 
-    private static void inlineRefs(Map<String, Object> component, Path baseDir) {
+    private static void inlineRefs(Map<String, Object> component, Path baseDir, Function<Path, byte[]> source) {
         Map<String, Object> impl = map(component.get("implementation"));
         Map<String, Object> graph = impl == null ? null : map(impl.get("graph"));
         Map<String, Object> tasks = graph == null ? null : map(graph.get("tasks"));
@@ -90,13 +91,13 @@ public final class PipelineInliner {
             Object spec = ref.get("spec");
             Path specBase = baseDir;
             if (spec == null && ref.get("url") != null) {
-                Path p = resolve(String.valueOf(ref.get("url")), baseDir);
-                spec = load(p);
+                Path p = ComponentLoader.resolveUrl(String.valueOf(ref.get("url")), baseDir == null ? Path.of("") : baseDir);
+                spec = load(p, source);
                 specBase = p.toAbsolutePath().getParent();
             }
             Map<String, Object> specMap = map(spec);
             if (specMap != null) {
-                inlineRefs(specMap, specBase);
+                inlineRefs(specMap, specBase, source);
                 Map<String, Object> newRef = new LinkedHashMap<>();
                 newRef.put("spec", specMap);
                 task.put("componentRef", newRef);
@@ -104,15 +105,10 @@ public final class PipelineInliner {
         }
     }
 
-    /** A {@code componentRef.url}, resolved as the validator resolved it ({@link ComponentLoader#resolveUrl}). */
-    static Path resolve(String url, Path baseDir) {
-        return ComponentLoader.resolveUrl(url, baseDir == null ? Path.of("") : baseDir);
-    }
-
     /**
      * Inlines a self-contained pipeline or component given as text (an inline or registered
      * pipeline): a lone component is wrapped as a one-task pipeline; {@code componentRef.spec}s
-     * stay as they are. Call it only on text {@link RunService#prepare(String, String)} accepted.
+     * stay as they are. Call it only on text the validation accepted.
      *
      * @param name used in messages
      * @return the pipeline as a JSON tree
@@ -124,7 +120,7 @@ public final class PipelineInliner {
         if (impl == null || impl.get("graph") == null) {
             root = wrap(root);
         }
-        return Json.MAPPER.valueToTree(root);
+        return MAPPER.valueToTree(root);
     }
 
     /**
@@ -165,17 +161,16 @@ public final class PipelineInliner {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> load(Path file) {
-        try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            Object o = yaml().load(text);
-            if (!(o instanceof Map)) {
-                throw new IllegalArgumentException(file + ": not a YAML mapping");
-            }
-            return new LinkedHashMap<>((Map<String, Object>) o);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+    private static Map<String, Object> load(Path file, Function<Path, byte[]> source) {
+        byte[] bytes = source.apply(file.toAbsolutePath().normalize());
+        if (bytes == null) {
+            throw new IllegalStateException(file + ": not read by the validation");
         }
+        Object o = yaml().load(new String(bytes, StandardCharsets.UTF_8));
+        if (!(o instanceof Map)) {
+            throw new IllegalArgumentException(file + ": not a YAML mapping");
+        }
+        return new LinkedHashMap<>((Map<String, Object>) o);
     }
 
     private static Yaml yaml() {
