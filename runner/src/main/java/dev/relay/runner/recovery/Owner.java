@@ -47,7 +47,18 @@ public record Owner(long pid, long startedAt, String host) {
         }
         Optional<java.time.Instant> t = h.get().info().startInstant();
         // no start time: a zombie (exited, not yet reaped) or a process we may not inspect
-        return t.isPresent() && t.get().toEpochMilli() == startedAt;
+        return t.isPresent() && t.get().toEpochMilli() == startedAt && !zombie(pid);
+    }
+
+    /** @return whether {@code /proc} says process {@code pid} has exited and waits to be reaped */
+    static boolean zombie(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            String state = stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+            return state.equals("Z") || state.equals("X");
+        } catch (java.io.IOException | RuntimeException e) {
+            return false; // no /proc (not Linux), or gone: ProcessHandle decided already
+        }
     }
 
     static String hostName() {
