@@ -59,7 +59,14 @@ public final class Access {
      * its login form); never for anything that reads run data or starts work.
      */
     public static final List<Public> PUBLIC = List.of(
-            Public.exact("/", HttpMethod.GET, HttpMethod.HEAD),                 // service description (the UI shell later)
+            Public.exact("/", HttpMethod.GET, HttpMethod.HEAD),                 // service description, the UI's page
+            Public.exact("/index.html", HttpMethod.GET, HttpMethod.HEAD),       // the web UI's page (no data)
+            Public.exact("/favicon.ico", HttpMethod.GET, HttpMethod.HEAD),
+            Public.exact("/favicon.svg", HttpMethod.GET, HttpMethod.HEAD),
+            Public.prefix("/ui/", HttpMethod.GET, HttpMethod.HEAD),             // the UI's scripts and styles
+            Public.prefix("/webjars/", HttpMethod.GET, HttpMethod.HEAD),        // its browser libraries
+            // the UI's login: checks RELAY_API_TOKEN itself, then sets the session cookie (UiSessions)
+            Public.exact("/ui/session", HttpMethod.POST, HttpMethod.DELETE),
             Public.exact("/minio/webhook", HttpMethod.GET, HttpMethod.HEAD),    // MinIO's liveness check
             Public.exact("/q/health", HttpMethod.GET, HttpMethod.HEAD),
             Public.prefix("/q/health/", HttpMethod.GET, HttpMethod.HEAD));

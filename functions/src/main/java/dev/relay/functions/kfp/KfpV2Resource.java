@@ -40,12 +40,16 @@ public class KfpV2Resource {
 
     // -------- pipelines
 
-    /** Uploads a pipeline: multipart {@code uploadfile}; {@code name}, {@code display_name}, {@code description} query parameters. */
+    /**
+     * Uploads a pipeline: multipart {@code uploadfile} (plus Relay's {@code component} parts, {@link
+     * UploadedComponents}); {@code name}, {@code display_name}, {@code description} query parameters.
+     */
     @POST
     @Path("/pipelines/upload")
     public Response upload(@Context RoutingContext ctx, @QueryParam("name") String name,
                            @QueryParam("display_name") String displayName, @QueryParam("description") String description) {
-        Uploads u = Uploads.of(ctx, Bodies.of(ctx));
+        byte[] raw = Bodies.of(ctx);
+        Uploads u = UploadedComponents.inline(ctx, raw, Uploads.of(ctx, raw));
         return ok(kfp.upload(u.fileName(), u.content(), name, displayName, description));
     }
 
@@ -55,7 +59,8 @@ public class KfpV2Resource {
     public Response uploadVersion(@Context RoutingContext ctx, @QueryParam("pipelineid") String pipelineId,
                                   @QueryParam("name") String name, @QueryParam("display_name") String displayName,
                                   @QueryParam("description") String description) {
-        Uploads u = Uploads.of(ctx, Bodies.of(ctx));
+        byte[] raw = Bodies.of(ctx);
+        Uploads u = UploadedComponents.inline(ctx, raw, Uploads.of(ctx, raw));
         return ok(kfp.uploadVersion(pipelineId, u.fileName(), u.content(), name, displayName, description));
     }
 

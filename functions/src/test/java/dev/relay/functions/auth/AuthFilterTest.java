@@ -112,7 +112,8 @@ class AuthFilterTest {
         assertEquals(401, send(u, "POST", "/minio/webhook", API).status());
         assertEquals("WEBHOOK", send(u, "POST", "/minio/webhook", HOOK).body());
         // the API and any path nobody has written yet: the API token
-        for (String path : List.of("/api/v1/runs", "/apis/v2beta1/runs", "/some/future/route", "/ui/app.js")) {
+        // (the web UI's assets under /ui/ are public for GET/HEAD only: below)
+        for (String path : List.of("/api/v1/runs", "/apis/v2beta1/runs", "/some/future/route", "/uix/app.js")) {
             for (String method : List.of("GET", "POST", "DELETE")) {
                 assertEquals(401, send(u, method, path, null).status(), method + " " + path);
                 assertEquals(401, send(u, method, path, HOOK).status(), method + " " + path);
@@ -120,6 +121,9 @@ class AuthFilterTest {
             }
         }
         // the allow-list: liveness and the service description, never a write
+        assertEquals(200, send(u, "GET", "/ui/app.js", null).status());
+        assertEquals(401, send(u, "POST", "/ui/app.js", null).status());
+        assertEquals(401, send(u, "DELETE", "/ui/app.js", null).status());
         assertEquals(200, send(u, "GET", "/", null).status());
         assertEquals(200, send(u, "GET", "/minio/webhook", null).status());
         assertEquals(200, send(u, "HEAD", "/minio/webhook", null).status());

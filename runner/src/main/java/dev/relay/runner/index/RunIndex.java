@@ -199,7 +199,7 @@ public final class RunIndex {
      */
     public List<RunSummary> listRuns(String pipeline, int limit) {
         return query(c -> {
-            String sql = "SELECT run_id, pipeline, pipeline_version, phase, created_at, finished_at FROM relay_runs"
+            String sql = "SELECT run_id, pipeline, pipeline_version, phase, created_at, finished_at, cause FROM relay_runs"
                     + (pipeline == null ? "" : " WHERE pipeline = ?") + " ORDER BY created_ms DESC NULLS LAST, run_id DESC"
                     + (limit > 0 ? " LIMIT " + limit : "");
             List<String[]> rows = new ArrayList<>();
@@ -210,7 +210,7 @@ public final class RunIndex {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6)});
+                            rs.getString(5), rs.getString(6), rs.getString(7)});
                     }
                 }
             }
@@ -219,7 +219,7 @@ public final class RunIndex {
             List<RunSummary> out = new ArrayList<>();
             for (String[] r : rows) {
                 out.add(new RunSummary(r[0], r[1], r[2], r[3], r[4], r[5], metrics.getOrDefault(r[0], Map.of()),
-                        formats.getOrDefault(r[0], Map.of())));
+                        formats.getOrDefault(r[0], Map.of()), r[6]));
             }
             return out;
         });
@@ -229,7 +229,7 @@ public final class RunIndex {
     public Optional<RunSummary> run(String runId) {
         return query(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT run_id, pipeline, pipeline_version, phase, created_at,"
-                    + " finished_at FROM relay_runs WHERE run_id = ?")) {
+                    + " finished_at, cause FROM relay_runs WHERE run_id = ?")) {
                 ps.setString(1, runId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -238,7 +238,7 @@ public final class RunIndex {
                     Map<String, Map<String, String>> formats = new HashMap<>();
                     Map<String, Double> metrics = metricValues(c, List.of(runId), formats).getOrDefault(runId, Map.of());
                     return Optional.of(new RunSummary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), metrics, formats.getOrDefault(runId, Map.of())));
+                            rs.getString(5), rs.getString(6), metrics, formats.getOrDefault(runId, Map.of()), rs.getString(7)));
                 }
             }
         });

@@ -45,7 +45,7 @@ public final class RunReports {
 
     /**
      * {@code GET /api/v1/runs?pipeline=P&limit=N}:
-     * {@code {"runs":[{"runId","pipeline","phase","createdAt","finishedAt","metrics":{"NAME":number}}],
+     * {@code {"runs":[{"runId","pipeline","phase","createdAt","finishedAt","cause","metrics":{"NAME":number},"formats":{"NAME":"PERCENTAGE"}}],
      * "metricColumns":["NAME","NAME"]}}, newest first; {@code metricColumns} are the two metrics most
      * of these runs have.
      *
@@ -63,7 +63,9 @@ public final class RunReports {
             o.put("phase", r.phase());
             o.put("createdAt", r.createdAt());
             o.put("finishedAt", r.finishedAt());
+            o.put("cause", r.cause());
             o.set("metrics", Json.MAPPER.valueToTree(r.metrics()));
+            o.set("formats", Json.MAPPER.valueToTree(r.formats()));
         }
         doc.set("metricColumns", Json.MAPPER.valueToTree(RunIndex.metricColumns(runs, 2)));
         return doc;

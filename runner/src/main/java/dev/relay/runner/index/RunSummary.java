@@ -13,7 +13,9 @@ import java.util.Map;
  * @param metrics         metric name → value over the run's kept metrics; when two tasks write
  *                        the same name, the task first by name wins
  * @param formats         metric name → {@code RAW} / {@code PERCENTAGE} for the metrics that give a format
+ * @param cause           what started the run ({@code run.json} {@code cause.kind}: {@code cli}, {@code http},
+ *                        {@code upload-trigger}, {@code event-trigger}, {@code schedule}), or null
  */
 public record RunSummary(String runId, String pipeline, String pipelineVersion, String phase, String createdAt,
                          String finishedAt, Map<String, Double> metrics,
-                         Map<String, String> formats) {}
+                         Map<String, String> formats, String cause) {}

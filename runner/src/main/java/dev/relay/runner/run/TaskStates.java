@@ -57,17 +57,23 @@ final class TaskStates {
 
     /** @return the state of {@code path} in {@code runId}; {@link NodeState#NONE} when nothing is written */
     NodeState lookup(String runId, String path) {
-        return lookup(runId, path, null);
+        return lookup(runId, path, null, false);
     }
 
+    /** Outputs up to this size are read as values for {@code values} lookups (Argo's parameters). */
+    static final long VALUE_LIMIT = 256 * 1024;
+
     /**
-     * The state of {@code path} in generation {@code g} of the run (null: the first): attempts
-     * before the generation's first attempt of the task are history ({@link Generations}), and
-     * the attempt the engine sees is counted from it.
+     * As {@link #lookup(String, String)}, in generation {@code g} of the run (null: the first):
+     * attempts before the generation's first attempt of the task are history ({@link Generations}),
+     * and the attempt the engine sees is counted from it. With {@code values} (a KFP 1.x package's
+     * run), a succeeded KFP v1 attempt's outputs of up to {@link #VALUE_LIMIT} bytes are also
+     * parameters {@code relay--value--<output>} holding their UTF-8 content trimmed of surrounding
+     * whitespace, as Argo reads an output parameter from its file ({@code when}, {@code withParam}, values).
      */
-    NodeState lookup(String runId, String path, Generations.Generation g) {
+    NodeState lookup(String runId, String path, Generations.Generation g, boolean values) {
         int first = g == null ? 1 : g.firstAttempt(path);
-        String fk = runId + "\n" + (g == null ? 1 : g.generation()) + "\n" + path;
+        String fk = runId + "\n" + (g == null ? 1 : g.generation()) + "\n" + path + (values ? "\nvalues" : "");
         NodeState known = finished.get(fk);
         if (known != null) {
             return known;
@@ -75,6 +81,9 @@ final class TaskStates {
         Optional<AttemptStatus> newest = newest(runId, path, first);
         if (newest.isPresent()) {
             NodeState s = of(path, newest.get());
+            if (values && s.phase() == Phase.Succeeded && newest.get().parameters() == null) {
+                s = withValues(s, newest.get());
+            }
             if (first > 1) {
                 s = new NodeState(s.attempt() - first + 1, s.phase(), s.parameters(), s.artifacts(), s.message());
             }
@@ -93,6 +102,30 @@ final class TaskStates {
         return s;
     }
 
+    private NodeState withValues(NodeState s, AttemptStatus a) {
+        Map<String, Object> params = new LinkedHashMap<>(s.parameters());
+        String prefix = "s3://" + store.bucket() + "/";
+        for (Map.Entry<String, AttemptStatus.OutputRef> e : a.outputs() == null ? Map.<String, AttemptStatus.OutputRef>of().entrySet()
+                : a.outputs().entrySet()) {
+            AttemptStatus.OutputRef o = e.getValue();
+            if (o == null || o.uri() == null || !o.uri().startsWith(prefix) || o.size() > VALUE_LIMIT) {
+                continue;
+            }
+            Optional<byte[]> b = store.get(o.uri().substring(prefix.length()));
+            if (b.isEmpty()) {
+                continue;
+            }
+            try {
+                String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .decode(java.nio.ByteBuffer.wrap(b.get())).toString();
+                params.put(dev.relay.runner.argo.ArgoModelTranslator.VALUE + e.getKey(), text.strip());
+            } catch (java.nio.charset.CharacterCodingException notText) {
+                // a binary output is no value
+            }
+        }
+        return new NodeState(s.attempt(), s.phase(), params, s.artifacts(), s.message());
+    }
+
     /** @return the caches' sizes ({@code statuses}, {@code finished}) */
     Map<String, Integer> sizes() {
         return Map.of("statuses", attempts.size(), "finished", finished.size());
@@ -105,7 +138,9 @@ final class TaskStates {
 
     /** {@link #remember(String, String, NodeState)} in generation {@code g} (null: the first). */
     void remember(String runId, String path, Generations.Generation g, NodeState s) {
-        finished.put(runId + "\n" + (g == null ? 1 : g.generation()) + "\n" + path, s);
+        String k = runId + "\n" + (g == null ? 1 : g.generation()) + "\n" + path;
+        finished.put(k, s);
+        finished.put(k + "\nvalues", s);
     }
 
     /** @return the newest attempt status of {@code path}, or empty when no attempt wrote one */

@@ -1,0 +1,1055 @@
+/*
+ * Relay web UI: one page, KFP's hash routes (#/runs, #/runs/details/<id>, #/pipelines[/details/<id>],
+ * #/experiments[/details/<id>], #/compare?runlist=a,b, #/recurringruns) plus #/triggers.
+ * It reads only public HTTP APIs: KFP v2beta1 (/apis/v2beta1), Relay's run and index API (/api/v1)
+ * and the UI session (/ui/session); docs/api.md. Libraries (docs/architecture.md "Web UI"):
+ * dagre (graph layout), Chart.js (ROC and metric charts), marked (markdown), DOMPurify (sanitizing).
+ */
+'use strict';
+
+const Relay = (() => {
+  const page = () => document.getElementById('page');
+  const panel = () => document.getElementById('panel');
+  let csrf = null;
+  let timers = [];
+  let charts = [];
+  let config = {};
+
+  // ------------------------------------------------------------------ helpers
+
+  function esc(v) {
+    return String(v == null ? '' : v).replace(/[&<>"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
+  }
+
+  function h(html) {
+    const t = document.createElement('template');
+    t.innerHTML = html.trim();
+    return t.content.firstElementChild;
+  }
+
+  class ApiError extends Error {
+    constructor(status, body) {
+      super((body && (body.error || body.message)) || ('HTTP ' + status));
+      this.status = status;
+      this.body = body;
+    }
+  }
+
+  /** fetch + JSON; adds the CSRF header to state-changing requests; 401 shows the login form. */
+  async function api(path, opts = {}) {
+    const o = Object.assign({credentials: 'same-origin'}, opts);
+    o.headers = Object.assign({'Accept': 'application/json'}, opts.headers || {});
+    if (o.method && o.method !== 'GET' && csrf) {
+      o.headers['X-CSRF-Token'] = csrf;
+    }
+    if (o.json !== undefined) {
+      o.body = JSON.stringify(o.json);
+      o.headers['Content-Type'] = 'application/json';
+      delete o.json;
+    }
+    const r = await fetch(path, o);
+    const text = await r.text();
+    let body = null;
+    try { body = text ? JSON.parse(text) : null; } catch (e) { body = {error: text}; }
+    if (r.status === 401) {
+      showLogin();
+      throw new ApiError(401, body);
+    }
+    if (!r.ok) {
+      throw new ApiError(r.status, body);
+    }
+    return body;
+  }
+
+  function every(ms, fn) {
+    const t = setInterval(fn, ms);
+    timers.push(t);
+    return t;
+  }
+
+  function fmtTime(t) {
+    if (!t) return '';
+    const d = new Date(t);
+    return isNaN(d) ? t : d.toLocaleString();
+  }
+
+  function duration(a, b) {
+    if (!a) return '';
+    const ms = (b ? new Date(b) : new Date()) - new Date(a);
+    if (!(ms >= 0)) return '';
+    if (ms < 1000) return ms + ' ms';
+    const s = ms / 1000;
+    if (s < 60) return s.toFixed(1) + ' s';
+    const m = Math.floor(s / 60);
+    return m + ' min ' + Math.round(s - m * 60) + ' s';
+  }
+
+  function fmtMetric(v, format) {
+    if (v == null) return '';
+    if (format === 'PERCENTAGE') return (v * 100).toFixed(2) + '%';
+    return Number.isInteger(v) ? String(v) : Number(v).toPrecision(4).replace(/\.?0+$/, '');
+  }
+
+  function stateBadge(phase) {
+    return `<span class="state ${esc(phase)}">${esc(phase || 'Unknown')}</span>`;
+  }
+
+  const KFP_STATE = {SUCCEEDED: 'Succeeded', FAILED: 'Failed', RUNNING: 'Running', PENDING: 'Pending',
+    SKIPPED: 'Skipped', CANCELED: 'Canceled', CANCELING: 'Running', PAUSED: 'Pending', RUNTIME_STATE_UNSPECIFIED: 'Pending'};
+
+  function active(phase) {
+    return phase === 'Running' || phase === 'Pending';
+  }
+
+  function errorBox(e) {
+    return `<p class="error">${esc(e.message || e)}</p>`;
+  }
+
+  function query() {
+    const hash = location.hash || '#/runs';
+    const q = hash.indexOf('?');
+    return new URLSearchParams(q < 0 ? '' : hash.substring(q + 1));
+  }
+
+  // ------------------------------------------------------------------ session
+
+  async function session() {
+    const s = await api('/ui/session');
+    csrf = s.csrf || null;
+    config = s;
+    const el = document.getElementById('session');
+    el.innerHTML = s.required && s.authenticated ? '<button id="logout">Log out</button>' : '';
+    const lo = document.getElementById('logout');
+    if (lo) lo.onclick = async () => { await api('/ui/session', {method: 'DELETE'}); location.reload(); };
+    return s;
+  }
+
+  function showLogin() {
+    stop();
+    page().innerHTML = `<h1>Log in</h1>
+      <form id="login-form" class="toolbar">
+        <label for="token">API token (RELAY_API_TOKEN)</label>
+        <input id="token" type="password" autocomplete="current-password" size="40">
+        <button class="primary" type="submit">Log in</button>
+      </form><p id="login-error" class="error"></p>`;
+    document.getElementById('login-form').onsubmit = async ev => {
+      ev.preventDefault();
+      try {
+        const r = await fetch('/ui/session', {method: 'POST', credentials: 'same-origin',
+          headers: {'Content-Type': 'application/json'}, body: JSON.stringify({token: document.getElementById('token').value})});
+        const b = await r.json();
+        if (!r.ok) throw new Error(b.error || r.status);
+        csrf = b.csrf;
+        await session();
+        route();
+      } catch (e) {
+        document.getElementById('login-error').textContent = e.message;
+      }
+    };
+  }
+
+  // ------------------------------------------------------------------ router
+
+  function stop() {
+    timers.forEach(clearInterval);
+    timers = [];
+    charts.forEach(c => c.destroy());
+    charts = [];
+    closePanel();
+  }
+
+  async function route() {
+    stop();
+    const hash = location.hash || '#/runs';
+    const path = hash.replace(/^#/, '').split('?')[0];
+    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    document.querySelectorAll('header nav a').forEach(a => a.classList.toggle('active', a.dataset.nav === parts[0]));
+    try {
+      if (parts[0] === 'runs' && parts[1] === 'details' && parts[2]) return await runPage(parts[2]);
+      if (parts[0] === 'pipelines' && parts[1] === 'details' && parts[2]) return await pipelinePage(parts[2]);
+      if (parts[0] === 'pipelines') return await pipelinesPage();
+      if (parts[0] === 'experiments' && parts[1] === 'details' && parts[2]) return await experimentPage(parts[2]);
+      if (parts[0] === 'experiments') return await experimentsPage();
+      if (parts[0] === 'compare') return await comparePage((query().get('runlist') || '').split(',').filter(Boolean));
+      if (parts[0] === 'recurringruns') return await recurringRunsPage();
+      if (parts[0] === 'triggers') return await triggersPage();
+      return await runsPage();
+    } catch (e) {
+      if (e.status !== 401) page().innerHTML = errorBox(e);
+    }
+  }
+
+  // ------------------------------------------------------------------ runs list
+
+  async function kfpIndex() {
+    // experiment and display name of each run, from KFP's API
+    const [runs, exps] = await Promise.all([
+      api('/apis/v2beta1/runs?page_size=10000').catch(() => ({runs: []})),
+      api('/apis/v2beta1/experiments?page_size=1000').catch(() => ({experiments: []}))]);
+    const expName = {};
+    (exps.experiments || []).forEach(e => { expName[e.experiment_id] = e.display_name; });
+    const byRun = {};
+    (runs.runs || []).forEach(r => { byRun[r.run_id] = {experimentId: r.experiment_id, experiment: expName[r.experiment_id] || '', name: r.display_name}; });
+    return byRun;
+  }
+
+  /**
+   * A table of runs: filter, sort, select for compare, live refresh while runs are active.
+   * opts.experimentId narrows to one experiment.
+   */
+  async function runsTable(container, opts = {}) {
+    const st = {sort: 'createdAt', desc: true, filter: '', selected: new Set(), data: null, kfp: {}};
+    container.innerHTML = `<div class="toolbar">
+        <input id="runs-filter" placeholder="Filter runs (id, pipeline, state, experiment, cause)" size="48">
+        <button id="compare-btn" disabled>Compare runs</button>
+        <span id="runs-count" class="muted"></span><span id="runs-live" class="muted"></span></div>
+      <div id="runs-body"></div>`;
+    const filter = container.querySelector('#runs-filter');
+    filter.oninput = () => { st.filter = filter.value.toLowerCase(); draw(); };
+    container.querySelector('#compare-btn').onclick = () => { location.hash = '#/compare?runlist=' + [...st.selected].join(','); };
+
+    async function load() {
+      const [list, kfp] = await Promise.all([api('/api/v1/runs'), kfpIndex()]);
+      st.data = list;
+      st.kfp = kfp;
+      draw();
+      const live = list.runs.some(r => active(r.phase));
+      container.querySelector('#runs-live').textContent = live ? ' · live' : '';
+      return live;
+    }
+
+    function value(r, key) {
+      if (key.startsWith('m:')) return r.metrics[key.substring(2)];
+      if (key === 'experiment') return (st.kfp[r.runId] || {}).experiment || '';
+      if (key === 'duration') return r.createdAt ? ((r.finishedAt ? new Date(r.finishedAt) : new Date()) - new Date(r.createdAt)) : null;
+      return r[key];
+    }
+
+    function draw() {
+      const list = st.data;
+      if (!list) return;
+      const cols = list.metricColumns || [];
+      let runs = list.runs.filter(r => {
+        if (opts.experimentId && (st.kfp[r.runId] || {}).experimentId !== opts.experimentId) return false;
+        if (!st.filter) return true;
+        const k = st.kfp[r.runId] || {};
+        return [r.runId, r.pipeline, r.phase, r.cause, k.experiment, k.name].some(v => v && String(v).toLowerCase().includes(st.filter));
+      });
+      runs = runs.slice().sort((a, b) => {
+        const x = value(a, st.sort), y = value(b, st.sort);
+        const c = x == null ? (y == null ? 0 : 1) : y == null ? -1 : x < y ? -1 : x > y ? 1 : 0;
+        return st.desc ? -c : c;
+      });
+      const head = [['runId', 'Run'], ['phase', 'State'], ['pipeline', 'Pipeline'], ['experiment', 'Experiment'],
+        ['cause', 'Cause'], ['createdAt', 'Started'], ['duration', 'Duration']].concat(cols.map(c => ['m:' + c, c]));
+      const rows = runs.map(r => {
+        const k = st.kfp[r.runId] || {};
+        return `<tr data-run="${esc(r.runId)}"><td><input type="checkbox" class="pick" value="${esc(r.runId)}" ${st.selected.has(r.runId) ? 'checked' : ''}></td>
+          <td><a href="#/runs/details/${encodeURIComponent(r.runId)}">${esc(k.name && k.name !== r.runId ? k.name + ' (' + r.runId + ')' : r.runId)}</a></td>
+          <td>${stateBadge(r.phase)}</td><td>${esc(r.pipeline)}</td><td>${k.experimentId ? `<a href="#/experiments/details/${encodeURIComponent(k.experimentId)}">${esc(k.experiment)}</a>` : ''}</td>
+          <td>${esc(r.cause)}</td><td>${esc(fmtTime(r.createdAt))}</td><td>${esc(duration(r.createdAt, r.finishedAt))}</td>
+          ${cols.map(c => `<td class="metric">${esc(fmtMetric(r.metrics[c], (r.formats || {})[c]))}</td>`).join('')}</tr>`;
+      }).join('');
+      const body = container.querySelector('#runs-body');
+      body.innerHTML = `<table class="runs"><thead><tr><th></th>${head.map(([k, t]) =>
+        `<th class="sortable" data-key="${esc(k)}">${esc(t)}${st.sort === k ? (st.desc ? ' ▾' : ' ▴') : ''}</th>`).join('')}</tr></thead>
+        <tbody>${rows || `<tr><td colspan="${head.length + 1}" class="muted">No runs.</td></tr>`}</tbody></table>`;
+      container.querySelector('#runs-count').textContent = runs.length + ' of ' + list.runs.length + ' runs';
+      body.querySelectorAll('th.sortable').forEach(th => th.onclick = () => {
+        st.desc = st.sort === th.dataset.key ? !st.desc : false;
+        st.sort = th.dataset.key;
+        draw();
+      });
+      body.querySelectorAll('input.pick').forEach(cb => cb.onchange = () => {
+        cb.checked ? st.selected.add(cb.value) : st.selected.delete(cb.value);
+        container.querySelector('#compare-btn').disabled = st.selected.size < 2;
+      });
+    }
+
+    await load();
+    let busy = false;
+    every(2000, async () => {
+      if (busy || !st.data || !st.data.runs.some(r => active(r.phase))) return;
+      busy = true;
+      try { await load(); } catch (e) { /* next tick */ } finally { busy = false; }
+    });
+  }
+
+  async function runsPage() {
+    page().innerHTML = '<h1>Runs</h1><div id="runs"></div>';
+    await runsTable(document.getElementById('runs'));
+  }
+
+  // ------------------------------------------------------------------ graph
+
+  /** The static node path of a run's task path: loop-iteration segments left out. */
+  function staticPath(taskPath) {
+    return taskPath.split('/').filter(s => !/^[0-9]+$/.test(s)).join('/');
+  }
+
+  const RANK = {Failed: 6, Running: 5, Pending: 4, Canceled: 3, Succeeded: 2, Skipped: 1};
+
+  function aggregate(phases) {
+    if (!phases.length) return null;
+    if (phases.some(p => p === 'Running' || p === 'Pending') && phases.some(p => p === 'Succeeded')) {
+      return phases.includes('Failed') ? 'Failed' : 'Running';
+    }
+    return phases.slice().sort((a, b) => (RANK[b] || 0) - (RANK[a] || 0))[0];
+  }
+
+  /**
+   * Lays out and draws a pipeline graph into `el` with dagre (compound graph: loops, conditions and
+   * nested pipelines are clusters). graph: {nodes: [{path, name, kind, parent, dependencies}]};
+   * states: path → phase; onSelect(path) on a click.
+   */
+  function drawGraph(el, graph, states, onSelect, marks = {}) {
+    const nodes = graph.nodes;
+    const byPath = {};
+    nodes.forEach(n => { byPath[n.path] = n; });
+    const children = {};
+    nodes.forEach(n => { if (n.parent) (children[n.parent] = children[n.parent] || []).push(n); });
+    const isGroup = n => n.kind !== 'task';
+    // edges to or from a group go to its entry / from its exit tasks (dagre draws no edges of clusters)
+    const entries = p => {
+      const n = byPath[p];
+      if (!n || !isGroup(n)) return [p];
+      const kids = children[p] || [];
+      return kids.filter(k => !k.dependencies.length).flatMap(k => entries(k.path));
+    };
+    const exits = p => {
+      const n = byPath[p];
+      if (!n || !isGroup(n)) return [p];
+      const kids = children[p] || [];
+      const used = new Set(kids.flatMap(k => k.dependencies));
+      return kids.filter(k => !used.has(k.path)).flatMap(k => exits(k.path));
+    };
+    const g = new dagre.graphlib.Graph({compound: true, multigraph: false});
+    g.setGraph({rankdir: 'TB', nodesep: 24, ranksep: 36, marginx: 12, marginy: 12});
+    g.setDefaultEdgeLabel(() => ({}));
+    nodes.forEach(n => {
+      if (isGroup(n)) g.setNode(n.path, {label: n.name, group: true, paddingTop: 20});
+      else g.setNode(n.path, {label: n.name, width: Math.min(260, Math.max(110, n.name.length * 7.5 + 30)), height: 34});
+    });
+    nodes.forEach(n => { if (n.parent && byPath[n.parent]) g.setParent(n.path, n.parent); });
+    nodes.forEach(n => n.dependencies.forEach(d => {
+      exits(d).forEach(from => entries(n.path).forEach(to => { if (g.hasNode(from) && g.hasNode(to) && from !== to) g.setEdge(from, to); }));
+    }));
+    dagre.layout(g);
+    const gw = g.graph().width || 200, gh = g.graph().height || 100;
+    const parts = [`<svg class="graph" xmlns="http://www.w3.org/2000/svg" width="${gw}" height="${gh}" viewBox="0 0 ${gw} ${gh}">
+      <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+      <path d="M0,0 L10,5 L0,10 z" fill="#888"/></marker></defs>`];
+    nodes.filter(isGroup).sort((a, b) => a.path.split('/').length - b.path.split('/').length).forEach(n => {
+      const v = g.node(n.path);
+      if (!v || v.width == null) return;
+      const st = states[n.path];
+      parts.push(`<g class="group kind-${esc(n.kind)}${st ? ' state-' + esc(st) : ''}" data-path="${esc(n.path)}" data-kind="${esc(n.kind)}">
+        <rect x="${v.x - v.width / 2}" y="${v.y - v.height / 2}" width="${v.width}" height="${v.height}" rx="8"/>
+        <text x="${v.x - v.width / 2 + 8}" y="${v.y - v.height / 2 + 13}">${esc(n.kind === 'loop' ? '↻ ' : n.kind === 'condition' ? '◇ ' : '▣ ')}${esc(n.name)}${marks[n.path] ? ' ' + esc(marks[n.path]) : ''}</text></g>`);
+    });
+    g.edges().forEach(e => {
+      const pts = g.edge(e).points || [];
+      parts.push(`<path class="edge" d="${pts.map((p, i) => (i ? 'L' : 'M') + p.x.toFixed(1) + ',' + p.y.toFixed(1)).join(' ')}"/>`);
+    });
+    nodes.filter(n => !isGroup(n)).forEach(n => {
+      const v = g.node(n.path);
+      const st = states[n.path] || 'Pending';
+      parts.push(`<g class="node state-${esc(st)}" data-path="${esc(n.path)}" data-state="${esc(st)}" transform="translate(${v.x - v.width / 2},${v.y - v.height / 2})">
+        <title>${esc(n.path)}: ${esc(st)}</title><rect width="${v.width}" height="${v.height}" rx="6"/>
+        <text x="10" y="21">${esc(n.name.length > 32 ? n.name.substring(0, 31) + '…' : n.name)}</text>
+        <text class="mark" x="${v.width - 8}" y="21" text-anchor="end">${esc(marks[n.path] || '')}</text></g>`);
+    });
+    parts.push('</svg>');
+    el.innerHTML = parts.join('');
+    el.querySelectorAll('.node, .group').forEach(x => x.addEventListener('click', ev => {
+      ev.stopPropagation();
+      el.querySelectorAll('.selected').forEach(s => s.classList.remove('selected'));
+      x.classList.add('selected');
+      if (onSelect) onSelect(x.dataset.path);
+    }));
+  }
+
+  // ------------------------------------------------------------------ run page
+
+  async function runPage(runId) {
+    page().innerHTML = `<h1>Run <span id="run-title">${esc(runId)}</span> <span id="run-state"></span></h1>
+      <div class="toolbar"><button id="cancel-btn">Cancel</button><button id="retry-btn">Retry</button>
+      <a class="button" href="#/compare?runlist=${encodeURIComponent(runId)}">Compare…</a><span id="run-msg" class="muted"></span></div>
+      <div class="tabs"><button data-tab="graph" class="active">Graph</button><button data-tab="output">Run output</button><button data-tab="config">Config</button></div>
+      <div id="tab-graph"><div id="graph" class="graph-box"></div><p id="graph-note" class="muted"></p></div>
+      <div id="tab-output" hidden></div><div id="tab-config" hidden></div>`;
+    const tabs = page().querySelectorAll('.tabs button');
+    tabs.forEach(b => b.onclick = () => {
+      tabs.forEach(x => x.classList.toggle('active', x === b));
+      ['graph', 'output', 'config'].forEach(t => { document.getElementById('tab-' + t).hidden = t !== b.dataset.tab; });
+    });
+    let graph = null;
+    try {
+      graph = await api('/api/v1/runs/' + encodeURIComponent(runId) + '/graph');
+    } catch (e) {
+      if (e.status === 401) throw e;
+      document.getElementById('graph-note').textContent = 'No pipeline graph: ' + e.message;
+    }
+    let run = await api('/api/v1/runs/' + encodeURIComponent(runId));
+    let selected = null;
+    let drawnKey = null;
+    let vizKey = null;
+    const msg = document.getElementById('run-msg');
+    document.getElementById('cancel-btn').onclick = async () => {
+      try { await api('/apis/v2beta1/runs/' + encodeURIComponent(runId) + ':terminate', {method: 'POST'}); msg.textContent = 'Cancel requested.'; }
+      catch (e) { msg.textContent = e.message; }
+    };
+    document.getElementById('retry-btn').onclick = async () => {
+      try { await api('/apis/v2beta1/runs/' + encodeURIComponent(runId) + ':retry', {method: 'POST'}); msg.textContent = 'Retry requested.'; }
+      catch (e) { msg.textContent = e.message; }
+    };
+
+    function render() {
+      document.getElementById('run-state').innerHTML = stateBadge(run.phase);
+      document.getElementById('cancel-btn').disabled = !active(run.phase);
+      document.getElementById('retry-btn').disabled = !(run.phase === 'Failed' || run.phase === 'Canceled');
+      const g = graph || {nodes: run.tasks.map(t => ({path: t.name, name: t.name, kind: 'task', parent: null, dependencies: []}))};
+      const known = new Set(g.nodes.map(n => n.path));
+      const extra = run.tasks.filter(t => !known.has(staticPath(t.name)));
+      const all = extra.length ? {nodes: g.nodes.concat(extra.map(t => ({path: t.name, name: t.name, kind: 'task', parent: null, dependencies: []})))} : g;
+      const phases = {};
+      run.tasks.forEach(t => { const p = known.has(staticPath(t.name)) ? staticPath(t.name) : t.name; (phases[p] = phases[p] || []).push(t.phase); });
+      const states = {}, marks = {};
+      Object.keys(phases).forEach(p => { states[p] = aggregate(phases[p]); if (phases[p].length > 1) marks[p] = '×' + phases[p].length; });
+      // a group's state from its tasks
+      all.nodes.slice().reverse().forEach(n => {
+        if (n.kind !== 'task') {
+          const kids = all.nodes.filter(k => k.parent === n.path).map(k => states[k.path]).filter(Boolean);
+          if (kids.length) states[n.path] = aggregate(kids);
+        }
+      });
+      run.tasks.forEach(t => { if (t.cached) marks[staticPath(t.name)] = 'cached'; });
+      const key = JSON.stringify([states, marks, all.nodes.length]);
+      if (key !== drawnKey) {
+        drawnKey = key;
+        drawGraph(document.getElementById('graph'), all, states, p => { selected = p; showTask(run, p); }, marks);
+        if (selected) {
+          const s = document.querySelector(`#graph [data-path="${CSS.escape(selected)}"]`);
+          if (s) s.classList.add('selected');
+        }
+      }
+      const vk = JSON.stringify([run.visualizations.length, run.metrics.length, run.errors.length]);
+      if (vk !== vizKey) {
+        vizKey = vk;
+        renderOutputs(document.getElementById('tab-output'), run, null);
+      }
+      renderConfig(document.getElementById('tab-config'), run);
+    }
+    render();
+    let busy = false;
+    every(1500, async () => {
+      if (busy || !active(run.phase)) return;
+      busy = true;
+      try {
+        run = await api('/api/v1/runs/' + encodeURIComponent(runId));
+        render();
+        if (selected) refreshTask(run, selected);
+      } catch (e) { /* next tick */ } finally { busy = false; }
+    });
+  }
+
+  function renderConfig(el, run) {
+    const cause = run.cause || {};
+    el.innerHTML = `<h2>Run</h2><table class="kv">
+      <tr><th>Run id</th><td>${esc(run.runId)}</td></tr>
+      <tr><th>Pipeline</th><td>${esc(run.pipeline && run.pipeline.name)} ${esc(run.pipeline && run.pipeline.version || '')}</td></tr>
+      <tr><th>State</th><td>${stateBadge(run.phase)}</td></tr>
+      <tr><th>Created</th><td>${esc(fmtTime(run.createdAt))}</td></tr><tr><th>Finished</th><td>${esc(fmtTime(run.finishedAt))}</td></tr>
+      <tr><th>Duration</th><td>${esc(duration(run.createdAt, run.finishedAt))}</td></tr>
+      <tr><th>Cause</th><td class="cause">${esc(cause.kind)}${cause.trigger ? ' · trigger ' + esc(cause.trigger) : ''}
+        ${cause.object ? ' · object ' + esc(Object.values(cause.object).join(' ')) : ''}${cause.event ? ' · event ' + esc(cause.event.type || '') + ' ' + esc(cause.event.id || '') : ''}</td></tr>
+      </table><h2>Parameters</h2>${kvTable(run.parameters || {}, 'params')}`;
+  }
+
+  function kvTable(obj, cls) {
+    const keys = Object.keys(obj);
+    if (!keys.length) return '<p class="muted">None.</p>';
+    return `<table class="kv ${cls || ''}">${keys.map(k => `<tr><th>${esc(k)}</th><td>${esc(typeof obj[k] === 'string' ? obj[k] : JSON.stringify(obj[k]))}</td></tr>`).join('')}</table>`;
+  }
+
+  // ------------------------------------------------------------------ side panel
+
+  function openPanel(html) {
+    const p = panel();
+    p.hidden = false;
+    document.body.classList.add('with-panel');
+    p.innerHTML = `<button id="panel-close" style="float:right">Close</button>` + html;
+    document.getElementById('panel-close').onclick = closePanel;
+    return p;
+  }
+
+  function closePanel() {
+    const p = panel();
+    if (!p) return;
+    p.hidden = true;
+    p.innerHTML = '';
+    document.body.classList.remove('with-panel');
+    if (p.logTimer) { clearTimeout(p.logTimer); p.logTimer = null; }
+  }
+
+  function tasksOf(run, nodePath) {
+    return run.tasks.filter(t => t.name === nodePath || staticPath(t.name) === nodePath);
+  }
+
+  function showTask(run, nodePath) {
+    const tasks = tasksOf(run, nodePath);
+    const p = openPanel(`<h2 id="panel-title">${esc(nodePath)}</h2>
+      ${tasks.length > 1 ? `<label>Iteration <select id="iteration">${tasks.map(t => `<option>${esc(t.name)}</option>`).join('')}</select></label>` : ''}
+      <div id="task-body"></div>`);
+    const sel = document.getElementById('iteration');
+    const show = () => taskBody(run, sel ? sel.value : (tasks[0] ? tasks[0].name : nodePath));
+    if (sel) sel.onchange = show;
+    show();
+    return p;
+  }
+
+  function refreshTask(run, nodePath) {
+    const p = panel();
+    if (!p || p.hidden) return;
+    const name = p.dataset.task;
+    const t = run.tasks.find(x => x.name === name);
+    const st = document.getElementById('task-state');
+    if (t && st && st.dataset.state !== t.phase) {
+      taskBody(run, name, true);
+    }
+  }
+
+  function taskBody(run, taskName, keepLog) {
+    const p = panel();
+    p.dataset.task = taskName;
+    const t = run.tasks.find(x => x.name === taskName) || {name: taskName, phase: 'Pending', outputs: {}};
+    const metrics = run.metrics.filter(m => m.task === taskName);
+    const body = document.getElementById('task-body');
+    const keep = keepLog ? document.getElementById('log') : null;
+    body.innerHTML = `<table class="kv">
+      <tr><th>State</th><td id="task-state" data-state="${esc(t.phase)}">${stateBadge(t.phase)}${t.cached ? ' (cached)' : ''}</td></tr>
+      <tr><th>Attempts</th><td>${esc(t.attempts)}</td></tr>
+      ${t.exitCode != null ? `<tr><th>Exit code</th><td>${esc(t.exitCode)}</td></tr>` : ''}
+      ${t.reason || t.message ? `<tr><th>Reason</th><td>${esc(t.reason || '')} ${esc(t.message || '')}</td></tr>` : ''}
+      <tr><th>Started</th><td>${esc(fmtTime(t.startedAt))}</td></tr><tr><th>Finished</th><td>${esc(fmtTime(t.finishedAt))}</td></tr></table>
+      ${t.parameters ? '<h3>Parameters</h3>' + kvTable(t.parameters) : ''}
+      <h3>Run parameters</h3>${kvTable(run.parameters || {})}
+      <h3>Output artifacts</h3>${artifactList(run, t)}
+      ${metrics.length ? '<h3>Metrics</h3>' + metricsTable(metrics) : ''}
+      <h3>Visualizations</h3><div id="task-viz"></div>
+      <h3>Log <span id="log-attempt" class="muted"></span></h3><div id="log-slot"></div>`;
+    renderOutputs(document.getElementById('task-viz'), run, taskName, true);
+    body.querySelectorAll('a.preview').forEach(a => a.onclick = ev => { ev.preventDefault(); preview(run.runId, taskName, a.dataset.name, a); });
+    body.querySelectorAll('a.download').forEach(a => a.onclick = ev => { ev.preventDefault(); download(run.runId, taskName, a.dataset.name); });
+    const slot = document.getElementById('log-slot');
+    if (keep) {
+      slot.appendChild(keep);
+    } else {
+      if (p.logTimer) clearTimeout(p.logTimer);
+      slot.innerHTML = '<pre id="log" class="log"></pre>';
+      followLog(run.runId, taskName);
+    }
+  }
+
+  function artifactList(run, t) {
+    const names = Object.keys(t.outputs || {});
+    if (!names.length) return '<p class="muted">None yet.</p>';
+    return `<table class="artifacts">${names.map(n => `<tr><th>${esc(n)}</th><td><code>${esc(t.outputs[n])}</code><br>
+      <a href="#" class="preview" data-name="${esc(n)}">Preview</a> · <a href="#" class="download" data-name="${esc(n)}">Download</a>
+      <pre class="artifact-preview" data-name="${esc(n)}" hidden></pre></td></tr>`).join('')}</table>`;
+  }
+
+  async function artifactBytes(runId, task, name) {
+    const r = await api(`/apis/v2beta1/runs/${encodeURIComponent(runId)}/nodes/${encodeURIComponent(task)}/artifacts/${encodeURIComponent(name)}:read`);
+    const bin = atob(r.data || '');
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return bytes;
+  }
+
+  async function preview(runId, task, name, link) {
+    const pre = link.parentElement.querySelector('pre.artifact-preview');
+    try {
+      const bytes = await artifactBytes(runId, task, name);
+      const text = new TextDecoder('utf-8', {fatal: false}).decode(bytes.slice(0, 4096));
+      pre.textContent = text + (bytes.length > 4096 ? `\n… (${bytes.length} bytes)` : '');
+    } catch (e) {
+      pre.textContent = e.message;
+    }
+    pre.hidden = false;
+  }
+
+  async function download(runId, task, name) {
+    const bytes = await artifactBytes(runId, task, name);
+    const url = URL.createObjectURL(new Blob([bytes]));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  /** Follows a task's log from byte offsets (GET /apis/v2beta1/runs/{id}/tasks/{task}/logs?offset=N). */
+  function followLog(runId, task) {
+    const p = panel();
+    let offset = 0, attempt = 0;
+    const tick = async () => {
+      const pre = document.getElementById('log');
+      if (!pre || p.dataset.task !== task) return;
+      let live = true;
+      try {
+        const c = await api(`/apis/v2beta1/runs/${encodeURIComponent(runId)}/tasks/${encodeURIComponent(task)}/logs?offset=${offset}`);
+        if (c.attempt !== attempt && c.attempt > 0) {
+          if (attempt > 0) pre.textContent += `\n--- attempt ${c.attempt} ---\n`;
+          attempt = c.attempt;
+          document.getElementById('log-attempt').textContent = '(attempt ' + attempt + ')';
+        }
+        if (c.text) {
+          const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+          pre.textContent += c.text;
+          if (atEnd) pre.scrollTop = pre.scrollHeight;
+        }
+        offset = c.next_offset;
+        live = c.live || c.attempt === 0;
+      } catch (e) {
+        live = e.status !== 404 && e.status !== 401;
+      }
+      if (p.dataset.task === task && document.getElementById('log')) {
+        p.logTimer = setTimeout(tick, live ? 700 : 3000);
+      }
+    };
+    tick();
+  }
+
+  function metricsTable(metrics) {
+    return `<table class="metrics"><tr><th>Task</th><th>Metric</th><th>Value</th></tr>${metrics.map(m =>
+      `<tr><td>${esc(m.task)}</td><td>${esc(m.name)}</td><td>${esc(fmtMetric(m.numberValue, m.format))}</td></tr>`).join('')}</table>`;
+  }
+
+  // ------------------------------------------------------------------ visualizations
+
+  /** Renders a run's visualizations (one task's when `task` is given), with the index's errors. */
+  function renderOutputs(el, run, task, compact) {
+    const vs = run.visualizations.filter(v => !task || v.task === task);
+    const errs = (run.errors || []).filter(e => !task || e.file.includes('/tasks/' + task + '/'));
+    const ms = run.metrics.filter(m => !task || m.task === task);
+    el.innerHTML = '';
+    if (!compact && ms.length) el.appendChild(h('<div class="viz viz-metrics"><h4>Metrics</h4>' + metricsTable(ms) + '</div>'));
+    vs.forEach(v => el.appendChild(visualization(v)));
+    errs.forEach(e => el.appendChild(h(`<div class="viz viz-error-box"><p class="viz-error">${esc(e.file)}${e.entry != null ? ' entry ' + esc(e.entry) : ''}${e.field ? ' (' + esc(e.field) + ')' : ''}: ${esc(e.message)}</p></div>`)));
+    if (!vs.length && !errs.length && !(ms.length && !compact)) el.innerHTML = '<p class="muted">None.</p>';
+  }
+
+  function visualization(v) {
+    const box = h(`<div class="viz viz-${esc(v.type)}" data-type="${esc(v.type)}"><h4>${esc(v.type)} · ${esc(v.task)} #${esc(v.entry)}</h4></div>`);
+    const d = v.data;
+    try {
+      if (d == null) {
+        box.appendChild(h(`<p class="muted">Not fetched: ${v.link ? `<a href="${esc(v.link)}" rel="noopener" target="_blank">${esc(v.link)}</a>` : esc(v.source)}</p>`));
+      } else if (v.type === 'table') {
+        box.appendChild(tableViz(d.header || [], d.rows || []));
+      } else if (v.type === 'confusion_matrix') {
+        box.appendChild(matrixViz(d));
+      } else if (v.type === 'roc') {
+        box.appendChild(rocChart([{label: v.task, points: d.points || []}]));
+      } else if (v.type === 'markdown') {
+        box.appendChild(h('<div class="markdown"></div>'));
+        box.lastChild.innerHTML = DOMPurify.sanitize(marked.parse(d.markdown || ''));
+      } else if (v.type === 'web-app') {
+        const f = document.createElement('iframe');
+        f.className = 'viz-html';
+        f.setAttribute('sandbox', 'allow-scripts');
+        f.setAttribute('referrerpolicy', 'no-referrer');
+        f.srcdoc = d.html || '';
+        box.appendChild(f);
+      } else if (v.type === 'tensorboard') {
+        const logdir = d.logdir || v.link || v.source;
+        box.appendChild(h(`<div class="tensorboard"><p>Log directory: <code class="logdir">${esc(logdir)}</code></p>
+          <p>Open it locally:</p><code class="cmd">tensorboard --logdir ${esc(logdir)}</code>
+          ${config.tensorboardUrl ? `<p><a href="${esc(config.tensorboardUrl)}${encodeURIComponent(logdir)}" target="_blank" rel="noopener">Open in TensorBoard</a></p>` : ''}</div>`));
+      } else {
+        box.appendChild(h(`<pre>${esc(JSON.stringify(d, null, 2))}</pre>`));
+      }
+    } catch (e) {
+      box.appendChild(h(`<p class="viz-error">${esc(e.message)}</p>`));
+    }
+    return box;
+  }
+
+  /** A paged, sortable table. */
+  function tableViz(header, rows) {
+    const st = {page: 0, size: 20, sort: -1, desc: false};
+    const el = h('<div class="viz-table-box"></div>');
+    const num = x => x !== '' && !isNaN(Number(x));
+    function draw() {
+      let rs = rows.slice();
+      if (st.sort >= 0) {
+        rs.sort((a, b) => {
+          const x = a[st.sort], y = b[st.sort];
+          const c = num(x) && num(y) ? Number(x) - Number(y) : String(x).localeCompare(String(y));
+          return st.desc ? -c : c;
+        });
+      }
+      const pages = Math.max(1, Math.ceil(rs.length / st.size));
+      st.page = Math.min(st.page, pages - 1);
+      const shown = rs.slice(st.page * st.size, (st.page + 1) * st.size);
+      el.innerHTML = `<table class="viz-table"><thead><tr>${header.map((c, i) => `<th class="sortable" data-i="${i}">${esc(c)}${st.sort === i ? (st.desc ? ' ▾' : ' ▴') : ''}</th>`).join('')}</tr></thead>
+        <tbody>${shown.map(r => `<tr>${r.map(c => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>
+        <div class="pager"><button class="prev" ${st.page === 0 ? 'disabled' : ''}>‹</button><span>page ${st.page + 1} of ${pages} (${rows.length} rows)</span>
+        <button class="next" ${st.page >= pages - 1 ? 'disabled' : ''}>›</button></div>`;
+      el.querySelectorAll('th').forEach(th => th.onclick = () => {
+        const i = Number(th.dataset.i);
+        st.desc = st.sort === i ? !st.desc : false;
+        st.sort = i;
+        draw();
+      });
+      el.querySelector('.prev').onclick = () => { st.page--; draw(); };
+      el.querySelector('.next').onclick = () => { st.page++; draw(); };
+    }
+    draw();
+    return el;
+  }
+
+  /** A labelled heat-map grid: rows are the target (true) labels, columns the predicted ones. */
+  function matrixViz(d) {
+    const labels = d.labels || [];
+    const m = d.matrix || [];
+    const max = Math.max(1, ...m.flat().map(Number).filter(x => !isNaN(x)));
+    return h(`<table class="viz-cm"><thead><tr><th class="axis">${esc((d.axes || ['target', 'predicted'])[0])} \\ ${esc((d.axes || ['target', 'predicted'])[1])}</th>
+      ${labels.map(l => `<th class="label col">${esc(l)}</th>`).join('')}</tr></thead>
+      <tbody>${labels.map((l, i) => `<tr><th class="label row">${esc(l)}</th>${labels.map((_, j) => {
+        const c = (m[i] || [])[j];
+        const a = Math.max(0, Math.min(1, Number(c) / max));
+        return `<td class="count" style="background:rgba(26,95,180,${(a * 0.85).toFixed(2)});color:${a > 0.5 ? '#fff' : '#000'}">${esc(c)}</td>`;
+      }).join('')}</tr>`).join('')}</tbody></table>`);
+  }
+
+  /** Trapezoidal area under a ROC curve (points sorted by fpr). */
+  function auc(points) {
+    const p = points.map(x => [Number(x.fpr), Number(x.tpr)]).filter(x => !isNaN(x[0]) && !isNaN(x[1])).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let s = 0;
+    for (let i = 1; i < p.length; i++) s += (p[i][0] - p[i - 1][0]) * (p[i][1] + p[i - 1][1]) / 2;
+    return s;
+  }
+
+  const COLORS = ['#1a5fb4', '#c62828', '#2e7d32', '#ef6c00', '#6a1b9a', '#00838f', '#795548', '#ad1457'];
+
+  /** A ROC chart (Chart.js): one curve per entry, the diagonal, AUC in the legend. */
+  function rocChart(curves) {
+    const box = h('<div class="chart-box roc"><canvas></canvas></div>');
+    const datasets = curves.map((c, i) => ({
+      label: `${c.label} (AUC ${auc(c.points).toFixed(3)})`,
+      data: c.points.map(p => ({x: Number(p.fpr), y: Number(p.tpr)})).sort((a, b) => a.x - b.x || a.y - b.y),
+      borderColor: COLORS[i % COLORS.length], backgroundColor: COLORS[i % COLORS.length], showLine: true, pointRadius: 0, borderWidth: 2}));
+    datasets.push({label: 'random', data: [{x: 0, y: 0}, {x: 1, y: 1}], borderColor: '#999', borderDash: [5, 4], showLine: true, pointRadius: 0, borderWidth: 1});
+    box.dataset.curves = String(curves.length);
+    requestAnimationFrame(() => {
+      if (!box.isConnected) return;
+      charts.push(new Chart(box.querySelector('canvas'), {type: 'scatter', data: {datasets},
+        options: {animation: false, responsive: true, maintainAspectRatio: false,
+          scales: {x: {min: 0, max: 1, title: {display: true, text: 'False positive rate'}},
+            y: {min: 0, max: 1, title: {display: true, text: 'True positive rate'}}}}}));
+    });
+    return box;
+  }
+
+  // ------------------------------------------------------------------ compare
+
+  async function comparePage(ids) {
+    page().innerHTML = `<h1>Compare runs</h1><div class="toolbar"><input id="compare-ids" size="60" value="${esc(ids.join(','))}" placeholder="run ids, comma-separated">
+      <button id="compare-go">Compare</button></div><div id="compare-body"></div>`;
+    document.getElementById('compare-go').onclick = () => { location.hash = '#/compare?runlist=' + document.getElementById('compare-ids').value.replace(/\s+/g, ''); };
+    if (ids.length < 1) {
+      document.getElementById('compare-body').innerHTML = '<p class="muted">Pick runs on the runs page, or list their ids.</p>';
+      return;
+    }
+    const [cmp, ...runs] = await Promise.all([api('/api/v1/compare?runs=' + ids.map(encodeURIComponent).join(','))]
+      .concat(ids.map(id => api('/api/v1/runs/' + encodeURIComponent(id)))));
+    const body = document.getElementById('compare-body');
+    const paramNames = [...new Set(runs.flatMap(r => Object.keys(r.parameters || {})))].sort();
+    const params = paramNames.map(n => {
+      const vals = runs.map(r => (r.parameters || {})[n]);
+      const differ = new Set(vals.map(v => JSON.stringify(v))).size > 1;
+      return `<tr class="${differ ? 'diff' : ''}"><th>${esc(n)}</th>${vals.map(v => `<td>${esc(v == null ? '' : v)}</td>`).join('')}</tr>`;
+    }).join('');
+    const metricNames = Object.keys(cmp.metrics || {});
+    const metrics = metricNames.map(n => `<tr><th>${esc(n)}</th>${cmp.runs.map((r, i) => {
+      const v = cmp.metrics[n][r];
+      const d = (cmp.differences[n] || {})[r];
+      return `<td>${esc(fmtMetric(v, (cmp.formats || {})[n]))}${i > 0 && d != null ? ` <span class="delta">(${d > 0 ? '+' : ''}${esc(fmtMetric(d, (cmp.formats || {})[n]))})</span>` : ''}</td>`;
+    }).join('')}</tr>`).join('');
+    const head = `<tr><th></th>${runs.map(r => `<th><a href="#/runs/details/${encodeURIComponent(r.runId)}">${esc(r.runId)}</a><br>${stateBadge(r.phase)}</th>`).join('')}</tr>`;
+    body.innerHTML = `<h2>Parameters</h2><table class="compare-params">${head}${params || '<tr><td class="muted">None.</td></tr>'}</table>
+      <h2>Metrics</h2><table class="compare-metrics">${head}${metrics || '<tr><td class="muted">None.</td></tr>'}</table>
+      <h2>ROC curves</h2><div id="compare-roc"></div>
+      <h2>Metric across runs</h2><div class="toolbar"><select id="metric-pick">${metricNames.map(n => `<option>${esc(n)}</option>`).join('')}</select></div>
+      <div id="metric-chart" class="chart-box"></div>`;
+    const curves = [];
+    runs.forEach(r => r.visualizations.filter(v => v.type === 'roc' && v.data && v.data.points).forEach(v =>
+      curves.push({label: r.runId + ' · ' + v.task, points: v.data.points})));
+    const rocEl = document.getElementById('compare-roc');
+    if (curves.length) rocEl.appendChild(rocChart(curves));
+    else rocEl.innerHTML = '<p class="muted">No ROC curve in these runs.</p>';
+    const pick = document.getElementById('metric-pick');
+    let chart = null;
+    const drawMetric = () => {
+      const n = pick.value;
+      const box = document.getElementById('metric-chart');
+      if (!n) { box.innerHTML = '<p class="muted">No metrics.</p>'; return; }
+      box.innerHTML = '<canvas></canvas>';
+      if (chart) { chart.destroy(); charts = charts.filter(c => c !== chart); }
+      chart = new Chart(box.querySelector('canvas'), {type: 'bar', data: {labels: cmp.runs,
+        datasets: [{label: n, data: cmp.runs.map(r => cmp.metrics[n][r] == null ? null : cmp.metrics[n][r]), backgroundColor: '#1a5fb4'}]},
+        options: {animation: false, responsive: true, maintainAspectRatio: false}});
+      charts.push(chart);
+    };
+    pick.onchange = drawMetric;
+    drawMetric();
+  }
+
+  // ------------------------------------------------------------------ pipelines
+
+  async function pipelinesPage() {
+    page().innerHTML = `<h1>Pipelines</h1>
+      <form id="upload-form" class="toolbar">
+        <label>Upload a pipeline <input id="upload-file" type="file" multiple accept=".yaml,.yml,.json,.gz,.tgz,.zip"></label>
+        <input id="upload-name" placeholder="name (optional)">
+        <button class="primary" type="submit">Upload</button><span id="upload-msg" class="muted"></span></form>
+      <p class="muted">YAML (KFP v1 graph component or component.yaml, KFP v2 IR), JSON IR, or a .tar.gz/.zip package.
+        Select the component files a v1 pipeline references by <code>url</code> together with it.</p>
+      <div id="pipelines"></div>`;
+    document.getElementById('upload-form').onsubmit = async ev => {
+      ev.preventDefault();
+      const files = [...document.getElementById('upload-file').files];
+      const msg = document.getElementById('upload-msg');
+      if (!files.length) { msg.textContent = 'Choose a file.'; return; }
+      const fd = uploadForm(files);
+      const name = document.getElementById('upload-name').value.trim();
+      try {
+        const p = await api('/apis/v2beta1/pipelines/upload' + (name ? '?name=' + encodeURIComponent(name) : ''), {method: 'POST', body: fd});
+        location.hash = '#/pipelines/details/' + encodeURIComponent(p.pipeline_id);
+      } catch (e) {
+        msg.textContent = e.message;
+        msg.className = 'error';
+      }
+    };
+    const list = await api('/apis/v2beta1/pipelines?page_size=1000');
+    const ps = list.pipelines || [];
+    document.getElementById('pipelines').innerHTML = `<table class="pipelines"><tr><th>Pipeline</th><th>Description</th><th>Created</th></tr>
+      ${ps.map(p => `<tr><td><a href="#/pipelines/details/${encodeURIComponent(p.pipeline_id)}">${esc(p.display_name)}</a></td>
+        <td>${esc(p.description)}</td><td>${esc(fmtTime(p.created_at))}</td></tr>`).join('') || '<tr><td class="muted" colspan="3">No pipelines.</td></tr>'}</table>`;
+  }
+
+  /** KFP's multipart upload: the pipeline as `uploadfile`, the component files it names by url as `component` parts. */
+  function uploadForm(files) {
+    const main = files.find(f => /pipeline/i.test(f.name) && !/component/i.test(f.name)) || files[0];
+    const fd = new FormData();
+    if (!main) return fd;
+    fd.append('uploadfile', main, main.name);
+    files.filter(f => f !== main).forEach(f => fd.append('component', f, f.name));
+    return fd;
+  }
+
+  async function pipelinePage(id) {
+    const p = await api('/apis/v2beta1/pipelines/' + encodeURIComponent(id));
+    const vs = (await api('/apis/v2beta1/pipelines/' + encodeURIComponent(id) + '/versions?page_size=1000')).pipeline_versions || [];
+    vs.sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
+    page().innerHTML = `<h1>Pipeline ${esc(p.display_name)}</h1><p class="muted">${esc(p.description)}</p>
+      <div class="toolbar"><label>Version <select id="version-pick">${vs.map(v => `<option value="${esc(v.pipeline_version_id)}">${esc(v.display_name)} (${esc(fmtTime(v.created_at))})</option>`).join('')}</select></label>
+        <form id="version-form" class="toolbar"><label>New version <input id="version-file" type="file" multiple accept=".yaml,.yml,.json,.gz,.tgz,.zip"></label>
+        <button type="submit">Upload version</button><span id="version-msg" class="error"></span></form></div>
+      <div class="tabs"><button data-tab="graph" class="active">Graph</button><button data-tab="run">Create run</button></div>
+      <div id="tab-graph"><div id="graph"></div></div><div id="tab-run" hidden></div>`;
+    const tabs = page().querySelectorAll('.tabs button');
+    tabs.forEach(b => b.onclick = () => {
+      tabs.forEach(x => x.classList.toggle('active', x === b));
+      ['graph', 'run'].forEach(t => { document.getElementById('tab-' + t).hidden = t !== b.dataset.tab; });
+    });
+    document.getElementById('version-form').onsubmit = async ev => {
+      ev.preventDefault();
+      try {
+        await api('/apis/v2beta1/pipelines/upload_version?pipelineid=' + encodeURIComponent(id), {method: 'POST',
+          body: uploadForm([...document.getElementById('version-file').files])});
+        route();
+      } catch (e) { document.getElementById('version-msg').textContent = e.message; }
+    };
+    const pick = document.getElementById('version-pick');
+    const show = async () => {
+      const v = await api(`/apis/v2beta1/pipelines/${encodeURIComponent(id)}/versions/${encodeURIComponent(pick.value)}`);
+      try {
+        const g = await api(`/api/v1/pipelines/${encodeURIComponent(p.name || p.display_name)}/versions/${encodeURIComponent(v.name)}/graph`);
+        drawGraph(document.getElementById('graph'), g, {}, null);
+      } catch (e) {
+        document.getElementById('graph').innerHTML = errorBox(e);
+      }
+      await runForm(document.getElementById('tab-run'), p, v);
+    };
+    if (vs.length) {
+      pick.onchange = show;
+      await show();
+    } else {
+      document.getElementById('graph').innerHTML = '<p class="muted">No versions.</p>';
+    }
+    if (query().get('tab') === 'run') page().querySelector('.tabs button[data-tab="run"]').click();
+  }
+
+  /** The pipeline's parameters from a v1 graph component (inputs) or from KFP v2 IR (root.inputDefinitions). */
+  function parametersOf(spec) {
+    if (!spec || typeof spec !== 'object') return [];
+    const ir = spec.pipelineSpec || spec;
+    if (ir.root) {
+      const defs = (ir.root.inputDefinitions || {});
+      const out = Object.entries(defs.parameters || {}).map(([name, d]) => ({name, type: ({NUMBER_INTEGER: 'integer', NUMBER_DOUBLE: 'float', BOOLEAN: 'boolean',
+        LIST: 'list', STRUCT: 'json', STRING: 'string'})[d.parameterType || (d.type === 'INT' ? 'NUMBER_INTEGER' : d.type === 'DOUBLE' ? 'NUMBER_DOUBLE' : 'STRING')] || 'string',
+        default: d.defaultValue, description: d.description, optional: !!d.isOptional || d.defaultValue !== undefined}));
+      Object.entries(defs.artifacts || {}).forEach(([name, d]) => out.push({name, type: 'artifact', description: d.description,
+        optional: !!d.isOptional, artifactType: ((d.artifactType || {}).schemaTitle)}));
+      return out;
+    }
+    return (spec.inputs || []).map(i => {
+      const t = typeof i.type === 'string' ? i.type : i.type ? Object.keys(i.type)[0] : 'String';
+      const type = /^(Integer|int)$/i.test(t) ? 'integer' : /^(Float|double)$/i.test(t) ? 'float' : /^(Boolean|bool)$/i.test(t) ? 'boolean'
+        : /^(List|JsonArray)$/i.test(t) ? 'list' : /^(Dict|JsonObject)$/i.test(t) ? 'json' : 'string';
+      return {name: i.name, type, kfpType: t, default: i.default, description: i.description, optional: !!i.optional || i.default !== undefined};
+    });
+  }
+
+  /** @return [value, error]: the field's text checked and converted for its type. */
+  function typed(p, text) {
+    if (text === '' || text == null) return p.optional ? [undefined, null] : [null, 'required'];
+    switch (p.type) {
+      case 'integer': return /^[-+]?\d+$/.test(text.trim()) ? [parseInt(text, 10), null] : [null, 'expected an integer'];
+      case 'float': return text.trim() !== '' && isFinite(Number(text)) ? [Number(text), null] : [null, 'expected a number'];
+      case 'boolean': return /^(true|false)$/i.test(text.trim()) ? [text.trim().toLowerCase() === 'true', null] : [null, 'expected true or false'];
+      case 'list': try { const v = JSON.parse(text); return Array.isArray(v) ? [v, null] : [null, 'expected a JSON list']; } catch (e) { return [null, 'expected a JSON list: ' + e.message]; }
+      case 'json': try { return [JSON.parse(text), null]; } catch (e) { return [null, 'expected JSON: ' + e.message]; }
+      default: return [text, null];
+    }
+  }
+
+  async function runForm(el, pipeline, version) {
+    const params = parametersOf(version.pipeline_spec);
+    const exps = (await api('/apis/v2beta1/experiments?page_size=1000').catch(() => ({experiments: []}))).experiments || [];
+    const shown = v => v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+    el.innerHTML = `<form id="run-form">
+      <div class="form-row"><label for="run-name">Run name</label><input id="run-name" size="40" value="${esc(pipeline.display_name)} ${esc(new Date().toISOString().substring(0, 19))}"></div>
+      <div class="form-row"><label for="run-experiment">Experiment</label><select id="run-experiment"><option value="">Default</option>
+        ${exps.map(e => `<option value="${esc(e.experiment_id)}">${esc(e.display_name)}</option>`).join('')}</select></div>
+      <h3>Parameters</h3>${params.map(p => `<div class="form-row" data-param="${esc(p.name)}">
+        <label for="param-${esc(p.name)}">${esc(p.name)} <span class="muted">(${esc(p.kfpType || p.type)}${p.optional ? ', optional' : ''})</span></label>
+        ${p.type === 'boolean' ? `<select id="param-${esc(p.name)}" name="${esc(p.name)}" data-type="boolean"><option value=""></option><option ${String(p.default) === 'true' ? 'selected' : ''}>true</option><option ${String(p.default) === 'false' ? 'selected' : ''}>false</option></select>`
+          : p.type === 'list' || p.type === 'json' ? `<textarea id="param-${esc(p.name)}" name="${esc(p.name)}" data-type="${p.type}" rows="3" cols="50">${esc(shown(p.default))}</textarea>`
+          : p.type === 'artifact' ? `<input id="param-${esc(p.name)}" name="${esc(p.name)}" data-type="artifact" size="50" placeholder="s3://mlpipeline/… (an existing object)">`
+          : `<input id="param-${esc(p.name)}" name="${esc(p.name)}" data-type="${p.type}" size="40" value="${esc(shown(p.default))}"${p.type === 'integer' || p.type === 'float' ? ' inputmode="decimal"' : ''}>`}
+        ${p.description ? `<div class="help">${esc(p.description)}</div>` : ''}<div class="field-error"></div></div>`).join('') || '<p class="muted">No parameters.</p>'}
+      <button class="primary" type="submit" id="run-submit">Start run</button> <span id="run-error" class="error"></span></form>`;
+    document.getElementById('run-form').onsubmit = async ev => {
+      ev.preventDefault();
+      const values = {};
+      let bad = false;
+      params.forEach(p => {
+        const row = el.querySelector(`[data-param="${CSS.escape(p.name)}"]`);
+        const [v, err] = typed(p, row.querySelector('input,select,textarea').value);
+        row.querySelector('.field-error').textContent = err || '';
+        if (err) bad = true;
+        else if (v !== undefined) values[p.name] = v;
+      });
+      const errEl = document.getElementById('run-error');
+      if (bad) { errEl.textContent = 'Fix the fields marked above.'; return; }
+      errEl.textContent = '';
+      const body = {display_name: document.getElementById('run-name').value,
+        pipeline_version_reference: {pipeline_id: pipeline.pipeline_id, pipeline_version_id: version.pipeline_version_id},
+        runtime_config: {parameters: values}};
+      const exp = document.getElementById('run-experiment').value;
+      if (exp) body.experiment_id = exp;
+      try {
+        const r = await api('/apis/v2beta1/runs', {method: 'POST', json: body});
+        location.hash = '#/runs/details/' + encodeURIComponent(r.run_id);
+      } catch (e) {
+        errEl.textContent = e.message;
+      }
+    };
+  }
+
+  // ------------------------------------------------------------------ experiments, recurring runs, triggers
+
+  async function experimentsPage() {
+    page().innerHTML = `<h1>Experiments</h1><form id="exp-form" class="toolbar"><input id="exp-name" placeholder="new experiment name">
+      <button type="submit">Create</button><span id="exp-msg" class="error"></span></form><div id="experiments"></div>`;
+    document.getElementById('exp-form').onsubmit = async ev => {
+      ev.preventDefault();
+      try {
+        await api('/apis/v2beta1/experiments', {method: 'POST', json: {display_name: document.getElementById('exp-name').value}});
+        route();
+      } catch (e) { document.getElementById('exp-msg').textContent = e.message; }
+    };
+    const exps = (await api('/apis/v2beta1/experiments?page_size=1000')).experiments || [];
+    document.getElementById('experiments').innerHTML = `<table class="experiments"><tr><th>Experiment</th><th>Description</th><th>State</th><th>Created</th></tr>
+      ${exps.map(e => `<tr><td><a href="#/experiments/details/${encodeURIComponent(e.experiment_id)}">${esc(e.display_name)}</a></td><td>${esc(e.description)}</td>
+        <td>${esc(e.storage_state)}</td><td>${esc(fmtTime(e.created_at))}</td></tr>`).join('') || '<tr><td colspan="4" class="muted">No experiments.</td></tr>'}</table>`;
+  }
+
+  async function experimentPage(id) {
+    const e = await api('/apis/v2beta1/experiments/' + encodeURIComponent(id));
+    page().innerHTML = `<h1>Experiment ${esc(e.display_name)}</h1><p class="muted">${esc(e.description)}</p>
+      <h2>Recurring runs</h2><div id="exp-recurring"></div><h2>Runs</h2><div id="runs"></div>`;
+    await recurringTable(document.getElementById('exp-recurring'), id);
+    await runsTable(document.getElementById('runs'), {experimentId: id});
+  }
+
+  async function recurringTable(el, experimentId) {
+    const list = (await api('/apis/v2beta1/recurringruns?page_size=1000' + (experimentId ? '&experiment_id=' + encodeURIComponent(experimentId) : ''))).recurringRuns;
+    const rs = list || [];
+    const trig = t => !t ? '' : t.cron_schedule ? 'cron ' + t.cron_schedule.cron : t.periodic_schedule ? 'every ' + t.periodic_schedule.interval_second + ' s' : JSON.stringify(t);
+    el.innerHTML = `<table class="recurring"><tr><th>Name</th><th>Trigger</th><th>Status</th><th>Pipeline</th><th>Created</th><th></th></tr>
+      ${rs.map(r => `<tr data-id="${esc(r.recurring_run_id)}"><td>${esc(r.display_name)}</td><td>${esc(trig(r.trigger))}</td><td>${esc(r.status)}</td>
+        <td>${esc(JSON.stringify(r.pipeline_version_reference || ''))}</td><td>${esc(fmtTime(r.created_at))}</td>
+        <td><button class="toggle">${r.status === 'ENABLED' ? 'Disable' : 'Enable'}</button></td></tr>`).join('') || '<tr><td colspan="6" class="muted">None.</td></tr>'}</table>`;
+    el.querySelectorAll('button.toggle').forEach(b => b.onclick = async () => {
+      const id = b.closest('tr').dataset.id;
+      await api(`/apis/v2beta1/recurringruns/${encodeURIComponent(id)}:${b.textContent === 'Disable' ? 'disable' : 'enable'}`, {method: 'POST'});
+      route();
+    });
+  }
+
+  async function recurringRunsPage() {
+    page().innerHTML = '<h1>Recurring runs</h1><div id="recurring"></div>';
+    await recurringTable(document.getElementById('recurring'), null);
+  }
+
+  async function triggersPage() {
+    page().innerHTML = '<h1>Triggers</h1><div id="triggers"></div>';
+    const [t, runs] = await Promise.all([api('/api/v1/triggers'), api('/api/v1/runs')]);
+    const started = runs.runs.filter(r => /trigger$/.test(r.cause || '')).slice(0, 100);
+    const details = await Promise.all(started.map(r => api('/api/v1/runs/' + encodeURIComponent(r.runId)).catch(() => null)));
+    const byTrigger = {};
+    details.filter(Boolean).forEach(d => { const n = (d.cause || {}).trigger; if (n) (byTrigger[n] = byTrigger[n] || []).push(d); });
+    document.getElementById('triggers').innerHTML = (t.triggers || []).map(x => `<div class="viz trigger" data-name="${esc(x.name)}">
+      <h4>${esc(x.name)} <span class="muted">(${esc(x.kind)})</span></h4><pre>${esc(JSON.stringify(x.definition, null, 2))}</pre>
+      <h4>Runs it started</h4>${(byTrigger[x.name] || []).map(r => `<a href="#/runs/details/${encodeURIComponent(r.runId)}">${esc(r.runId)}</a> ${stateBadge(r.phase)}`).join('<br>') || '<p class="muted">None.</p>'}</div>`).join('')
+      || '<p class="muted">No triggers loaded (relay server --triggers DIR).</p>';
+  }
+
+  // ------------------------------------------------------------------ start
+
+  async function start() {
+    window.addEventListener('hashchange', route);
+    try {
+      const s = await session();
+      if (s.required && !s.authenticated) {
+        showLogin();
+        return;
+      }
+    } catch (e) {
+      page().innerHTML = errorBox(e);
+      return;
+    }
+    route();
+  }
+
+  return {start, parametersOf, typed, auc};
+})();
+
+Relay.start();

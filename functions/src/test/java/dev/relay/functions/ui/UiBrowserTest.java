@@ -1,0 +1,323 @@
+package dev.relay.functions.ui;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.functions.TestSupport;
+import dev.relay.runner.contract.Json;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The web UI in headless Chromium against the embedded app on a random port, on runs of the
+ * tests' own pipeline ({@code src/test/resources/ui/viz-pipeline.yaml}) and of the seed example.
+ * Every test ends with a screenshot ({@code target/ui-screenshots/<test>.png}) and fails on any
+ * error in the browser console.
+ */
+@QuarkusTest
+class UiBrowserTest {
+    static final Path FIXTURE = Path.of("src/test/resources/ui/viz-pipeline.yaml");
+
+    static Browser browser;
+    static String runA;
+    static String runB;
+
+    @TestHTTPResource("/") URI root;
+    String shot;
+
+    @BeforeAll
+    static void startBrowser() throws Exception {
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stopBrowser() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @BeforeEach
+    void name(TestInfo info) {
+        shot = info.getTestMethod().orElseThrow().getName();
+    }
+
+    @AfterEach
+    void screenshotAndConsole() throws Exception {
+        if (browser == null) {
+            return;
+        }
+        browser.screenshot(shot);
+        List<String> errors = browser.consoleErrors();
+        assertTrue(errors.isEmpty(), "browser console errors on " + shot + ": " + errors);
+    }
+
+    static String start(String params) throws Exception {
+        String yaml = Files.readString(FIXTURE);
+        String body = "{\"pipeline\":{\"inline\":" + Json.MAPPER.valueToTree(yaml) + "},\"parameters\":" + params + "}";
+        return given().contentType("application/json").body(body).post("/api/v1/runs").then().statusCode(201)
+                .extract().jsonPath().getString("runId");
+    }
+
+    static JsonNode await(String runId) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            JsonNode view = Json.MAPPER.readTree(given().get("/api/v1/runs/" + runId).asString());
+            if (view.hasNonNull("finishedAt")) {
+                return view;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("run " + runId + " did not finish");
+    }
+
+    /** Two finished runs of the fixture that differ in {@code shift} (started once for the class). */
+    synchronized void twoRuns() throws Exception {
+        if (runA == null) {
+            String a = start("{\"shift\":\"0.0\",\"ticks\":\"1\",\"label\":\"alpha\"}");
+            String b = start("{\"shift\":\"0.4\",\"ticks\":\"1\",\"label\":\"beta\"}");
+            assertEquals("Succeeded", await(a).path("phase").asText());
+            assertEquals("Succeeded", await(b).path("phase").asText());
+            runA = a;
+            runB = b;
+        }
+    }
+
+    String url(String hash) {
+        return root.toString().replaceAll("/$", "") + "/" + hash;
+    }
+
+    @Test
+    void runsListShowsRunsWithStateAndMetricColumns() throws Exception {
+        twoRuns();
+        browser.open(url("#/runs"));
+        WebElement row = browser.find("tr[data-run='" + runA + "']");
+        browser.find("tr[data-run='" + runB + "']");
+        assertTrue(row.getText().contains("Succeeded"), row.getText());
+        assertTrue(row.getText().contains("ui-viz"), row.getText());
+        List<String> heads = browser.all("table.runs th").stream().map(WebElement::getText).toList();
+        assertTrue(heads.stream().anyMatch(h -> h.startsWith("accuracy")), "metric column: " + heads);
+        assertTrue(row.getText().contains("80.00%"), "accuracy as a percentage: " + row.getText());
+        // filter narrows to one run
+        browser.find("#runs-filter").sendKeys(runB);
+        browser.until(10, d -> browser.all("tr[data-run='" + runA + "']").isEmpty());
+        assertEquals(1, browser.all("tr[data-run]").size());
+    }
+
+    @Test
+    void runGraphShowsEveryTaskWithItsState() throws Exception {
+        twoRuns();
+        browser.open(url("#/runs/details/" + runA));
+        for (String task : List.of("report", "slow", "summary")) {
+            WebElement n = browser.find("svg.graph g.node[data-path='" + task + "']");
+            assertEquals("Succeeded", n.getAttribute("data-state"), task);
+        }
+        assertEquals(3, browser.all("svg.graph g.node").size());
+        assertEquals(1, browser.all("svg.graph path.edge").size(), "slow -> summary");
+        browser.find("svg.graph g.node[data-path='report']").click();
+        WebElement panel = browser.find("#panel #task-state");
+        assertEquals("Succeeded", panel.getAttribute("data-state"));
+        browser.until(20, d -> browser.find("#log").getText().contains("report written for alpha"));
+    }
+
+    @Test
+    void everyVisualizationTypeIsRendered() throws Exception {
+        twoRuns();
+        browser.open(url("#/runs/details/" + runA));
+        browser.find("svg.graph");
+        browser.find(".tabs button[data-tab='output']").click();
+        // table: cells, paged (30 rows, 20 a page) and sortable
+        WebElement table = browser.find("#tab-output .viz-table table.viz-table");
+        assertEquals(List.of("name", "square", "parity"), table.findElements(By.cssSelector("th")).stream()
+                .map(e -> e.getText().replaceAll("[ ▴▾]", "")).toList());
+        assertEquals(20, table.findElements(By.cssSelector("tbody tr")).size());
+        assertEquals("row1", table.findElement(By.cssSelector("tbody tr td")).getText());
+        browser.find("#tab-output .viz-table th[data-i='1']").click();
+        browser.find("#tab-output .viz-table th[data-i='1']").click();
+        assertEquals("900", browser.find("#tab-output .viz-table tbody tr td:nth-child(2)").getText(), "sorted descending");
+        // confusion matrix: labels and counts
+        WebElement cm = browser.find("#tab-output table.viz-cm");
+        assertEquals(List.of("cat", "dog"), cm.findElements(By.cssSelector("th.label.col")).stream().map(WebElement::getText).toList());
+        assertEquals(List.of("cat", "dog"), cm.findElements(By.cssSelector("th.label.row")).stream().map(WebElement::getText).toList());
+        assertEquals(List.of("11", "2", "3", "17"), cm.findElements(By.cssSelector("td.count")).stream().map(WebElement::getText).toList());
+        // ROC: a canvas drawn by Chart.js with one curve
+        WebElement roc = browser.find("#tab-output .chart-box.roc");
+        assertEquals("1", roc.getAttribute("data-curves"));
+        browser.until(10, d -> (Boolean) browser.js("const c = arguments[0].querySelector('canvas'); return !!(c && Chart.getChart(c));", roc));
+        assertEquals(2L, browser.js("return Chart.getChart(arguments[0].querySelector('canvas')).data.datasets.length;", roc),
+                "one curve and the diagonal");
+        // markdown: rendered and sanitized
+        WebElement h1 = browser.find("#tab-output .viz-markdown .markdown h1");
+        assertEquals("Report heading alpha", h1.getText());
+        assertTrue(browser.all("#tab-output .viz-markdown script").isEmpty(), "the script was sanitized away");
+        assertEquals(null, browser.js("return window.bad === undefined ? null : window.bad;"));
+        // HTML: in a sandboxed iframe, as srcdoc
+        WebElement frame = browser.find("#tab-output iframe.viz-html");
+        assertEquals("allow-scripts", frame.getAttribute("sandbox"));
+        assertTrue(frame.getAttribute("srcdoc").contains("inside the iframe"));
+        browser.driver.switchTo().frame(frame);
+        assertEquals("inside the iframe", browser.find("#inside").getText());
+        browser.driver.switchTo().defaultContent();
+        // TensorBoard: the log dir and the command
+        assertEquals("tensorboard --logdir gs://ui-test-bucket/tb/logs", browser.find("#tab-output .tensorboard code.cmd").getText());
+        // the invalid entry shows the index's error, not a blank
+        String err = browser.find("#tab-output .viz-error").getText();
+        assertTrue(err.contains("entry 6") && err.contains("labels"), err);
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("window.scrollTo(0, 0)");
+    }
+
+    @Test
+    void aRunningTasksLogGrows() throws Exception {
+        String run = start("{\"shift\":\"0.1\",\"ticks\":\"14\",\"label\":\"slow\"}");
+        browser.open(url("#/runs/details/" + run));
+        browser.find("svg.graph g.node[data-path='slow']").click();
+        String first = browser.until(30, d -> {
+            String t = browser.find("#log").getText();
+            return t.contains("tick 2 of 14") ? t : null;
+        });
+        assertFalse(first.contains("tick 14 of 14"), "seen while the task still ran: " + first);
+        assertEquals("Running", browser.find("#task-state").getAttribute("data-state"));
+        String later = browser.until(30, d -> {
+            String t = browser.find("#log").getText();
+            return t.contains("tick 14 of 14") ? t : null;
+        });
+        assertTrue(later.startsWith(first.strip()), "the log grew by appending");
+        assertTrue(later.length() > first.length());
+        browser.until(30, d -> "Succeeded".equals(browser.find("svg.graph g.node[data-path='summary']").getAttribute("data-state")));
+    }
+
+    @Test
+    void compareTwoRuns() throws Exception {
+        twoRuns();
+        browser.open(url("#/compare?runlist=" + runA + "," + runB));
+        WebElement diff = browser.find("table.compare-params tr.diff");
+        assertTrue(diff.getText().startsWith("label"), diff.getText());
+        assertEquals(2, browser.all("table.compare-params tr.diff").size(), "label and shift differ, ticks not");
+        WebElement metrics = browser.find("table.compare-metrics");
+        assertTrue(metrics.getText().contains("accuracy"), metrics.getText());
+        assertTrue(metrics.getText().contains("(+4.00%)"), metrics.getText());
+        WebElement roc = browser.find("#compare-roc .chart-box.roc");
+        assertEquals("2", roc.getAttribute("data-curves"));
+        browser.until(10, d -> (Boolean) browser.js("const c = arguments[0].querySelector('canvas'); return !!(c && Chart.getChart(c));", roc));
+        assertEquals(3L, browser.js("return Chart.getChart(arguments[0].querySelector('canvas')).data.datasets.length;", roc),
+                "a curve per run and the diagonal");
+        browser.find("#metric-chart canvas");
+    }
+
+    @Test
+    void uploadAPackageAndStartARunFromItsForm() throws Exception {
+        String name = "ui-upload-" + Long.toHexString(System.nanoTime());
+        browser.open(url("#/pipelines"));
+        browser.find("#upload-file").sendKeys(FIXTURE.toAbsolutePath().toString());
+        browser.find("#upload-name").sendKeys(name);
+        browser.find("#upload-form button[type='submit']").click();
+        browser.until(30, d -> d.getCurrentUrl().contains("#/pipelines/details/"));
+        browser.find("svg.graph g.node[data-path='summary']");
+        browser.find(".tabs button[data-tab='run']").click();
+        WebElement shift = browser.find("#param-shift");
+        assertEquals("float", shift.getAttribute("data-type"));
+        assertEquals("integer", browser.find("#param-ticks").getAttribute("data-type"));
+        assertTrue(browser.find("[data-param='shift'] .help").getText().contains("Moves the ROC curve"));
+        shift.clear();
+        shift.sendKeys("abc");
+        WebElement ticks = browser.find("#param-ticks");
+        ticks.clear();
+        ticks.sendKeys("2.5");
+        browser.find("#run-submit").click();
+        assertEquals("expected a number", browser.find("[data-param='shift'] .field-error").getText());
+        assertEquals("expected an integer", browser.find("[data-param='ticks'] .field-error").getText());
+        assertTrue(browser.driver.getCurrentUrl().contains("#/pipelines/details/"), "not submitted");
+        shift.clear();
+        shift.sendKeys("0.2");
+        ticks.clear();
+        ticks.sendKeys("3");
+        browser.find("#run-submit").click();
+        String run = browser.until(30, d -> {
+            Matcher m = Pattern.compile("#/runs/details/([-a-z0-9]+)").matcher(d.getCurrentUrl());
+            return m.find() ? m.group(1) : null;
+        });
+        JsonNode view = await(run);
+        assertEquals("Succeeded", view.path("phase").asText(), view.toString());
+        assertEquals("0.2", view.path("parameters").path("shift").asText());
+        assertEquals("3", view.path("parameters").path("ticks").asText());
+        browser.until(30, d -> "Succeeded".equals(browser.find("svg.graph g.node[data-path='summary']").getAttribute("data-state")));
+    }
+
+    @Test
+    void randomSumUploadedThroughTheUiAndStartedWithCountSeven() throws Exception {
+        Path dir = TestSupport.repo().resolve("examples/random-sum");
+        String files = String.join("\n", Arrays.asList(dir.resolve("pipeline.yaml").toString(),
+                dir.resolve("generate.component.yaml").toString(), dir.resolve("sum.component.yaml").toString(),
+                dir.resolve("print.component.yaml").toString()));
+        String name = "random-sum-ui-" + Long.toHexString(System.nanoTime());
+        browser.open(url("#/pipelines"));
+        browser.find("#upload-file").sendKeys(files);
+        browser.find("#upload-name").sendKeys(name);
+        browser.find("#upload-form button[type='submit']").click();
+        browser.until(30, d -> d.getCurrentUrl().contains("#/pipelines/details/"));
+        browser.find(".tabs button[data-tab='run']").click();
+        WebElement count = browser.find("#param-count");
+        assertEquals("integer", count.getAttribute("data-type"));
+        assertTrue(browser.find("[data-param='count'] .help").getText().contains("Enter count of number"));
+        count.clear();
+        count.sendKeys("7");
+        browser.find("#run-submit").click();
+        String run = browser.until(30, d -> {
+            Matcher m = Pattern.compile("#/runs/details/([-a-z0-9]+)").matcher(d.getCurrentUrl());
+            return m.find() ? m.group(1) : null;
+        });
+        assertEquals("Succeeded", await(run).path("phase").asText());
+        browser.until(30, d -> "Succeeded".equals(browser.find("svg.graph g.node[data-path='print']").getAttribute("data-state")));
+        browser.find("svg.graph g.node[data-path='gen']").click();
+        String genLog = browser.until(30, d -> {
+            String t = browser.find("#log").getText();
+            return t.contains("generated") ? t : null;
+        });
+        Matcher m = Pattern.compile("generated 7 numbers: ((?:-?\\d+ ?){7})").matcher(genLog);
+        assertTrue(m.find(), genLog);
+        long sum = Arrays.stream(m.group(1).trim().split(" ")).mapToLong(Long::parseLong).sum();
+        assertEquals(7, m.group(1).trim().split(" ").length);
+        browser.find("svg.graph g.node[data-path='print']").click();
+        browser.until(30, d -> browser.find("#panel-title").getText().equals("print")
+                && browser.find("#log").getText().strip().equals(Long.toString(sum)));
+    }
+
+    @Test
+    void everyPageLoadsWithoutConsoleErrors() throws Exception {
+        twoRuns();
+        given().contentType("application/json").body("{\"display_name\":\"ui-exp-" + System.nanoTime() + "\"}")
+                .post("/apis/v2beta1/experiments").then().statusCode(200);
+        for (String[] p : new String[][] {{"#/runs", "table.runs"}, {"#/pipelines", "table.pipelines"},
+                {"#/experiments", "table.experiments"}, {"#/recurringruns", "table.recurring"}, {"#/triggers", "#triggers"},
+                {"#/compare?runlist=" + runA, "table.compare-metrics"}, {"#/runs/details/" + runB, "svg.graph"}}) {
+            browser.open(url(p[0]));
+            browser.find(p[1]);
+            assertTrue(browser.consoleErrors().isEmpty(), p[0]);
+        }
+        browser.find("header nav a[data-nav='experiments']").click();
+        browser.find("table.experiments a").click();
+        browser.find("#runs table.runs");
+        assertNotNull(browser.find("link[rel='icon']"));
+        assertEquals(200, given().get("/favicon.ico").statusCode());
+        assertEquals(200, given().get("/favicon.svg").statusCode());
+    }
+}

@@ -1,0 +1,71 @@
+package dev.relay.runner.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The drawable graph of KFP v2 IR with nested pipelines, conditions and loops, and of a v1 graph. */
+class PipelineGraphTest {
+
+    static Map<String, PipelineGraph.Node> nodes(PipelineGraph g) {
+        return g.nodes().stream().collect(Collectors.toMap(PipelineGraph.Node::path, n -> n));
+    }
+
+    @Test
+    void nestedIrGivesGroupsForLoopsConditionsAndSubPipelines() throws Exception {
+        PipelineGraph g = PipelineGraph.read(Files.readString(Path.of("src/test/resources/v2/nested.yaml")), "nested.yaml");
+        Map<String, PipelineGraph.Node> n = nodes(g);
+        assertEquals("kfp-v2-ir", g.format());
+        assertEquals("task", n.get("importer").kind());
+        assertEquals("dag", n.get("inner-pipeline").kind());
+        assertEquals("loop", n.get("for-loop-6").kind());
+        assertEquals("loop", n.get("for-loop-1").kind());
+        assertEquals(List.of("for-loop-6"), n.get("for-loop-1").dependencies());
+        PipelineGraph.Node cond = n.values().stream().filter(x -> x.kind().equals("condition")).findFirst().orElseThrow();
+        assertTrue(cond.path().startsWith("inner-pipeline/"), cond.path());
+        assertTrue(cond.condition() != null && !cond.condition().isBlank());
+        // every non-root node's parent is a group listed before it
+        List<String> seen = new java.util.ArrayList<>();
+        for (PipelineGraph.Node x : g.nodes()) {
+            if (x.parent() != null) {
+                assertTrue(seen.contains(x.parent()), x.path() + " after its parent");
+                assertTrue(!n.get(x.parent()).kind().equals("task"));
+                assertTrue(x.path().startsWith(x.parent() + "/"));
+            }
+            seen.add(x.path());
+        }
+    }
+
+    @Test
+    void aV1GraphHasItsTasksAndEdges() {
+        String yaml = """
+                name: two
+                implementation:
+                  graph:
+                    tasks:
+                      a:
+                        componentRef: {spec: {name: a, outputs: [{name: o}], implementation: {container: {image: x, command: [sh, -c, 'echo > $0', {outputPath: o}]}}}}
+                      b:
+                        componentRef: {spec: {name: b, inputs: [{name: i}], implementation: {container: {image: x, command: [cat, {inputPath: i}]}}}}
+                        arguments: {i: {taskOutput: {taskId: a, outputName: o}}}
+                """;
+        PipelineGraph g = PipelineGraph.read(yaml, "two.yaml");
+        assertEquals(List.of("a", "b"), g.nodes().stream().map(PipelineGraph.Node::path).toList());
+        assertEquals(List.of("a"), nodes(g).get("b").dependencies());
+        assertEquals("kfp-v1-graph", g.format());
+    }
+
+    @Test
+    void aComponentIsNoGraph() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipelineGraph.read(
+                "name: c\nimplementation: {container: {image: x, command: [echo]}}\n", "c.yaml"));
+        assertTrue(e.getMessage().startsWith("c.yaml: cannot draw the pipeline"), e.getMessage());
+    }
+}
