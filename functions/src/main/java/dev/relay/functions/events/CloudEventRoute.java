@@ -50,6 +50,8 @@ public class CloudEventRoute {
     private final RunStarter runs;
     private final JobStatusFunction jobs;
     private final Triggers triggers;
+    /** The sweep ({@code dev.knative.sources.ping} from the {@code relay-sweep} PingSource); null where not injected. */
+    @Inject dev.relay.functions.app.RecoverySweeper sweeper;
 
     /**
      * An answer with a status other than 200.
@@ -132,8 +134,16 @@ public class CloudEventRoute {
         return switch (function) {
             case EventTypes.ARTIFACT -> artifacts.handle(meta, data);
             case EventTypes.RUN_START -> runs.startOnce(json(meta, data), meta);
-            case EventTypes.SCHEDULE_FIRE -> fires.get().fire(json(meta, data),
-                    event.getTime() == null ? java.time.Instant.now() : event.getTime().toInstant());
+            case EventTypes.SCHEDULE_FIRE -> {
+                if (EventTypes.isSweep(data)) {
+                    if (sweeper == null) {
+                        throw new HttpError(503, "the sweep is not available here", null, java.util.List.of());
+                    }
+                    yield sweeper.sweep();
+                }
+                yield fires.get().fire(json(meta, data),
+                        event.getTime() == null ? java.time.Instant.now() : event.getTime().toInstant());
+            }
             default -> jobs.handle(meta, json(meta, data));
         };
     }

@@ -30,6 +30,21 @@ public final class EventTypes {
         return RelayEventTypes.functionFor(type);
     }
 
+    /**
+     * @return whether a PingSource event's data is the {@code relay-sweep} PingSource's
+     *     ({@code {"sweep": true}}) rather than a recurring run's ({@code {"scheduleId"}})
+     */
+    public static boolean isSweep(byte[] data) {
+        if (data == null || data.length == 0) {
+            return false;
+        }
+        try {
+            return dev.relay.runner.contract.Json.MAPPER.readTree(data).path("sweep").asBoolean(false);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** @return true when {@code contentType} is JSON ({@code application/json}, {@code text/json}, {@code *+json}) or absent */
     public static boolean isJson(String contentType) {
         if (contentType == null || contentType.isBlank()) {
