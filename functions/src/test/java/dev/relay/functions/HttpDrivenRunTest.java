@@ -125,6 +125,35 @@ class HttpDrivenRunTest {
         assertEquals("pipeline.name", b.json().get("field").asText());
     }
 
+    /** Issue 13: the same dev.relay.run.requested (same source and id) three times started three runs. */
+    @Test
+    void aRepeatedRunRequestStartsOneRun() throws Exception {
+        register();
+        CloudEvent requested = CloudEventBuilder.v1().withId("dup-" + java.util.UUID.randomUUID()).withType("dev.relay.run.requested")
+                .withSource(URI.create("/ci/redelivered")).withDataContentType("application/json")
+                .withData("{\"pipeline\":{\"name\":\"random-sum\"},\"parameters\":{\"count\":\"1\"}}"
+                        .getBytes(StandardCharsets.UTF_8)).build();
+        int before = backend.store().list("runs/", false).size();
+        TestSupport.Answer first = TestSupport.post(root, requested, true, Map.of("Authorization", AUTH));
+        assertEquals(200, first.status(), first.body());
+        String runId = first.json().get("runId").asText();
+        TestSupport.Answer second = TestSupport.post(root, requested, false, Map.of("Authorization", AUTH));
+        assertEquals(200, second.status(), second.body());
+        assertEquals(runId, second.json().get("runId").asText(), second.body());
+        assertTrue(second.json().get("repeated").asBoolean(), second.body());
+        TestSupport.Answer third = TestSupport.post(root.resolve("/run-start"), requested, true, Map.of("Authorization", AUTH));
+        assertEquals(204, third.status(), third.body()); // Funqy's own path answers no event
+        assertEquals(before + 1, backend.store().list("runs/", false).size(), "one run for three deliveries");
+        // the same id from another source is another event
+        CloudEvent other = CloudEventBuilder.v1(requested).withSource(URI.create("/ci/other")).build();
+        TestSupport.Answer fourth = TestSupport.post(root, other, true, Map.of("Authorization", AUTH));
+        assertEquals(200, fourth.status(), fourth.body());
+        String otherRun = fourth.json().get("runId").asText();
+        assertTrue(!otherRun.equals(runId) && !fourth.json().has("repeated"), fourth.body());
+        drive(runId, 1, 3);
+        drive(otherRun, 1, 4);
+    }
+
     @Test
     void everyEventThreeTimesInShuffledOrderLaunchesEachTaskOnce() throws Exception {
         register();

@@ -1,5 +1,6 @@
 package dev.relay.eventing.s3;
 
+import dev.relay.eventing.input.SafeJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +33,7 @@ import java.util.Map;
  */
 public final class S3Notifications {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = SafeJson.mapper();
 
     /**
      * One record with its own JSON: the CloudEvent data of the S3 adapter.

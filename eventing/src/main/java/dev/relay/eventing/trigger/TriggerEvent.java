@@ -1,5 +1,6 @@
 package dev.relay.eventing.trigger;
 
+import dev.relay.eventing.input.SafeJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -20,7 +21,7 @@ import java.util.Optional;
  */
 public record TriggerEvent(String id, String source, String type, String subject, String time, JsonNode data,
                            S3Record object) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SafeJson.mapper();
 
     /** Reads a CloudEvent; an S3-adapter type ({@code com.amazonaws.s3.*}) also yields its record. */
     public static TriggerEvent of(CloudEvent ce) {

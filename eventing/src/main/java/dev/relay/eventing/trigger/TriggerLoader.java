@@ -1,8 +1,9 @@
 package dev.relay.eventing.trigger;
 
+import dev.relay.eventing.input.InputLimitException;
+import dev.relay.eventing.input.SafeFiles;
+import dev.relay.eventing.input.SafeYaml;
 import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -39,7 +38,7 @@ public final class TriggerLoader {
     public static Trigger load(Path file) throws TriggerException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = SafeFiles.readString(file);
         } catch (IOException e) {
             throw new TriggerException(List.of(file + ":1:1: cannot read the file: " + e.getMessage()));
         }
@@ -74,7 +73,9 @@ public final class TriggerLoader {
     public static Trigger parse(String text, String file) throws TriggerException {
         Node root;
         try {
-            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
+            root = SafeYaml.compose(text);
+        } catch (InputLimitException e) {
+            throw new TriggerException(List.of(file + ":" + Math.max(1, e.line()) + ":" + Math.max(1, e.column()) + ": " + e.getMessage()));
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             throw new TriggerException(List.of(file + ":" + (m == null ? 1 : m.getLine() + 1) + ":" + (m == null ? 1 : m.getColumn() + 1)

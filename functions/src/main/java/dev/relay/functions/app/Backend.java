@@ -68,9 +68,9 @@ public class Backend {
             this.runs = runtime.runs();
             this.launcher = null;
             String http = "http://" + httpHost + ":" + httpPort;
-            // Printed (not logged): the embedded keys are local defaults that users need to connect.
+            // The keys are the state dir's own secrets: named where they are kept, never printed.
             System.out.println("relay: embedded S3 at " + runtime.endpoint() + " (access key " + runtime.accessKey()
-                    + ", secret key " + runtime.secretKey() + "), bucket " + store.bucket() + ", state " + state
+                    + ", secret key in " + state.resolve("secrets.json") + "), bucket " + store.bucket() + ", state " + state
                     + ", HTTP " + http);
             writeServerJson(state, runtime, http);
         } else if ("s3".equals(config.store())) {

@@ -1,5 +1,6 @@
 package dev.relay.functions.events;
 
+import dev.relay.eventing.input.SafeJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.eventing.EventFormatException;
@@ -50,7 +51,7 @@ public class ArtifactHandler {
     /** Prefixes Relay owns in its bucket (DESIGN.md §2); triggers will add their own buckets and prefixes. */
     public static final Set<String> OWNED_PREFIXES = Set.of("runs/", "pipelines/", "triggers/");
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = SafeJson.mapper();
 
     private final Backend backend;
     private final IndexHook indexer;

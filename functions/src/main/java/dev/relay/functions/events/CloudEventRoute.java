@@ -1,5 +1,6 @@
 package dev.relay.functions.events;
 
+import dev.relay.eventing.input.SafeJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.functions.app.HttpError;
@@ -43,7 +44,7 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class CloudEventRoute {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = SafeJson.mapper();
 
     private final ArtifactHandler artifacts;
     private final RunStarter runs;
@@ -130,7 +131,7 @@ public class CloudEventRoute {
         byte[] data = event.getData() == null ? new byte[0] : event.getData().toBytes();
         return switch (function) {
             case EventTypes.ARTIFACT -> artifacts.handle(meta, data);
-            case EventTypes.RUN_START -> runs.start(json(meta, data), RelayFunctions.cause(meta));
+            case EventTypes.RUN_START -> runs.startOnce(json(meta, data), meta);
             case EventTypes.SCHEDULE_FIRE -> fires.get().fire(json(meta, data),
                     event.getTime() == null ? java.time.Instant.now() : event.getTime().toInstant());
             default -> jobs.handle(meta, json(meta, data));

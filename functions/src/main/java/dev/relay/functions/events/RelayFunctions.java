@@ -1,5 +1,6 @@
 package dev.relay.functions.events;
 
+import dev.relay.eventing.input.SafeJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.runner.contract.RunDoc;
@@ -20,7 +21,7 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class RelayFunctions {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = SafeJson.mapper();
 
     private final ArtifactHandler artifacts;
     private final RunStarter runs;
@@ -46,7 +47,7 @@ public class RelayFunctions {
     /** {@code run-start}: {@code dev.relay.run.requested} → writes the run's {@code run.json}. */
     @Funq("run-start")
     public void runStart(JsonNode data, @Context CloudEvent<?> event) {
-        runs.start(data, cause(meta(event)));
+        runs.startOnce(data, meta(event));
     }
 
     /** {@code job-status}: a Kubernetes Job change from ApiServerSource → {@link JobStatusHandler}. */

@@ -1,12 +1,16 @@
 package dev.relay.functions.events;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.eventing.Sha256;
+import dev.relay.runner.contract.Json;
 import dev.relay.functions.app.Backend;
 import dev.relay.functions.app.HttpError;
 import dev.relay.runner.run.PipelineRegistry;
 import dev.relay.runner.contract.RunDoc;
 import dev.relay.runner.run.RunRequestException;
 import dev.relay.runner.run.RunService;
+import dev.relay.runner.run.RunView;
 import dev.relay.runner.spec.SpecError;
 import dev.relay.runner.spec.SpecException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,7 +41,66 @@ public class RunStarter {
      *
      * @param pipeline the pipeline recorded in {@code run.json}
      */
-    public record Created(String runId, String phase, Map<String, String> links, RunDoc.PipelineRef pipeline) {}
+    public record Created(String runId, String phase, Map<String, String> links, RunDoc.PipelineRef pipeline,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Boolean repeated) {
+        /** A run started now. */
+        public Created(String runId, String phase, Map<String, String> links, RunDoc.PipelineRef pipeline) {
+            this(runId, phase, links, pipeline, null);
+        }
+    }
+
+    /**
+     * Where the dedupe record of a {@code dev.relay.run.requested} event is kept: {@code
+     * triggers/seen/run.requested/<sha256 of source + "\n" + id>} holding {@code {"runId",
+     * "eventId", "eventSource"}} (beside the triggers' records; a trigger name has no dot).
+     */
+    public static final String SEEN = "triggers/seen/run.requested/";
+
+    /**
+     * Starts a run for a {@code dev.relay.run.requested} event once per ({@code source}, {@code
+     * id}), as CloudEvents defines an event's identity: a redelivered or repeated event answers the
+     * first run with {@code "repeated": true} and starts nothing. The dedupe record is written only
+     * for a valid request, just before {@code run.json}, so a refused request can be fixed and sent
+     * again with the same id.
+     *
+     * @throws HttpError as {@link #start(JsonNode, RunDoc.Cause)}
+     */
+    public Created startOnce(JsonNode request, EventMeta meta) {
+        RunDoc.Cause cause = RelayFunctions.cause(meta);
+        if (meta.id() == null || meta.id().isEmpty() || meta.source() == null) {
+            return start(request, cause);
+        }
+        String key = SEEN + Sha256.hex(meta.source() + "\n" + meta.id());
+        try {
+            return start(request, cause, runId -> {
+                Map<String, String> record = new LinkedHashMap<>();
+                record.put("runId", runId);
+                record.put("eventId", meta.id());
+                record.put("eventSource", meta.source());
+                if (!backend.store().putIfAbsent(key, Json.bytes(record))) {
+                    throw new Repeated();
+                }
+            });
+        } catch (Repeated r) {
+            String first = backend.store().get(key).map(b -> Json.read(b, JsonNode.class, key).path("runId").asText(null))
+                    .orElse(null);
+            if (first == null) {
+                throw new HttpError(409, "this event (source and id) was handled before, but its run is not recorded");
+            }
+            java.util.Optional<RunView> view = RunView.load(backend.store(), first);
+            return new Created(first, view.map(v -> v.phase().toString()).orElse("Pending"),
+                    Map.of("self", "/api/v1/runs/" + first), view.map(RunView::pipeline).orElse(null), true);
+        }
+    }
+
+    /** Unwinds {@link #start} when the event was handled before. */
+    private static final class Repeated extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Repeated() {
+            super(null, null, false, false);
+        }
+    }
 
     /**
      * Validates the request and writes {@code run.json}.

@@ -1,5 +1,6 @@
 package dev.relay.functions.kfp;
 
+import dev.relay.eventing.input.SafeYaml;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,8 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * KFP's pipelines, experiments, runs and recurring runs over Relay's services, in KFP's v2beta1
@@ -294,7 +293,7 @@ public class KfpService implements ScheduleFire {
 
     private static JsonNode yamlTree(String yaml) {
         try {
-            Object doc = new Yaml(new LoaderOptions()).load(yaml);
+            Object doc = SafeYaml.load(yaml);
             return Json.MAPPER.valueToTree(doc);
         } catch (RuntimeException e) {
             return Json.MAPPER.getNodeFactory().textNode(yaml);

@@ -1,5 +1,7 @@
 package dev.relay.functions.kfp;
 
+import dev.relay.eventing.input.SafeFiles;
+import dev.relay.runner.argo.ArgoPackage;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -22,10 +24,11 @@ record Uploads(String fileName, byte[] content) {
         for (FileUpload f : ctx.fileUploads()) {
             if ("uploadfile".equals(f.name())) {
                 try {
-                    byte[] data = Files.readAllBytes(Path.of(f.uploadedFileName()));
+                    byte[] data = SafeFiles.read(Path.of(f.uploadedFileName()), (int) ArgoPackage.MAX_PACKAGE_BYTES);
                     return new Uploads(f.fileName(), data);
                 } catch (IOException e) {
-                    throw new KfpException(500, KfpException.INTERNAL, "uploadfile: cannot read the upload: " + e.getMessage());
+                    throw new KfpException(400, KfpException.INVALID_ARGUMENT, "uploadfile: " + e.getMessage()
+                            .replace(f.uploadedFileName(), "the upload"));
                 } finally {
                     try {
                         Files.deleteIfExists(Path.of(f.uploadedFileName()));

@@ -66,6 +66,13 @@ public final class ArgoModelTranslator {
     public static final String CONDITION = dev.relay.runner.pipeline.V1Translator.CONDITION_INPUT;
     /** The loop task's input holding a {@code withParam} list. */
     public static final String ITEMS = "relay--items";
+    /**
+     * Prefix of the output key under which a container task's output is read as a value: Argo's
+     * {@code {{tasks.T.outputs.parameters.P}}} is the content of P's file, trimmed (the controller
+     * adds these values to the task's state for Argo runs); {@code {{tasks.T.outputs.artifacts.A}}}
+     * is the file itself (the plain key).
+     */
+    public static final String VALUE = "relay--value--";
     /** {@link PipelineModel#format()} of a translated workflow. */
     public static final String FORMAT = "argo-workflow";
     /** Deepest chain of distinct DAG templates calling each other while translating. */
@@ -399,7 +406,7 @@ public final class ArgoModelTranslator {
                 throw refuse(at + ": {{" + r.text() + "}}: template '" + pt.name() + "' has no output '"
                         + r.output() + "'");
             }
-            return out;
+            return r.artifact() ? out : VALUE + out;
         }
         return r.output();
     }

@@ -1,5 +1,6 @@
 package dev.relay.runner.argo;
 
+import dev.relay.eventing.input.SafeFiles;
 import dev.relay.runner.spec.SpecError;
 import dev.relay.runner.spec.SpecException;
 import java.io.ByteArrayInputStream;
@@ -75,7 +76,7 @@ public record ArgoPackage(String yaml, String name) {
             if (Files.size(file) > MAX_PACKAGE_BYTES) {
                 return false;
             }
-            return isPackage(Files.readAllBytes(file));
+            return isPackage(SafeFiles.read(file, (int) MAX_PACKAGE_BYTES));
         } catch (IOException e) {
             return false;
         }
@@ -103,7 +104,7 @@ public record ArgoPackage(String yaml, String name) {
                 throw new SpecException(SpecError.ofFile(name, "the package is " + size + " bytes; at most "
                         + MAX_PACKAGE_BYTES + " are read"));
             }
-            return read(Files.readAllBytes(file), name);
+            return read(SafeFiles.read(file, (int) MAX_PACKAGE_BYTES), name);
         } catch (NoSuchFileException e) {
             throw new SpecException(SpecError.ofFile(name, "cannot read the file: it does not exist"));
         } catch (IOException e) {

@@ -1,5 +1,8 @@
 package dev.relay.runner.argo;
 
+import dev.relay.eventing.input.InputLimitException;
+import dev.relay.eventing.input.SafeYaml;
+import org.yaml.snakeyaml.resolver.Resolver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.relay.runner.contract.Json;
@@ -10,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
@@ -48,15 +49,16 @@ public final class WorkflowReader {
     private Workflow parse(String text) throws SpecException {
         Object loaded;
         try {
-            LoaderOptions o = new LoaderOptions();
-            o.setCodePointLimit(ArgoPackage.MAX_YAML_BYTES);
+            LoaderOptions o = SafeYaml.options(); // Relay's size, alias and depth limits
+            o.setCodePointLimit(Math.min(o.getCodePointLimit(), ArgoPackage.MAX_YAML_BYTES));
             o.setAllowDuplicateKeys(true);
-            o.setMaxAliasesForCollections(100);
-            loaded = new Yaml(new SafeConstructor(o)).load(text);
+            loaded = SafeYaml.load(text, o, new Resolver());
         } catch (MarkedYAMLException e) {
             var m = e.getProblemMark();
             throw new SpecException(m == null ? SpecError.ofFile(file, "invalid YAML: " + e.getProblem())
                     : new SpecError(file, m.getLine() + 1, m.getColumn() + 1, "invalid YAML: " + e.getProblem()));
+        } catch (InputLimitException e) {
+            throw new SpecException(new SpecError(file, Math.max(1, e.line()), Math.max(1, e.column()), e.getMessage()));
         } catch (YAMLException e) {
             throw new SpecException(SpecError.ofFile(file, "invalid YAML: " + e.getMessage()));
         }

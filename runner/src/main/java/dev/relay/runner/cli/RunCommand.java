@@ -16,6 +16,8 @@ import dev.relay.runner.contract.AttemptStatus;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.contract.RunDoc;
 import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.pipeline.PythonPipeline;
+import dev.relay.runner.pipeline.V2HostCheck;
 import dev.relay.runner.run.RunRequestException;
 import dev.relay.runner.run.RunService;
 import dev.relay.runner.contract.RunStatus;
@@ -74,6 +76,18 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         if (!Files.isRegularFile(file)) {
             return stop(err, List.of("relay: " + file + ": no such file"));
         }
+        if (PythonPipeline.isPython(file)) {
+            // a KFP v2 pipeline in Python: compiled with the user's own KFP SDK into the state dir
+            Path yaml = StateDirs.resolve(stateDir).resolve("compiled")
+                    .resolve(file.getFileName().toString().replaceFirst("\\.py$", ".yaml"));
+            try {
+                PythonPipeline.Result compiled = PythonPipeline.compile(file, yaml, null, System.getenv());
+                progress.println("relay: compiled " + compiled.pipeline() + " of " + file + " to " + yaml);
+                file = yaml;
+            } catch (PythonPipeline.CompileException e) {
+                return stop(err, List.of("relay: " + e.getMessage()));
+            }
+        }
         RunService.Prepared prepared;
         try {
             prepared = RunService.prepare(file);
@@ -82,6 +96,16 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             return stop(err, e.errors().stream().map(Object::toString).toList());
         } catch (RunRequestException e) {
             return stop(err, List.of(file + ": " + e.getMessage()));
+        }
+        if (prepared.plan().isIr()) {
+            List<String> why = V2HostCheck.of(System.getenv()).problems(prepared.plan().model(), params);
+            if (!why.isEmpty()) {
+                List<String> lines = new java.util.ArrayList<>();
+                lines.add(file + ": this host cannot run the pipeline (nothing was launched):");
+                why.forEach(w -> lines.add("  " + w));
+                lines.add("  run it on a cluster (relay deploy), or where the missing things are at hand");
+                return stop(err, lines);
+            }
         }
         Path state = StateDirs.resolve(stateDir);
         Instant t0 = Instant.now();

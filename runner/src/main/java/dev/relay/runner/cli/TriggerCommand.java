@@ -1,5 +1,6 @@
 package dev.relay.runner.cli;
 
+import dev.relay.eventing.input.SafeFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.eventing.EventFormatException;
@@ -238,7 +239,7 @@ public final class TriggerCommand implements Runnable {
 
         /** A structured CloudEvent (has {@code specversion}) or a MinIO/S3 notification. */
         static List<CloudEvent> readEvents(Path file) throws IOException {
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes = SafeFiles.read(file);
             JsonNode tree;
             try {
                 tree = Json.MAPPER.readTree(bytes);

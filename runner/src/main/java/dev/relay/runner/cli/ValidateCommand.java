@@ -4,6 +4,7 @@ import dev.relay.runner.pipeline.IrReader;
 import dev.relay.runner.run.RunService;
 
 import dev.relay.runner.argo.ArgoPipeline;
+import dev.relay.runner.pipeline.PythonPipeline;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.ComponentSpec;
 import dev.relay.runner.spec.SpecError;
@@ -48,12 +49,25 @@ public final class ValidateCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        Path source = file;
+        if (PythonPipeline.isPython(file)) {
+            try {
+                Path dir = Files.createTempDirectory("relay-validate");
+                file = PythonPipeline.compile(source, dir.resolve("pipeline.yaml"), null, System.getenv()).output();
+                file.toFile().deleteOnExit();
+                dir.toFile().deleteOnExit();
+            } catch (PythonPipeline.CompileException | java.io.IOException e) {
+                err.println("relay: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
         try {
             byte[] bytes = ComponentLoader.read(file);
             String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
             if (IrReader.looksLikeIr(text)) {
                 RunService.Prepared ir = RunService.prepareIr(text, file.toString(), file);
-                out.println(file + ": valid KFP v2 pipeline '" + ir.plan().name() + "' (inputs: "
+                out.println(source + ": valid KFP v2 pipeline '" + ir.plan().name() + "' (inputs: "
                         + ir.plan().inputNames().size() + ", tasks: " + ir.plan().taskNames().size() + ")");
                 out.flush();
                 return 0;

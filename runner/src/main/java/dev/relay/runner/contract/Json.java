@@ -1,19 +1,19 @@
 package dev.relay.runner.contract;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.relay.eventing.input.SafeJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** The one Jackson mapper for Relay's own JSON documents (run.json, status.json, CLI output). */
 public final class Json {
     /** Keeps nulls (CONTRACTS.md shows them), ignores unknown fields (others may add fields). */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
+    public static final ObjectMapper MAPPER = SafeJson.builder() // Relay's size and depth limits
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)

@@ -225,7 +225,7 @@ public final class PythonEnvCache {
     }
 
     /** Splits shell text into words: single and double quotes, backslash escapes; nothing else. */
-    static List<String> words(String s) {
+    public static List<String> words(String s) {
         List<String> out = new ArrayList<>();
         StringBuilder w = new StringBuilder();
         boolean inWord = false;

@@ -205,19 +205,36 @@ public final class V2Executor {
      *     {@code Error} for a value of the wrong type or an unreadable {@code executor_output.json}
      */
     public static ExecutorResult collect(PreparedExecution p) {
-        ObjectNode out = readExecutorOutput(p.executorOutputFile());
+        Map<String, ParameterType> types = new LinkedHashMap<>();
+        p.task().io().outputParameters().forEach((k, v) -> types.put(k, v.type()));
+        return collect(types, p.outputParameters(), p.outputArtifacts().values(), p.executorOutputFile());
+    }
+
+    /**
+     * {@link #collect(PreparedExecution)} from its parts, where the execution ran elsewhere (a
+     * Kubernetes pod's publish step, with the files under its shared directory).
+     *
+     * @param types     output parameter name → declared type
+     * @param files     output parameter name → its file
+     * @param artifacts the declared output artifacts, with the paths where the program wrote them
+     * @param executorOutputFile where the program may have written {@code executor_output.json}
+     */
+    public static ExecutorResult collect(Map<String, ParameterType> types, Map<String, String> files,
+                                         java.util.Collection<PreparedExecution.OutputArtifact> artifacts,
+                                         String executorOutputFile) {
+        ObjectNode out = readExecutorOutput(executorOutputFile);
         Map<String, JsonNode> params = new LinkedHashMap<>();
         JsonNode given = out.path("parameterValues");
-        for (Map.Entry<String, ComponentIo.ParameterDef> e : p.task().io().outputParameters().entrySet()) {
+        for (Map.Entry<String, ParameterType> e : types.entrySet()) {
             String name = e.getKey();
-            ParameterType type = e.getValue().type();
+            ParameterType type = e.getValue();
             String what = "output parameter '" + name + "'";
             try {
                 if (given.has(name)) {
                     params.put(name, type.coerce(given.get(name)));
                     continue;
                 }
-                Path f = Path.of(p.outputParameters().get(name));
+                Path f = Path.of(files.get(name));
                 if (!Files.isRegularFile(f)) {
                     throw new ExecutorException(AttemptStatus.OUTPUT_MISSING, what + " was not written to " + f);
                 }
@@ -230,7 +247,7 @@ public final class V2Executor {
             }
         }
         Map<String, ExecutorResult.Artifact> arts = new LinkedHashMap<>();
-        for (PreparedExecution.OutputArtifact a : p.outputArtifacts().values()) {
+        for (PreparedExecution.OutputArtifact a : artifacts) {
             ObjectNode md = Json.MAPPER.createObjectNode();
             JsonNode list = out.path("artifacts").path(a.name()).path("artifacts");
             if (list.isArray() && list.size() > 0 && list.get(0).path("metadata").isObject()) {

@@ -29,6 +29,14 @@ import org.postgresql.ds.PGSimpleDataSource;
  * stays open while this object is, so the file is not reopened on every call.
  */
 public final class IndexDatabase implements AutoCloseable {
+    static {
+        // AUTO_SERVER's TCP server listens on H2's bind address: loopback only (H2's default is
+        // every interface); set before H2's classes read it
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+    }
+
     /** Which engine: the SQL the index writes is the same for both. */
     public enum Kind { H2, POSTGRESQL }
 
@@ -158,11 +166,51 @@ public final class IndexDatabase implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IndexException("cannot create the state dir " + dir + ": " + e.getMessage(), e);
         }
+        String password = dev.relay.runner.contract.StateSecrets.of(dir).indexPassword();
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:file:" + dir.resolve("index") + ";AUTO_SERVER=TRUE");
         ds.setUser("relay");
-        ds.setPassword("");
+        ds.setPassword(password);
+        migratePassword(ds, dir, password);
         return new IndexDatabase(ds, Kind.H2, dir.resolve("index.mv.db").toString());
+    }
+
+    /** H2's "wrong user name or password". */
+    private static final int H2_WRONG_PASSWORD = 28000;
+
+    /**
+     * An index made by an older Relay has user {@code relay} with an empty password: set the state
+     * dir's password on it; when that fails too, the index file is moved aside (the index is a
+     * cache of the bucket: {@code relay index rebuild} fills it again).
+     */
+    private static void migratePassword(JdbcDataSource ds, Path dir, String password) {
+        if (!Files.exists(dir.resolve("index.mv.db"))) {
+            return;
+        }
+        try (Connection c = ds.getConnection()) {
+            return; // already the state dir's password
+        } catch (SQLException e) {
+            if (e.getErrorCode() != H2_WRONG_PASSWORD) {
+                return; // another problem: reported where the index is used
+            }
+        }
+        JdbcDataSource old = new JdbcDataSource();
+        old.setURL(ds.getURL());
+        old.setUser("relay");
+        old.setPassword("");
+        try (Connection c = old.getConnection(); java.sql.PreparedStatement st = c.prepareStatement("ALTER USER relay SET PASSWORD ?")) {
+            st.setString(1, password);
+            st.execute();
+        } catch (SQLException e) {
+            try {
+                Files.move(dir.resolve("index.mv.db"), dir.resolve("index.mv.db.old"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                System.err.println("relay: the index in " + dir + " has an unknown password; moved it to index.mv.db.old"
+                        + " and started a new one (relay index rebuild fills it from the bucket)");
+            } catch (java.io.IOException io) {
+                throw new IndexException("the index in " + dir + " has an unknown password and cannot be moved aside: "
+                        + io.getMessage(), io);
+            }
+        }
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.relay.runner.k8s;
 
 import dev.relay.runner.engine.ExecutionPhase;
+import dev.relay.runner.executor.ExecutorSpec;
 import dev.relay.runner.launch.ExecutionRequest;
+import dev.relay.runner.launch.Importer;
 import dev.relay.runner.launch.Launcher;
 import dev.relay.runner.contract.AttemptStatus;
 import dev.relay.runner.contract.Json;
@@ -147,6 +149,17 @@ public final class KubernetesJobLauncher implements Launcher {
      */
     @Override
     public boolean launch(ExecutionRequest r) {
+        if (r.isV2() && r.v2().executor() instanceof ExecutorSpec.Importer) {
+            // an importer runs no container: it is decided here and its status written at once
+            AttemptStatus s = Importer.run(r.v2(), store, clock);
+            String key = RunLayout.attemptStatus(r.runId(), r.task(), r.attempt());
+            if (store.stat(key).isPresent()) {
+                return false;
+            }
+            store.put(RunLayout.attemptLog(r.runId(), r.task(), r.attempt()), ("relay: " + (s.phase() == ExecutionPhase.Succeeded
+                    ? "imported " + s.outputs().get(Importer.OUTPUT).uri() : s.message()) + "\n").getBytes(StandardCharsets.UTF_8));
+            return store.putIfAbsent(key, Json.bytes(s));
+        }
         Job job;
         try {
             job = job(r);
@@ -193,10 +206,11 @@ public final class KubernetesJobLauncher implements Launcher {
      */
     public Job job(ExecutionRequest r) throws PodPlanner.PlanException {
         RunLayout.attemptStatus(r.runId(), r.task(), r.attempt());
-        PodPlanner.Planned p = PodPlanner.plan(r, DIR, store);
+        PodPlanner.Planned p = r.isV2() ? PodPlanner.planV2(r, DIR, store.bucket()) : PodPlanner.plan(r, DIR, store);
         Map<String, String> ann = r.annotations() == null ? Map.of() : r.annotations();
         long deadline = ann.containsKey(TIMEOUT) ? annotationDuration(ann.get(TIMEOUT)) : config.defaultTimeoutSeconds();
-        ResourceRequirements userResources = resources(ann);
+        ResourceRequirements userResources = r.isV2() && !ann.containsKey(CPU) && !ann.containsKey(MEMORY)
+                && r.v2().executor() instanceof ExecutorSpec.Container c ? v2Resources(c.resources()) : resources(ann);
         String name = JobNames.jobName(r.runId(), r.task(), r.attempt());
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(JobNames.RUN, JobNames.labelValue(r.runId()));
@@ -217,16 +231,21 @@ public final class KubernetesJobLauncher implements Launcher {
         List<EnvVar> userEnv = new ArrayList<>();
         p.env().forEach((k, v) -> userEnv.add(new EnvVar(k, escape(v), null)));
         List<String> args = p.argv().stream().map(KubernetesJobLauncher::escape).toList();
-        Container main = new ContainerBuilder()
+        ContainerBuilder mainBuilder = new ContainerBuilder()
                 .withName(MAIN)
                 .withImage(p.image())
                 .withCommand("/bin/sh", DIR + "/bin/" + PodSteps.WRAPPER)
                 .withArgs(args)
                 .withEnv(userEnv)
                 .withResources(userResources)
-                .addNewVolumeMount().withName(VOLUME).withMountPath(DIR).endVolumeMount()
-                .build();
-        return new JobBuilder()
+                .addNewVolumeMount().withName(VOLUME).withMountPath(DIR).endVolumeMount();
+        if (r.isV2()) {
+            // KFP's local paths of artifact URIs and output parameters, as the publish step finds them
+            PodPlanner.V2_MOUNTS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(m -> mainBuilder
+                    .addNewVolumeMount().withName(VOLUME).withMountPath(m.getValue()).withSubPath(m.getKey()).endVolumeMount());
+        }
+        Container main = mainBuilder.build();
+        Job job = new JobBuilder()
                 .withNewMetadata()
                     .withName(name)
                     .withNamespace(config.namespace())
@@ -250,6 +269,44 @@ public final class KubernetesJobLauncher implements Launcher {
                     .endTemplate()
                 .endSpec()
                 .build();
+        if (r.isV2()) {
+            PlatformPodPatch.apply(r.v2().platform(), job.getSpec().getTemplate(), MAIN);
+        }
+        return job;
+    }
+
+    /**
+     * The user's container resources from the IR's {@code container.resources}
+     * ({@code resourceCpuLimit}/{@code resourceMemoryLimit} and their requests as written, else the
+     * numeric {@code cpuLimit} (cores) and {@code memoryLimit} (GB); {@code accelerator}
+     * {@code resourceType}/{@code resourceCount}); a value that is not a Kubernetes quantity (a
+     * placeholder left unresolved) is left out.
+     */
+    static ResourceRequirements v2Resources(com.fasterxml.jackson.databind.JsonNode res) {
+        ResourceRequirementsBuilder b = new ResourceRequirementsBuilder();
+        if (res == null) {
+            return b.build();
+        }
+        quantity(res, "resourceCpuLimit", "cpuLimit", "").ifPresent(q -> b.addToLimits("cpu", q));
+        quantity(res, "resourceCpuRequest", "cpuRequest", "").ifPresent(q -> b.addToRequests("cpu", q));
+        quantity(res, "resourceMemoryLimit", "memoryLimit", "G").ifPresent(q -> b.addToLimits("memory", q));
+        quantity(res, "resourceMemoryRequest", "memoryRequest", "G").ifPresent(q -> b.addToRequests("memory", q));
+        com.fasterxml.jackson.databind.JsonNode acc = res.path("accelerator");
+        String type = acc.path("resourceType").asText(acc.path("type").asText(""));
+        String count = acc.path("resourceCount").asText(acc.path("count").asText(""));
+        if (!type.isEmpty() && !count.isEmpty() && QUANTITY.matcher(count).matches() && type.contains("/")) {
+            b.addToLimits(type, new Quantity(count));
+        }
+        return b.build();
+    }
+
+    private static java.util.Optional<Quantity> quantity(com.fasterxml.jackson.databind.JsonNode res, String text, String number,
+                                                         String unit) {
+        String v = res.path(text).asText("");
+        if (v.isEmpty() && res.path(number).isNumber() && res.path(number).asDouble() > 0) {
+            v = new java.math.BigDecimal(res.path(number).asText()).stripTrailingZeros().toPlainString() + unit;
+        }
+        return !v.isEmpty() && QUANTITY.matcher(v).matches() ? java.util.Optional.of(new Quantity(v)) : java.util.Optional.empty();
     }
 
     private ContainerBuilder relayContainer(String name, String step, String planJson) {

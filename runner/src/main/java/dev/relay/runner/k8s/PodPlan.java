@@ -1,5 +1,7 @@
 package dev.relay.runner.k8s;
 
+import dev.relay.runner.executor.ArtifactType;
+import dev.relay.runner.executor.ParameterType;
 import java.util.List;
 
 /**
@@ -13,13 +15,46 @@ import java.util.List;
  * @param dir     the shared {@code emptyDir}'s mount path in every container ({@code /relay})
  * @param inputs  files the fetch step places before the user's command starts
  * @param outputs files or directories the publish step uploads after it ends with exit code 0
+ * @param v2      for a KFP v2 execution: what the publish step collects (output parameters,
+ *                {@code executor_output.json}, artifacts with their type and metadata), else null
+ * @param backoffSeconds the retry backoff the fetch step waits, after placing the inputs and before
+ *                the user's command can start (0 for none)
  */
-public record PodPlan(String runId, String task, int attempt, String dir, List<Input> inputs, List<Output> outputs) {
+public record PodPlan(String runId, String task, int attempt, String dir, List<Input> inputs, List<Output> outputs,
+                      V2 v2, long backoffSeconds) {
     /** Copies the lists; null lists become empty. */
     public PodPlan {
         inputs = inputs == null ? List.of() : List.copyOf(inputs);
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
     }
+
+    /** A KFP v1 execution without backoff. */
+    public PodPlan(String runId, String task, int attempt, String dir, List<Input> inputs, List<Output> outputs) {
+        this(runId, task, attempt, dir, inputs, outputs, null, 0);
+    }
+
+    /**
+     * What a KFP v2 execution leaves for the publish step (paths are under {@code dir}, where the
+     * user's container sees them at KFP's paths: {@code dir/s3/...} is {@code /s3/...},
+     * {@code dir/kfp-outputs/<name>} is {@code /tmp/kfp/outputs/<name>}).
+     *
+     * @param executorOutputFile where the program may write {@code executor_output.json}
+     * @param parameters         output parameters: name → type and file
+     * @param artifacts          output artifacts: type, path, object key
+     */
+    public record V2(String executorOutputFile, List<Parameter> parameters, List<Artifact> artifacts) {
+        /** Copies the lists. */
+        public V2 {
+            parameters = parameters == null ? List.of() : List.copyOf(parameters);
+            artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
+        }
+    }
+
+    /** One output parameter: its IR type and its file under {@code dir}. */
+    public record Parameter(String name, ParameterType type, String file) {}
+
+    /** One output artifact: its type, its path under {@code dir}, the object key it is published to. */
+    public record Artifact(String name, ArtifactType type, String path, String key) {}
 
     /**
      * One {@code inputPath} input.

@@ -1,5 +1,9 @@
 package dev.relay.runner.k8s;
 
+import dev.relay.runner.executor.ExecutorException;
+import dev.relay.runner.executor.ExecutorLayout;
+import dev.relay.runner.executor.PreparedExecution;
+import dev.relay.runner.executor.V2Executor;
 import dev.relay.runner.launch.ArgumentValue;
 import dev.relay.runner.launch.ExecutionRequest;
 import dev.relay.runner.launch.LocalLauncher;
@@ -160,6 +164,60 @@ public final class PodPlanner {
         }
         PodPlan plan = new PodPlan(r.runId(), r.task(), r.attempt(), dir, inputs, outputs);
         return new Planned(plan, k.image(), cmd.argv(), cmd.env());
+    }
+
+    /** The directories under the shared dir that the user's container sees at KFP's paths (subPath mounts). */
+    public static final java.util.Map<String, String> V2_MOUNTS = java.util.Map.of(
+            "s3", "/s3", "minio", "/minio", "gcs", "/gcs", "kfp-outputs", "/tmp/kfp/outputs");
+
+    /**
+     * Resolves a KFP v2 execution for a pod with {@link V2Executor#prepare} and
+     * {@link ExecutorLayout.Pod}: the executor input carries the store URIs and the program reads and
+     * writes their local forms ({@code /s3/<bucket>/<key>}, output parameters in
+     * {@code /tmp/kfp/outputs}), as under KFP's launcher. Those paths are subPath mounts of the shared
+     * dir ({@link #V2_MOUNTS}), so the fetch step places inputs at {@code <dir>/s3/...} and the
+     * publish step finds outputs there.
+     *
+     * @throws PlanException with the executor's reason when the execution cannot be prepared
+     */
+    public static Planned planV2(ExecutionRequest r, String dir, String bucket) throws PlanException {
+        PreparedExecution p;
+        try {
+            p = V2Executor.prepare(r.v2(), new ExecutorLayout.Pod(bucket));
+        } catch (ExecutorException e) {
+            throw new PlanException(e.reason(), e.getMessage());
+        }
+        List<PodPlan.Input> inputs = new ArrayList<>();
+        for (PreparedExecution.Download d : p.downloads()) {
+            inputs.add(new PodPlan.Input(d.input(), inDir(dir, d.path()), d.storeUri(), null));
+        }
+        List<PodPlan.Parameter> params = new ArrayList<>();
+        for (Map.Entry<String, String> e : p.outputParameters().entrySet()) {
+            params.add(new PodPlan.Parameter(e.getKey(), r.v2().io().outputParameters().get(e.getKey()).type(),
+                    inDir(dir, e.getValue())));
+        }
+        List<PodPlan.Artifact> arts = new ArrayList<>();
+        for (PreparedExecution.OutputArtifact a : p.outputArtifacts().values()) {
+            arts.add(new PodPlan.Artifact(a.name(), a.type(), inDir(dir, a.path()), a.storeKey()));
+        }
+        PodPlan.V2 v2 = new PodPlan.V2(inDir(dir, p.executorOutputFile()), params, arts);
+        PodPlan plan = new PodPlan(r.runId(), r.task(), r.attempt(), dir, inputs, List.of(), v2,
+                (r.backoff().toMillis() + 999) / 1000);
+        return new Planned(plan, p.image(), p.argv(), p.env());
+    }
+
+    /** Where a KFP path of the user's container ({@code /s3/b/k}, {@code /tmp/kfp/outputs/x}) is under the shared dir. */
+    static String inDir(String dir, String podPath) throws PlanException {
+        if (podPath == null) {
+            throw new PlanException(AttemptStatus.LAUNCH_FAILED, "an artifact URI with no local path in the pod");
+        }
+        for (Map.Entry<String, String> m : V2_MOUNTS.entrySet()) {
+            if (podPath.startsWith(m.getValue() + "/")) {
+                return dir + "/" + m.getKey() + podPath.substring(m.getValue().length());
+            }
+        }
+        throw new PlanException(AttemptStatus.LAUNCH_FAILED, podPath + " is not under a path Relay mounts in the pod "
+                + V2_MOUNTS.values());
     }
 
     private static String uriOf(ArgumentValue a) {

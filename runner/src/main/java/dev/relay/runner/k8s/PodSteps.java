@@ -5,6 +5,11 @@ import dev.relay.runner.contract.AttemptStatus;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.contract.Times;
+import dev.relay.runner.executor.ExecutorException;
+import dev.relay.runner.executor.ExecutorResult;
+import dev.relay.runner.executor.ParameterType;
+import dev.relay.runner.executor.PreparedExecution;
+import dev.relay.runner.executor.V2Executor;
 import dev.relay.runner.store.ArtifactStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,6 +100,22 @@ public final class PodSteps {
             if (copies.length() > 0) {
                 writeString(dir.resolve("file-outputs.list"), copies.toString());
             }
+            if (plan.v2() != null) {
+                // the subPath mounts of the user's container (KFP's /s3, /minio, /gcs, /tmp/kfp/outputs)
+                for (String sub : PodPlanner.V2_MOUNTS.keySet()) {
+                    Files.createDirectories(dir.resolve(sub));
+                    open(dir.resolve(sub));
+                }
+                List<String> parents = new java.util.ArrayList<>();
+                parents.add(plan.v2().executorOutputFile());
+                plan.v2().parameters().forEach(p -> parents.add(p.file()));
+                plan.v2().artifacts().forEach(a -> parents.add(a.path()));
+                for (String f : parents) {
+                    Path parent = local(plan, dir, f).getParent();
+                    Files.createDirectories(parent);
+                    openUpTo(parent, dir);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + dir + ": " + e.getMessage(), e);
         }
@@ -119,6 +140,14 @@ public final class PodSteps {
                         AttemptStatus.INPUT_NOT_READABLE, message, Times.format(started), Times.format(clock.instant()), Map.of());
                 store.put(RunLayout.attemptStatus(plan.runId(), plan.task(), plan.attempt()), Json.bytes(s));
                 throw new FetchFailed(message);
+            }
+        }
+        if (plan.backoffSeconds() > 0) {
+            // the retry backoff: served here, before the user's command can start
+            try {
+                Thread.sleep(plan.backoffSeconds() * 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -191,6 +220,8 @@ public final class PodSteps {
             status = failed(plan, startedAt, exitCode, AttemptStatus.EXECUTABLE_NOT_FOUND, lastLine(dir));
         } else if (exitCode != 0) {
             status = failed(plan, startedAt, exitCode, AttemptStatus.ERROR, "exit code " + exitCode);
+        } else if (plan.v2() != null) {
+            status = publishV2(plan, dir, startedAt);
         } else {
             String missing = null;
             for (PodPlan.Output o : plan.outputs()) {
@@ -223,6 +254,39 @@ public final class PodSteps {
         }
         store.put(RunLayout.attemptStatus(plan.runId(), plan.task(), plan.attempt()), Json.bytes(status));
         return status;
+    }
+
+    /** A KFP v2 execution that ended with exit code 0: {@link V2Executor#collect} on the shared dir, then its artifacts uploaded. */
+    private AttemptStatus publishV2(PodPlan plan, Path dir, String startedAt) throws IOException {
+        Map<String, ParameterType> types = new LinkedHashMap<>();
+        Map<String, String> files = new LinkedHashMap<>();
+        for (PodPlan.Parameter p : plan.v2().parameters()) {
+            types.put(p.name(), p.type());
+            files.put(p.name(), local(plan, dir, p.file()).toString());
+        }
+        List<PreparedExecution.OutputArtifact> arts = new java.util.ArrayList<>();
+        for (PodPlan.Artifact a : plan.v2().artifacts()) {
+            arts.add(new PreparedExecution.OutputArtifact(a.name(), a.type(), local(plan, dir, a.path()).toString(), null, a.key()));
+        }
+        ExecutorResult result;
+        try {
+            result = V2Executor.collect(types, files, arts, local(plan, dir, plan.v2().executorOutputFile()).toString());
+        } catch (ExecutorException e) {
+            appendQuietly(dir.resolve("log.txt"), "relay: " + e.getMessage() + "\n");
+            return failed(plan, startedAt, 0, e.reason(), e.getMessage());
+        }
+        Map<String, AttemptStatus.OutputRef> published = new LinkedHashMap<>();
+        for (ExecutorResult.Artifact a : result.artifacts().values()) {
+            String title = a.type().schemaTitle();
+            if (a.path() != null) {
+                AttemptStatus.OutputRef o = upload(a.storeKey(), Path.of(a.path()));
+                published.put(a.name(), new AttemptStatus.OutputRef(o.uri(), o.size(), o.sha256(), title, a.metadata()));
+            } else {
+                published.put(a.name(), new AttemptStatus.OutputRef(null, 0, null, title, a.metadata()));
+            }
+        }
+        return new AttemptStatus(plan.runId(), plan.task(), plan.attempt(), ExecutionPhase.Succeeded, 0, null, null,
+                startedAt, Times.format(clock.instant()), published, result.parameters());
     }
 
     private AttemptStatus failed(PodPlan plan, String startedAt, Integer exitCode, String reason, String message) {

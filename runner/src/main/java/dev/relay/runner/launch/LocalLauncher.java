@@ -8,6 +8,7 @@ import dev.relay.runner.contract.Times;
 import dev.relay.runner.executor.ExecutorException;
 import dev.relay.runner.executor.ExecutorLayout;
 import dev.relay.runner.executor.ExecutorResult;
+import dev.relay.runner.executor.ExecutorSpec;
 import dev.relay.runner.executor.ExecutorTask;
 import dev.relay.runner.executor.PreparedExecution;
 import dev.relay.runner.executor.PythonEnvCache;
@@ -302,6 +303,14 @@ public final class LocalLauncher implements Launcher {
      */
     private AttemptStatus runV2(ExecutionRequest r, Path work, Path logFile, Instant started) throws IOException {
         ExecutorTask t = r.v2();
+        if (t.executor() instanceof ExecutorSpec.Importer) {
+            AttemptStatus s = Importer.run(t, store, clock);
+            if (s.phase() != ExecutionPhase.Succeeded) {
+                throw new Failure(s.reason(), s.message(), null);
+            }
+            Files.writeString(logFile, "relay: imported " + s.outputs().get(Importer.OUTPUT).uri() + "\n");
+            return s;
+        }
         List<String> unsupported = t.platform().unsupportedLocally();
         if (!unsupported.isEmpty()) {
             throw new Failure(AttemptStatus.LAUNCH_FAILED, "task '" + t.id().taskName() + "' needs Kubernetes platform"

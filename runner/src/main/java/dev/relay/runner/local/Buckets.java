@@ -1,5 +1,6 @@
 package dev.relay.runner.local;
 
+import dev.relay.runner.contract.StateSecrets;
 import dev.relay.runner.contract.RelayEnv;
 import dev.relay.runner.store.ArtifactStore;
 import dev.relay.runner.store.EmbeddedS3Server;
@@ -39,8 +40,9 @@ public final class Buckets {
                     RelayEnv.REGION, env.bucket());
             return new Open(s, s);
         }
-        EmbeddedS3Server server = EmbeddedS3Server.start(stateDir.resolve("s3"), "127.0.0.1", 0, env.accessKey(),
-                env.secretKey(), b -> { });
+        StateSecrets keys = StateSecrets.of(stateDir); // random per state dir, never KFP's well-known ones
+        EmbeddedS3Server server = EmbeddedS3Server.start(stateDir.resolve("s3"), "127.0.0.1", 0, keys.s3AccessKey(),
+                keys.s3SecretKey(), b -> { });
         return new Open(server.store(env.bucket()).ensureBucket(), server);
     }
 }

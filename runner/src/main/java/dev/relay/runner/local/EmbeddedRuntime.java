@@ -1,5 +1,6 @@
 package dev.relay.runner.local;
 
+import dev.relay.runner.contract.StateSecrets;
 import dev.relay.eventing.s3.S3CloudEvents;
 import dev.relay.eventing.s3.S3Record;
 import dev.relay.runner.contract.RelayEnv;
@@ -71,8 +72,9 @@ public final class EmbeddedRuntime implements AutoCloseable {
     }
 
     /**
-     * Starts the store and the event queue. Bucket and keys come from {@link RelayEnv#current()}
-     * ({@code RELAY_BUCKET}, {@code RELAY_S3_ACCESS_KEY}, {@code RELAY_S3_SECRET_KEY}).
+     * Starts the store and the event queue. The bucket comes from {@link RelayEnv#current()}
+     * ({@code RELAY_BUCKET}), the keys from the state dir's {@link StateSecrets} ({@code
+     * RELAY_S3_ACCESS_KEY}, {@code RELAY_S3_SECRET_KEY} override them).
      *
      * @param port the S3 port on 127.0.0.1 once {@link #endpoint()} starts it, 0 for any free one
      * @throws UncheckedIOException when the state dir cannot be created
@@ -93,7 +95,8 @@ public final class EmbeddedRuntime implements AutoCloseable {
      */
     public static EmbeddedRuntime start(Path stateDir, int port, LaunchListener listener, Consumer<byte[]> notificationSink) {
         RelayEnv env = RelayEnv.current();
-        return new EmbeddedRuntime(stateDir, env.bucket(), env.accessKey(), env.secretKey(),
+        StateSecrets keys = StateSecrets.of(stateDir); // random per state dir, never KFP's well-known ones
+        return new EmbeddedRuntime(stateDir, env.bucket(), keys.s3AccessKey(), keys.s3SecretKey(),
                 port, listener, Clock.systemUTC(), notificationSink);
     }
 

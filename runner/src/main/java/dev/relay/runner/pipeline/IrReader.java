@@ -1,5 +1,7 @@
 package dev.relay.runner.pipeline;
 
+import dev.relay.eventing.input.SafeJson;
+import dev.relay.eventing.input.SafeYaml;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -35,8 +37,9 @@ import java.util.Set;
  * Executors and component I/O are kept as written for the executor side ({@link Pipeline}).
  */
 public final class IrReader {
-    private static final YAMLMapper YAML = new YAMLMapper();
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final YAMLMapper YAML = new YAMLMapper(com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder()
+            .loaderOptions(SafeYaml.options()).streamReadConstraints(SafeJson.constraints()).build()); // Relay's limits
+    private static final ObjectMapper JSON = SafeJson.mapper();
     private static final String ROOT = "root";
     private static final Set<String> TASK_KEYS = Set.of("taskInfo", "componentRef", "inputs", "dependentTasks",
             "triggerPolicy", "parameterIterator", "artifactIterator", "iteratorPolicy", "retryPolicy",

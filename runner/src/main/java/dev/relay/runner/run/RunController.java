@@ -167,7 +167,7 @@ public final class RunController {
      * {@code V1Translator} expects) is given as a parameter of the same name.
      */
     private dev.relay.runner.engine.NodeState lookup(Loaded run, String path) {
-        dev.relay.runner.engine.NodeState s = states.lookup(run.doc().runId(), path);
+        dev.relay.runner.engine.NodeState s = states.lookup(run.doc().runId(), path, run.plan().isArgo());
         if (run.conditionOutputs().isEmpty() || s.phase() != Phase.Succeeded || s.attempt() < 1) {
             return s;
         }

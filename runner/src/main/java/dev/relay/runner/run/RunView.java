@@ -65,7 +65,7 @@ public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Ma
             params = Map.of();
         }
         Map<String, Phase> phases = new LinkedHashMap<>(PipelineEngine.tree(plan.model().model(), runId, params,
-                p -> states.lookup(runId, p)));
+                p -> states.lookup(runId, p, plan.isArgo())));
         finished.map(RunStatus::tasks).ifPresent(t -> t.forEach((k, v) -> {
             if (phases.containsKey(k) || !k.contains("/")) {
                 phases.put(k, v);

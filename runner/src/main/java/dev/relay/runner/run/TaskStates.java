@@ -56,7 +56,20 @@ final class TaskStates {
 
     /** @return the state of {@code path} in {@code runId}; {@link NodeState#NONE} when nothing is written */
     NodeState lookup(String runId, String path) {
-        String fk = runId + "\n" + path;
+        return lookup(runId, path, false);
+    }
+
+    /** Outputs up to this size are read as values for {@code values} lookups (Argo's parameters). */
+    static final long VALUE_LIMIT = 256 * 1024;
+
+    /**
+     * As {@link #lookup(String, String)}; with {@code values} (a KFP 1.x package's run), a succeeded
+     * KFP v1 attempt's outputs of up to {@link #VALUE_LIMIT} bytes are also parameters
+     * {@code relay--value--<output>} holding their UTF-8 content trimmed of surrounding whitespace,
+     * as Argo reads an output parameter from its file ({@code when}, {@code withParam}, values).
+     */
+    NodeState lookup(String runId, String path, boolean values) {
+        String fk = runId + "\n" + path + (values ? "\nvalues" : "");
         NodeState known = finished.get(fk);
         if (known != null) {
             return known;
@@ -64,6 +77,9 @@ final class TaskStates {
         Optional<AttemptStatus> newest = newest(runId, path);
         if (newest.isPresent()) {
             NodeState s = of(path, newest.get());
+            if (values && s.phase() == Phase.Succeeded && newest.get().parameters() == null) {
+                s = withValues(s, newest.get());
+            }
             if (s.phase() == Phase.Succeeded) {
                 finished.put(fk, s);
             }
@@ -79,6 +95,30 @@ final class TaskStates {
         return s;
     }
 
+    private NodeState withValues(NodeState s, AttemptStatus a) {
+        Map<String, Object> params = new LinkedHashMap<>(s.parameters());
+        String prefix = "s3://" + store.bucket() + "/";
+        for (Map.Entry<String, AttemptStatus.OutputRef> e : a.outputs() == null ? Map.<String, AttemptStatus.OutputRef>of().entrySet()
+                : a.outputs().entrySet()) {
+            AttemptStatus.OutputRef o = e.getValue();
+            if (o == null || o.uri() == null || !o.uri().startsWith(prefix) || o.size() > VALUE_LIMIT) {
+                continue;
+            }
+            Optional<byte[]> b = store.get(o.uri().substring(prefix.length()));
+            if (b.isEmpty()) {
+                continue;
+            }
+            try {
+                String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .decode(java.nio.ByteBuffer.wrap(b.get())).toString();
+                params.put(dev.relay.runner.argo.ArgoModelTranslator.VALUE + e.getKey(), text.strip());
+            } catch (java.nio.charset.CharacterCodingException notText) {
+                // a binary output is no value
+            }
+        }
+        return new NodeState(s.attempt(), s.phase(), params, s.artifacts(), s.message());
+    }
+
     /** @return the caches' sizes ({@code statuses}, {@code finished}) */
     Map<String, Integer> sizes() {
         return Map.of("statuses", attempts.size(), "finished", finished.size());
@@ -87,6 +127,7 @@ final class TaskStates {
     /** Remembers a task status the controller has just written (it is read back as written). */
     void remember(String runId, String path, NodeState s) {
         finished.put(runId + "\n" + path, s);
+        finished.put(runId + "\n" + path + "\nvalues", s);
     }
 
     /** @return the newest attempt status of {@code path}, or empty when no attempt wrote one */

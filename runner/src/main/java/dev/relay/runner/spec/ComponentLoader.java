@@ -1,10 +1,11 @@
 package dev.relay.runner.spec;
 
+import dev.relay.eventing.input.InputLimits;
+import dev.relay.eventing.input.SafeFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,11 +81,12 @@ public final class ComponentLoader {
      */
     public static byte[] read(Path file) throws SpecException {
         try {
-            return Files.readAllBytes(file);
+            // regular files only; an archive (KFP 1.x package) may be larger than one document, its entries are limited again
+            return SafeFiles.read(file, 4 * InputLimits.MAX_BYTES);
         } catch (NoSuchFileException e) {
             throw new SpecException(SpecError.ofFile(file.toString(), "cannot read the file: it does not exist"));
         } catch (IOException e) {
-            throw new SpecException(SpecError.ofFile(file.toString(), "cannot read the file: " + e));
+            throw new SpecException(SpecError.ofFile(file.toString(), "cannot read the file: " + e.getMessage()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.relay.runner.spec;
 
+import dev.relay.eventing.input.SafeYaml;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -9,11 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
@@ -153,7 +149,7 @@ public final class PipelineInliner {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> loadText(String text, String name) {
-        Object o = yaml().load(text);
+        Object o = SafeYaml.load(text, SafeYaml.options(), noTimestamps());
         if (!(o instanceof Map)) {
             throw new IllegalArgumentException(name + ": not a YAML mapping");
         }
@@ -166,17 +162,16 @@ public final class PipelineInliner {
         if (bytes == null) {
             throw new IllegalStateException(file + ": not read by the validation");
         }
-        Object o = yaml().load(new String(bytes, StandardCharsets.UTF_8));
+        Object o = SafeYaml.load(new String(bytes, StandardCharsets.UTF_8), SafeYaml.options(), noTimestamps());
         if (!(o instanceof Map)) {
             throw new IllegalArgumentException(file + ": not a YAML mapping");
         }
         return new LinkedHashMap<>((Map<String, Object>) o);
     }
 
-    private static Yaml yaml() {
-        LoaderOptions lo = new LoaderOptions();
-        DumperOptions dop = new DumperOptions();
-        Resolver noTimestamps = new Resolver() {
+    /** YAML 1.1 implicit types without timestamps (they stay strings, as written). */
+    private static Resolver noTimestamps() {
+        return new Resolver() {
             @Override
             public void addImplicitResolver(org.yaml.snakeyaml.nodes.Tag tag, java.util.regex.Pattern regexp, String first, int limit) {
                 if (!org.yaml.snakeyaml.nodes.Tag.TIMESTAMP.equals(tag)) {
@@ -184,7 +179,6 @@ public final class PipelineInliner {
                 }
             }
         };
-        return new Yaml(new SafeConstructor(lo), new Representer(dop), dop, lo, noTimestamps);
     }
 
     @SuppressWarnings("unchecked")

@@ -1,13 +1,11 @@
 package dev.relay.runner.spec;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -27,9 +25,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.yaml.snakeyaml.DumperOptions;
+import dev.relay.eventing.input.InputLimitException;
+import dev.relay.eventing.input.SafeFiles;
+import dev.relay.eventing.input.SafeYaml;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -40,15 +39,12 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * Walks SnakeYAML's node tree (which keeps every node's position) and builds the typed model,
  * recording each problem as a {@link SpecError} at the offending node. One instance per file.
  */
 final class SpecParser {
-    /** Largest file accepted, in code points (SnakeYAML's default is 3 MB). */
-    static final int CODE_POINT_LIMIT = 16 * 1024 * 1024;
     /** Deepest nesting of YAML values and of componentRef files. */
     static final int MAX_DEPTH = 64;
 
@@ -127,12 +123,9 @@ final class SpecParser {
     }
 
     static LoaderOptions loaderOptions() {
-        LoaderOptions o = new LoaderOptions();
-        o.setCodePointLimit(CODE_POINT_LIMIT);
+        LoaderOptions o = SafeYaml.options(); // Relay's size, alias and depth limits
         o.setAllowDuplicateKeys(true); // PyYAML keeps the last value of a repeated key
         o.setMergeOnCompose(true);     // PyYAML's SafeLoader applies "<<" merge keys
-        o.setMaxAliasesForCollections(100);
-        o.setAllowRecursiveKeys(false);
         return o;
     }
 
@@ -169,9 +162,11 @@ final class SpecParser {
     ComponentSpec parseText(String text) {
         Node root;
         try {
-            Yaml yaml = new Yaml(new SafeConstructor(loaderOptions()), new Representer(new DumperOptions()),
-                    new DumperOptions(), loaderOptions(), new PyYamlResolver());
-            root = yaml.compose(new StringReader(text));
+            root = SafeYaml.compose(text, loaderOptions(), new PyYamlResolver());
+        } catch (InputLimitException e) {
+            ctx.errors.add(e.line() > 0 ? new SpecError(file, e.line(), e.column(), e.getMessage())
+                    : new SpecError(file, 1, 1, e.getMessage()));
+            return null;
         } catch (MarkedYAMLException e) {
             if (notRunnableStream(text)) {
                 return null;
@@ -238,10 +233,8 @@ final class SpecParser {
     /** A stream of several YAML documents (KFP v2 IR followed by its platform spec) whose first is not runnable. */
     private boolean notRunnableStream(String text) {
         try {
-            Yaml yaml = new Yaml(new SafeConstructor(loaderOptions()), new Representer(new DumperOptions()),
-                    new DumperOptions(), loaderOptions(), new PyYamlResolver());
-            java.util.Iterator<Node> docs = yaml.composeAll(new StringReader(text)).iterator();
-            return docs.hasNext() && notRunnable(docs.next());
+            List<Node> docs = SafeYaml.composeAll(text, loaderOptions(), new PyYamlResolver());
+            return !docs.isEmpty() && notRunnable(docs.get(0));
         } catch (YAMLException e) {
             return false;
         }
@@ -992,14 +985,14 @@ final class SpecParser {
         byte[] bytes = ctx.source(target);
         try {
             if (bytes == null) {
-                bytes = Files.readAllBytes(target);
+                bytes = SafeFiles.read(target);
                 ctx.source(target, bytes);
             }
         } catch (NoSuchFileException e) {
             error(urlNode, path + ".url '" + url + "' does not exist: " + target.toAbsolutePath().normalize());
             return null;
         } catch (IOException e) {
-            error(urlNode, path + ".url '" + url + "' cannot be read (" + target.toAbsolutePath().normalize() + "): " + e);
+            error(urlNode, path + ".url '" + url + "' cannot be read: " + e.getMessage());
             return null;
         }
         NodeTuple digestT = f.get("digest");

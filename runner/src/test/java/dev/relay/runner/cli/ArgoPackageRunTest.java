@@ -51,6 +51,24 @@ class ArgoPackageRunTest {
         return doc;
     }
 
+    private JsonNode runFailing(Path file, String... params) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("run", file.toString()));
+        for (String p : params) {
+            args.add("-p");
+            args.add(p);
+        }
+        args.addAll(List.of("--state-dir", state.toString(), "--json"));
+        Cli r = Cli.run(args.toArray(String[]::new));
+        assertEquals(1, r.exit(), file + ": " + r.err());
+        return Json.MAPPER.readTree(r.out());
+    }
+
+    private boolean exists(String key) throws Exception {
+        try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+            return rt.store().get(key).isPresent();
+        }
+    }
+
     private String object(String key) throws Exception {
         try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
             return new String(rt.store().get(key).orElseThrow(() -> new AssertionError("no " + key)), StandardCharsets.UTF_8);
@@ -92,6 +110,47 @@ class ArgoPackageRunTest {
         assertEquals("10", object(RunLayout.output(runId, "sum", "total")).strip());
         // the nested DAG's task has the path report/show
         assertEquals("total: 10", object(RunLayout.attemptLog(runId, "report/show", 1)).strip());
+    }
+
+    @Test
+    void whenRunsTheBranchThatHoldsAndSkipsTheOther() throws Exception {
+        String runId = run(fixture("when.workflow.yaml")).get("runId").asText();
+        assertEquals("heads", object(RunLayout.attemptLog(runId, "condition-1/heads", 1)).strip(),
+                "the flip's output, trimmed, passed into the condition group");
+        assertEquals("big", object(RunLayout.attemptLog(runId, "big", 1)).strip(), "7 > 5 && (heads != edge || 1 == 2)");
+        assertTrue(!exists(RunLayout.attemptLog(runId, "condition-2/tails", 1)), "tails was skipped");
+    }
+
+    @Test
+    void loopsRunOneIterationPerItem() throws Exception {
+        String runId = run(fixture("withitems.workflow.yaml"), "greeting=hi").get("runId").asText();
+        for (int i = 0; i < 3; i++) {
+            assertEquals("hi " + (i + 1) + " " + List.of("x", "y", "z").get(i),
+                    object(RunLayout.attemptLog(runId, "for-loop-1/" + i + "/print", 1)).strip(), "withItems of dicts");
+        }
+        String param = run(fixture("withparam.workflow.yaml")).get("runId").asText();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(List.of("red", "green", "blue", "cyan").get(i),
+                    object(RunLayout.attemptLog(param, "for-loop-2/" + i + "/print", 1)).strip(), "withParam from a task output");
+        }
+    }
+
+    @Test
+    void theExitHandlerRunsAfterAFailure() throws Exception {
+        JsonNode doc = runFailing(fixture("exit.workflow.yaml"));
+        assertEquals("Failed", doc.get("phase").asText(), doc.toString());
+        assertEquals("cleaned up", object(RunLayout.attemptLog(doc.get("runId").asText(), "cleanup", 1)).strip());
+    }
+
+    @Test
+    void aRecursionRunsUntilItsConditionFails() throws Exception {
+        String runId = run(fixture("recursion.workflow.yaml"), "n=2").get("runId").asText();
+        String path = "graph-countdown-1";
+        for (int n = 2; n >= 0; n--) {
+            assertEquals("n=" + n, object(RunLayout.attemptLog(runId, path + "/dec", 1)).strip());
+            path = path + "/graph-countdown-1";
+        }
+        assertTrue(!exists(RunLayout.attemptLog(runId, path + "/dec", 1)), "-1 < 0: the recursion stopped");
     }
 
     @Test

@@ -46,8 +46,11 @@ class ArgoModelEngineTest {
         return ArgoPipeline.pipeline(new ArgoPackage(text(fixture), fixture));
     }
 
+    /** A succeeded attempt whose outputs' values (Argo's output parameters) are {@code outputs}. */
     static NodeState ok(Map<String, Object> outputs) {
-        return new NodeState(1, Phase.Succeeded, outputs, Map.of(), null);
+        Map<String, Object> values = new LinkedHashMap<>();
+        outputs.forEach((k, v) -> values.put(ArgoModelTranslator.VALUE + k, v));
+        return new NodeState(1, Phase.Succeeded, values, Map.of(), null);
     }
 
     static NodeState failed(PipelineEngine.Launch l) {

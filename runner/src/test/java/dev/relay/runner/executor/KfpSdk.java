@@ -15,18 +15,18 @@ import java.util.Map;
  * {@code ../shared/kfp-sdk} (offline wheels). Tests that need it skip with a clear message when the
  * shared folder is absent.
  */
-final class KfpSdk {
+public final class KfpSdk {
     private KfpSdk() {}
 
     /** @return the shared folder ({@code relay.shared.dir}), or null */
-    static Path shared() {
+    public static Path shared() {
         String s = System.getProperty("relay.shared.dir");
         Path p = s == null ? Path.of("..", "..", "shared") : Path.of(s);
         return Files.isDirectory(p) ? p.toAbsolutePath().normalize() : null;
     }
 
     /** @return the wheel folder the executor's pip reads offline */
-    static Path wheels() {
+    public static Path wheels() {
         Path s = shared();
         assumeTrue(s != null && Files.isDirectory(s.resolve("kfp-sdk/wheels")),
                 "skipped: ../shared/kfp-sdk/wheels is absent (the real KFP SDK's offline wheels)");
@@ -34,7 +34,7 @@ final class KfpSdk {
     }
 
     /** @return the venv with the SDK, installing it on first use; skips the test when impossible */
-    static synchronized Path venv() throws IOException, InterruptedException {
+    public static synchronized Path venv() throws IOException, InterruptedException {
         Path s = shared();
         assumeTrue(s != null && Files.isExecutable(s.resolve("kfp-sdk/install.sh")),
                 "skipped: ../shared/kfp-sdk/install.sh is absent (the real KFP SDK, installed offline)");
@@ -53,7 +53,7 @@ final class KfpSdk {
     }
 
     /** @return pip's offline configuration: the shared wheels, no index */
-    static Map<String, String> offlinePip() {
+    public static Map<String, String> offlinePip() {
         return Map.of("PIP_FIND_LINKS", wheels().toString(), "PIP_NO_INDEX", "1");
     }
 }

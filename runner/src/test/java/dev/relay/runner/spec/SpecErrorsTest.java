@@ -171,6 +171,37 @@ class SpecErrorsTest {
         assertAnyErrorContains(List.of(e.getMessage()), "the file is not valid UTF-8 text");
     }
 
+    /** Issue 13: a 593-byte component with aliases nine deep took over 60 s and 5 GB in validate. */
+    @Test
+    void theAliasBombIsRefusedByTheAliasLimit() {
+        StringBuilder b = new StringBuilder("name: bomb\ninputs:\n- name: a\n  default:\n    l0: &a0 [x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i <= 9; i++) {
+            b.append("    l").append(i).append(": &a").append(i).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(8, "*a" + (i - 1)))).append("]\n");
+        }
+        b.append("implementation:\n  container: {image: alpine}\n");
+        List<String> e = errors(b.toString());
+        assertEquals(1, e.size(), e.toString());
+        assertAnyErrorContains(e, "YAML aliases expand the document by more than Relay's limit of 100000 nodes (alias expansion limit)");
+    }
+
+    /** Issue 13: componentRef.url /dev/zero ended in an OutOfMemoryError stack trace. */
+    @Test
+    void aDeviceAsComponentUrlIsRefusedByName() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(Path.of("/dev/zero")), "no /dev/zero here");
+        List<String> e = errors("""
+                name: p
+                implementation:
+                  graph:
+                    tasks:
+                      t: {componentRef: {url: /dev/zero}}
+                """);
+        assertEquals(1, e.size(), e.toString());
+        assertAnyErrorContains(e, "/dev/zero is a device, FIFO or socket, not a regular file");
+        SpecException dev = assertThrows(SpecException.class, () -> ComponentLoader.load(Path.of("/dev/zero")));
+        assertAnyErrorContains(List.of(dev.getMessage()), "/dev/zero is a device, FIFO or socket, not a regular file");
+    }
+
     private static Path writeBytes(byte[] b) throws java.io.IOException {
         Path p = java.nio.file.Files.createTempFile("relay-spec", ".yaml");
         p.toFile().deleteOnExit();
