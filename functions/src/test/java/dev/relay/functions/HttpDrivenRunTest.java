@@ -213,7 +213,7 @@ class HttpDrivenRunTest {
         java.nio.file.Path marker = tmp.resolve("pwned");
         String pipeline = "name: pwn\nimplementation:\n  container:\n    image: alpine\n    command: [sh, -c, 'id > "
                 + marker + "']\n";
-        CloudEvent attack = CloudEventBuilder.v1().withId("pwn-1").withType("dev.relay.run.requested")
+        CloudEvent attack = CloudEventBuilder.v1().withId("pwn-" + java.util.UUID.randomUUID()).withType("dev.relay.run.requested")
                 .withSource(URI.create("/attacker")).withDataContentType("application/json")
                 .withData(("{\"pipeline\":{\"inline\":" + Json.MAPPER.valueToTree(pipeline) + "}}").getBytes(StandardCharsets.UTF_8))
                 .build();
