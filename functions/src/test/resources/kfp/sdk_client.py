@@ -90,7 +90,8 @@ except Exception as e:  # kfp_server_api.ApiException, from the client
     else:
         raise
 else:
-    run = client.wait_for_run_completion(created.run_id, timeout=180, sleep_duration=1)
+    # the first v2 Python task builds its venv (pip install kfp from the offline wheels): minutes on a busy machine
+    run = client.wait_for_run_completion(created.run_id, timeout=900, sleep_duration=1)
     assert run.state == "SUCCEEDED", f"{run.state}: {run.error}"
     run = client.get_run(created.run_id)
     names = sorted(t.display_name for t in run.run_details.task_details)

@@ -200,11 +200,12 @@ public class KfpV2Resource {
     }
 
     /**
-     * A task's log from byte {@code offset} (Relay's addition; live while the task runs):
+     * A task's log from byte {@code offset} (Relay's addition; live while the task runs; the task is
+     * its path, {@code for-loop-2/0/print-op} for a nested one):
      * {@code {"text", "next_offset", "live", "attempt"}}.
      */
     @GET
-    @Path("/runs/{id}/tasks/{task}/logs")
+    @Path("/runs/{id}/tasks/{task: .+}/logs")
     public Response logs(@PathParam("id") String id, @PathParam("task") String task, @QueryParam("offset") String offset) {
         kfp.run(id, false);
         long from;

@@ -3,6 +3,7 @@ package dev.relay.functions.kfp;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.PipelineInliner;
+import dev.relay.runner.spec.SpecError;
 import dev.relay.runner.spec.SpecException;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.multipart.HttpPostMultipartRequestDecoder;
 import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +30,7 @@ import java.util.Map;
  * {@code uploadfile}, a multipart upload may carry the component files a KFP v1 graph pipeline
  * names by {@code componentRef.url}, each as a part {@code component} whose file name is the
  * url's file name ({@code generate.component.yaml}). They are inlined as {@code relay pipeline
- * upload} inlines local files ({@link ComponentLoader#resolve}), so the web UI can upload {@code examples/random-sum/} as it is.
+ * upload} inlines local files, so the web UI can upload {@code examples/random-sum/} as it is.
  */
 final class UploadedComponents {
     private UploadedComponents() {}
@@ -60,13 +62,17 @@ final class UploadedComponents {
                 Files.write(dir.resolve(p.getKey()), p.getValue());
             }
             Files.writeString(dir.resolve(main), text);
+            // spine's one resolution: validated and inlined from the bytes read once
             var tree = ComponentLoader.resolve(dir.resolve(main), text.getBytes(StandardCharsets.UTF_8)).inlined();
             return new Uploads(u.fileName(), Json.bytes(tree));
         } catch (SpecException e) {
-            String where = dir + java.io.File.separator;
-            throw KfpException.invalid("component: the pipeline with its component files is invalid: "
-                    + String.join("; ", e.errors().stream().map(x -> x.toString().replace(where, "")).toList())
-                    + " (send each file a componentRef.url names as a multipart part 'component')");
+            String d = String.valueOf(dir);
+            throw KfpException.invalid("component: the pipeline or a component file sent with it is invalid or missing ("
+                    + String.join("; ", e.errors().stream().map(SpecError::toString).map(m -> m.replace(d + "/", "")).toList())
+                    + "); send every componentRef.url file as a multipart part 'component'");
+        } catch (UncheckedIOException e) {
+            throw KfpException.invalid("component: the pipeline names a component file that was not uploaded with it ("
+                    + e.getCause().getMessage().replace(String.valueOf(dir), "") + "); send it as a multipart part 'component'");
         } catch (IOException e) {
             throw new KfpException(500, KfpException.INTERNAL, "component: cannot stage the upload: " + e.getMessage());
         } finally {

@@ -213,6 +213,10 @@ class KfpApiTest {
         assertEquals("boom", leaf.path("error").path("message").asText());
         assertEquals(0, leaf.path("child_tasks").size());
         assertTrue(byId.get(runId + "-echo").path("parent_task_id").isMissingNode());
+        // a nested task's log and output by its path
+        backend.store().put(tasks + "for-loop-2/0/print-op/attempts/1/log.txt", "item 0\n".getBytes(StandardCharsets.UTF_8));
+        given().get("/apis/v2beta1/runs/" + runId + "/tasks/for-loop-2/0/print-op/logs").then().statusCode(200)
+                .body("text", equalTo("item 0\n")).body("live", equalTo(false)).body("attempt", equalTo(1));
     }
 
     @Test

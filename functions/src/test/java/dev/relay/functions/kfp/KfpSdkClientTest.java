@@ -54,7 +54,7 @@ class KfpSdkClientTest {
         Path out = work.resolve("out.txt");
         Process p = new ProcessBuilder(python.toString(), script.toString(), "http://127.0.0.1:" + RestAssured.port, work.toString())
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        boolean ended = p.waitFor(8, TimeUnit.MINUTES); // a bound, not a speed check: each step has its own
+        boolean ended = p.waitFor(25, TimeUnit.MINUTES); // a bound, not a speed check: each step has its own
         if (!ended) {
             p.destroyForcibly();
         }
