@@ -24,7 +24,58 @@ public final class RelayEventTypes {
     /** One execution of a task finished ({@code attempts/<n>/status.json} written): {@value}. */
     public static final String TASK_FINISHED = "dev.relay.task.finished";
 
+    /** Knative KafkaSource's type: the data is a MinIO notification envelope: {@value}. */
+    public static final String KAFKA_EVENT = "dev.knative.kafka.event";
+    /** Knative ApiServerSource's prefix (Resource mode {@code resource.add|update|delete}, Reference mode {@code ref.*}): {@value}. */
+    public static final String APISERVER_PREFIX = "dev.knative.apiserver.";
+    /** A Knative PingSource's type (a recurring run's ping): {@value}. */
+    public static final String PING = "dev.knative.sources.ping";
+
+    /** The functions, by their Funqy names. */
+    public static final String ARTIFACT = "artifact";
+    /** The function that writes {@code run.json}. */
+    public static final String RUN_START = "run-start";
+    /** The function that hears Kubernetes Job changes. */
+    public static final String JOB_STATUS = "job-status";
+    /** The function that fires a recurring run's due runs. */
+    public static final String SCHEDULE_FIRE = "schedule-fire";
+
+    private static final java.util.Set<String> APISERVER_VERBS = java.util.Set.of("add", "update", "delete");
+
     private RelayEventTypes() {
+    }
+
+    /**
+     * The one routing rule of Relay: which function a CloudEvent type goes to. The functions
+     * app's root route dispatches by it, and trigger files may not name a type it gives to a
+     * function (that function never consults EventTriggers), so {@code relay trigger test} and
+     * the server agree.
+     *
+     * @return {@link #ARTIFACT}, {@link #RUN_START}, {@link #SCHEDULE_FIRE}, {@link #JOB_STATUS},
+     *     or null when no function owns {@code type} (then EventTriggers are consulted)
+     */
+    public static String functionFor(String type) {
+        if (type == null) {
+            return null;
+        }
+        if (isS3Type(type) || KAFKA_EVENT.equals(type)) {
+            return ARTIFACT;
+        }
+        if (RUN_REQUESTED.equals(type)) {
+            return RUN_START;
+        }
+        if (PING.equals(type)) {
+            return SCHEDULE_FIRE;
+        }
+        if (type.startsWith(APISERVER_PREFIX)) {
+            String rest = type.substring(APISERVER_PREFIX.length());
+            int dot = rest.indexOf('.');
+            if (dot > 0 && java.util.Set.of("resource", "ref").contains(rest.substring(0, dot))
+                    && APISERVER_VERBS.contains(rest.substring(dot + 1))) {
+                return JOB_STATUS;
+            }
+        }
+        return null;
     }
 
     /**

@@ -98,7 +98,7 @@ public final class TriggerLoader {
         if (metaNode instanceof MappingNode meta) {
             Map<String, Node> mm = r.fields(meta, "metadata.", null);
             name = r.string(mm, meta, "name", true);
-            if (name != null && !name.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+            if (name != null && !dev.relay.eventing.Dns1123.isLabel(name)) {
                 r.error(mm.get("name"), "metadata.name must be a DNS-1123 label ([a-z0-9-], at most 63), got '" + name + "'");
             }
         } else if (metaNode != null) {
@@ -155,6 +155,13 @@ public final class TriggerLoader {
     private static Trigger.EventTrigger event(Reader r, MappingNode spec, String name) {
         Map<String, Node> f = r.fields(spec, "spec.", Set.of("type", "source", "subjectPrefix", "where", "pipeline", "parameters"));
         String type = r.string(f, spec, "type", true);
+        String owner = dev.relay.eventing.RelayEventTypes.functionFor(type);
+        if (owner != null) {
+            r.error(f.get("type"), "spec.type '" + type + "' is handled by the '" + owner + "' function, which never"
+                    + " consults EventTriggers, so this trigger could never fire"
+                    + (dev.relay.eventing.RelayEventTypes.ARTIFACT.equals(owner)
+                            ? "; use an UploadTrigger for object events" : "; choose the type of an event no function owns"));
+        }
         List<Trigger.Condition> where = new ArrayList<>();
         Node w = f.get("where");
         if (w instanceof SequenceNode seq) {

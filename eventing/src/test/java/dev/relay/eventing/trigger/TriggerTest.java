@@ -167,4 +167,24 @@ class TriggerTest {
         e = assertThrows(TriggerException.class, () -> TriggerLoader.parse(UPLOAD.replace("{{ object.uri }}", "{{ object.uri "), "p.yaml"));
         assertTrue(e.errors().get(0).startsWith("p.yaml:10:14: spec.parameters.dataset: unbalanced"), e.errors().toString());
     }
+
+    /**
+     * The server hands a type a function owns to that function and never consults triggers, so a
+     * trigger file naming such a type is refused where it loads (validate, trigger test, server
+     * start): one routing rule ({@link dev.relay.eventing.RelayEventTypes#functionFor}) for both.
+     */
+    @Test
+    void aTriggerOnATypeAFunctionOwnsIsRefusedWithItsPosition() {
+        TriggerException e = assertThrows(TriggerException.class, () -> TriggerLoader.parse(
+                DRIFT.replace("com.example.model.drift", "dev.knative.apiserver.resource.update"), "j.yaml"));
+        assertEquals(List.of("j.yaml:5:9: spec.type 'dev.knative.apiserver.resource.update' is handled by the 'job-status'"
+                + " function, which never consults EventTriggers, so this trigger could never fire; choose the type of an"
+                + " event no function owns"), e.errors());
+        e = assertThrows(TriggerException.class, () -> TriggerLoader.parse(
+                DRIFT.replace("com.example.model.drift", "com.amazonaws.s3.ObjectCreated:Put"), "s.yaml"));
+        assertTrue(e.errors().get(0).startsWith("s.yaml:5:9: spec.type 'com.amazonaws.s3.ObjectCreated:Put' is handled by"
+                + " the 'artifact' function") && e.errors().get(0).endsWith("use an UploadTrigger for object events"), e.errors().toString());
+        assertEquals("job-status", dev.relay.eventing.RelayEventTypes.functionFor("dev.knative.apiserver.ref.add"));
+        assertEquals(null, dev.relay.eventing.RelayEventTypes.functionFor("com.example.model.drift"));
+    }
 }

@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  */
 @Path("/api/v1")
 public class RunsResource {
-    private static final Pattern RUN_ID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern RUN_ID = dev.relay.eventing.Dns1123.LABEL;
 
     @Inject Backend backend;
     @Inject RunStarter starter;

@@ -5,6 +5,7 @@ import dev.relay.runner.launch.Launcher;
 import dev.relay.runner.local.EmbeddedRuntime;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.run.PipelineRegistry;
+import dev.relay.runner.recovery.Recovery;
 import dev.relay.runner.run.RunController;
 import dev.relay.runner.run.RunService;
 import dev.relay.runner.store.ArtifactStore;
@@ -45,6 +46,7 @@ public class Backend {
     private final RunService runs;
     private final PipelineRegistry registry;
     private final Launcher launcher;
+    private final Recovery recovery;
 
     /**
      * Starts the store (embedded) or connects to it (s3); fails clearly on bad configuration.
@@ -67,6 +69,7 @@ public class Backend {
             this.controller = runtime.controller();
             this.runs = runtime.runs();
             this.launcher = null;
+            this.recovery = runtime.recovery();
             String http = "http://" + httpHost + ":" + httpPort;
             // The keys are the state dir's own secrets: named where they are kept, never printed.
             System.out.println("relay: embedded S3 at " + runtime.endpoint() + " (access key " + runtime.accessKey()
@@ -88,6 +91,8 @@ public class Backend {
             this.launcher = launchers.create(s);
             this.controller = new RunController(store, launcher, clock);
             this.runs = new RunService(store, clock);
+            // executions are Jobs here: no local records; the sweep still ends runs and picks up lost notifications
+            this.recovery = Recovery.of(store, null, controller::evaluate, clock);
             LOG.infof("relay: S3 store %s, bucket %s, launcher %s", endpoint, config.bucket(),
                     launcher.getClass().getSimpleName());
         } else {
@@ -135,6 +140,14 @@ public class Backend {
     /** @return the pipeline registry */
     public PipelineRegistry registry() {
         return registry;
+    }
+
+    /**
+     * @return crash recovery of the bucket: {@code recovery().sweep()}, {@code recovery().retry()}
+     *     (retry and resume), {@code recovery().executions()} (local execution records, null for s3)
+     */
+    public Recovery recovery() {
+        return recovery;
     }
 
     /** @return the embedded runtime, or null for store {@code s3} */

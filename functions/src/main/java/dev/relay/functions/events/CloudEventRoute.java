@@ -48,8 +48,10 @@ public class CloudEventRoute {
 
     private final ArtifactHandler artifacts;
     private final RunStarter runs;
-    private final JobStatusHandler jobs;
+    private final JobStatusFunction jobs;
     private final Triggers triggers;
+    /** The sweep ({@code dev.knative.sources.ping} from the {@code relay-sweep} PingSource); null where not injected. */
+    @Inject dev.relay.functions.app.RecoverySweeper sweeper;
 
     /**
      * An answer with a status other than 200.
@@ -61,7 +63,7 @@ public class CloudEventRoute {
 
     /** @param artifacts the artifact body; @param runs the run starter; @param jobs the job-status handler; @param triggers the loaded triggers */
     @Inject
-    public CloudEventRoute(ArtifactHandler artifacts, RunStarter runs, JobStatusHandler jobs, Triggers triggers) {
+    public CloudEventRoute(ArtifactHandler artifacts, RunStarter runs, JobStatusFunction jobs, Triggers triggers) {
         this.artifacts = artifacts;
         this.runs = runs;
         this.jobs = jobs;
@@ -132,8 +134,16 @@ public class CloudEventRoute {
         return switch (function) {
             case EventTypes.ARTIFACT -> artifacts.handle(meta, data);
             case EventTypes.RUN_START -> runs.startOnce(json(meta, data), meta);
-            case EventTypes.SCHEDULE_FIRE -> fires.get().fire(json(meta, data),
-                    event.getTime() == null ? java.time.Instant.now() : event.getTime().toInstant());
+            case EventTypes.SCHEDULE_FIRE -> {
+                if (EventTypes.isSweep(data)) {
+                    if (sweeper == null) {
+                        throw new HttpError(503, "the sweep is not available here", null, java.util.List.of());
+                    }
+                    yield sweeper.sweep();
+                }
+                yield fires.get().fire(json(meta, data),
+                        event.getTime() == null ? java.time.Instant.now() : event.getTime().toInstant());
+            }
             default -> jobs.handle(meta, json(meta, data));
         };
     }

@@ -25,11 +25,11 @@ public class RelayFunctions {
 
     private final ArtifactHandler artifacts;
     private final RunStarter runs;
-    private final JobStatusHandler jobs;
+    private final JobStatusFunction jobs;
 
     /** @param artifacts the artifact body; @param runs the run starter; @param jobs the job-status handler */
     @Inject
-    public RelayFunctions(ArtifactHandler artifacts, RunStarter runs, JobStatusHandler jobs) {
+    public RelayFunctions(ArtifactHandler artifacts, RunStarter runs, JobStatusFunction jobs) {
         this.artifacts = artifacts;
         this.runs = runs;
         this.jobs = jobs;
@@ -50,7 +50,7 @@ public class RelayFunctions {
         runs.startOnce(data, meta(event));
     }
 
-    /** {@code job-status}: a Kubernetes Job change from ApiServerSource → {@link JobStatusHandler}. */
+    /** {@code job-status}: a Kubernetes Job change from ApiServerSource → {@link JobStatusFunction}. */
     @Funq("job-status")
     public void jobStatus(JsonNode data, @Context CloudEvent<?> event) {
         jobs.handle(meta(event), data);

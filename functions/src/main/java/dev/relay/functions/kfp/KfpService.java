@@ -48,7 +48,7 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class KfpService implements ScheduleFire {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final Pattern RUN_ID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern RUN_ID = dev.relay.eventing.Dns1123.LABEL;
 
     private final Backend backend;
     private final RunStarter starter;

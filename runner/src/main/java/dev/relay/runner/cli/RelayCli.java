@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             MetricsCommand.class,
             IndexCommand.class,
             DeployCommand.class,
+            GcCommand.class,
         })
 public final class RelayCli implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

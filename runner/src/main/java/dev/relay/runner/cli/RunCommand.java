@@ -50,8 +50,12 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "run", description = "Run a KFP pipeline or component on the embedded default and wait for it.")
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "pipeline (KFP v1 graph component, KFP v2 IR .yaml/.json) or component.yaml")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "pipeline (KFP v1 graph component, KFP v2 IR .yaml/.json) or component.yaml")
     Path file;
+
+    @Option(names = "--resume", paramLabel = "RUN",
+            description = "continue run RUN of the state dir, whose relay run or server died: lost tasks run again")
+    String resume;
 
     @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE",
             description = "pipeline parameter; for a file input: VALUE is the content, @PATH a local file or directory, s3://... an object")
@@ -73,6 +77,20 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         PrintStream out = new PrintStream(new WriterStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new WriterStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
         PrintStream progress = json ? err : out;
+        if (resume != null) {
+            if (file != null) {
+                return stop(err, List.of("relay: give either FILE or --resume RUN, not both"));
+            }
+            try {
+                RunLayout.label(resume, "run id");
+            } catch (IllegalArgumentException e) {
+                return stop(err, List.of("relay: " + e.getMessage()));
+            }
+            return follow(StateDirs.resolve(stateDir), resume, "resume", out, err);
+        }
+        if (file == null) {
+            return stop(err, List.of("relay: missing FILE (or --resume RUN)"));
+        }
         if (!Files.isRegularFile(file)) {
             return stop(err, List.of("relay: " + file + ": no such file"));
         }
@@ -109,17 +127,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         }
         Path state = StateDirs.resolve(stateDir);
         Instant t0 = Instant.now();
-        LaunchListener listener = new LaunchListener() {
-            @Override
-            public void started(ExecutionRequest r) {
-                progress.printf("  %-20s Running%s%n", r.task(), r.attempt() > 1 ? " (attempt " + r.attempt() + ")" : "");
-            }
-
-            @Override
-            public void line(ExecutionRequest r, String line) {
-                progress.println("[" + r.task() + "] " + line);
-            }
-        };
+        CompletableFuture<RunStatus> done = new CompletableFuture<>();
+        LaunchListener listener = listener(progress, done);
         // opening the index (H2 + Flyway) and starting the store both cost start-up time: overlap them
         CompletableFuture<IndexDatabase> opening = CompletableFuture.supplyAsync(() -> openIndex(state, err));
         EmbeddedRuntime started;
@@ -131,24 +140,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         }
         IndexDatabase db = opening.join();
         try (db; EmbeddedRuntime rt = started) {
-            if (db != null) {
-                // first observer: the run's status.json is indexed before the watcher below ends the wait
-                ObjectIndexer indexer = new ObjectIndexer(rt.store(), new RunIndex(db), w -> err.println("relay: index: " + w));
-                rt.addObserver(indexer::onObject);
-            }
             String runId = rt.runs().newRunId();
-            CompletableFuture<RunStatus> done = new CompletableFuture<>();
-            Consumer<S3Record> watcher = rec -> RunLayout.parse(rec.key()).filter(k -> runId.equals(k.runId())).ifPresent(k -> {
-                if (k.kind() == RunLayout.Kind.ATTEMPT_STATUS) {
-                    AttemptStatus s = rt.controller().status(runId, k.task(), k.attempt());
-                    String d = duration(s);
-                    progress.printf("  %-20s %s%s%s%s%n", k.task(), s.phase(), s.isCached() ? " (cached)" : "", d.isEmpty() ? "" : "  " + d,
-                            s.reason() == null ? "" : "  (" + s.reason() + ": " + s.message() + ")");
-                } else if (k.kind() == RunLayout.Kind.RUN_STATUS) {
-                    rt.store().get(rec.key()).ifPresent(b -> done.complete(Json.read(b, RunStatus.class, rec.key())));
-                }
-            });
-            rt.addObserver(watcher);
+            watch(rt, db, runId, progress, err, done);
             RunDoc doc;
             try {
                 doc = rt.runs().submit(runId, prepared, params, RunDoc.Cause.cli(), !noCache);
@@ -157,20 +150,116 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             }
             progress.printf("relay: run %s of %s (%d task%s; state %s)%n", runId, doc.pipeline().name(),
                     prepared.plan().taskNames().size(), prepared.plan().taskNames().size() == 1 ? "" : "s", state);
-            RunStatus status;
-            try {
-                status = done.get();
-            } catch (ExecutionException e) {
-                err.println("relay: " + e.getCause().getMessage());
-                return 1;
-            }
-            status.tasks().forEach((task, phase) -> {
-                if (phase == Phase.Skipped) {
-                    progress.printf("  %-20s Skipped%n", task);
-                }
-            });
-            return report(rt, status, Duration.between(t0, Instant.now()), out, err);
+            return await(rt, done, t0, out, err, progress);
         }
+    }
+
+    /**
+     * {@code relay run --resume RUN} and {@code relay runs retry RUN}: starts the run's next
+     * generation on this state dir (lost or failed tasks run again, in this process) and waits for
+     * its end like a run. Exit 0 if it ends Succeeded, 1 otherwise, 2 when there is nothing to
+     * resume or retry (no such run, a run still running or already succeeded).
+     */
+    int follow(Path state, String runId, String action, PrintStream out, PrintStream err) throws InterruptedException {
+        PrintStream progress = json ? err : out;
+        Instant t0 = Instant.now();
+        CompletableFuture<RunStatus> done = new CompletableFuture<>();
+        CompletableFuture<IndexDatabase> opening = CompletableFuture.supplyAsync(() -> openIndex(state, err));
+        EmbeddedRuntime started;
+        try {
+            started = EmbeddedRuntime.start(state, 0, listener(progress, done));
+        } catch (RuntimeException e) {
+            Optional.ofNullable(opening.join()).ifPresent(IndexDatabase::close);
+            throw e;
+        }
+        IndexDatabase db = opening.join();
+        try (db; EmbeddedRuntime rt = started) {
+            watch(rt, db, runId, progress, err, done);
+            dev.relay.runner.recovery.RunRetry.Result r;
+            try {
+                Optional<dev.relay.runner.recovery.RunRetry.Result> res = action.equals("retry")
+                        ? rt.recovery().retry().retry(runId) : rt.recovery().retry().resume(runId);
+                if (res.isEmpty()) {
+                    return stop(err, List.of("relay: no run '" + runId + "' in " + state));
+                }
+                r = res.get();
+            } catch (IllegalStateException e) {
+                return stop(err, List.of("relay: " + e.getMessage()));
+            }
+            progress.printf("relay: %s run %s (generation %d%s; state %s)%n", action, runId, r.generation(),
+                    r.tasks().isEmpty() ? "" : ", again: " + String.join(", ", r.tasks().keySet()), state);
+            // the run may have ended while it was driven, before the watcher saw a notification
+            rt.recovery().generations().status(runId).ifPresent(done::complete);
+            return await(rt, done, t0, out, err, progress);
+        }
+    }
+
+    /** Progress lines, and the end of the wait when the store cannot take an execution's status. */
+    private static LaunchListener listener(PrintStream progress, CompletableFuture<RunStatus> done) {
+        return new LaunchListener() {
+            @Override
+            public void started(ExecutionRequest r) {
+                progress.printf("  %-20s Running%s%n", r.task(), r.attempt() > 1 ? " (attempt " + r.attempt() + ")" : "");
+            }
+
+            @Override
+            public void line(ExecutionRequest r, String line) {
+                progress.println("[" + r.task() + "] " + line);
+            }
+
+            @Override
+            public void storeUnavailable(ExecutionRequest r, String message) {
+                done.completeExceptionally(new IllegalStateException(message));
+            }
+        };
+    }
+
+    /** Indexes the run's objects and completes {@code done} with the status its current generation ends with. */
+    private static void watch(EmbeddedRuntime rt, IndexDatabase db, String runId, PrintStream progress, PrintStream err,
+                              CompletableFuture<RunStatus> done) {
+        if (db != null) {
+            // first observer: the run's status.json is indexed before the watcher below ends the wait
+            ObjectIndexer indexer = new ObjectIndexer(rt.store(), new RunIndex(db), w -> err.println("relay: index: " + w));
+            rt.addObserver(indexer::onObject);
+        }
+        Consumer<S3Record> watcher = rec -> RunLayout.parse(rec.key()).filter(k -> runId.equals(k.runId())).ifPresent(k -> {
+            if (k.kind() == RunLayout.Kind.ATTEMPT_STATUS) {
+                AttemptStatus s = rt.controller().status(runId, k.task(), k.attempt());
+                String d = duration(s);
+                progress.printf("  %-20s %s%s%s%s%n", k.task(), s.phase(), s.isCached() ? " (cached)" : "", d.isEmpty() ? "" : "  " + d,
+                        s.reason() == null ? "" : "  (" + s.reason() + ": " + s.message() + ")");
+                if (s.phase() != dev.relay.runner.engine.ExecutionPhase.Succeeded) {
+                    // a cancel from another process ends the run without a notification here
+                    rt.recovery().generations().status(runId).ifPresent(done::complete);
+                }
+            } else if (k.kind() == RunLayout.Kind.RUN_STATUS) {
+                // an earlier generation's status (a retried run) is not the end of this wait
+                rt.recovery().generations().status(runId).ifPresent(done::complete);
+            }
+        });
+        rt.addObserver(watcher);
+    }
+
+    /** Waits for the run's end and reports it. */
+    private int await(EmbeddedRuntime rt, CompletableFuture<RunStatus> done, Instant t0, PrintStream out, PrintStream err,
+                      PrintStream progress) throws InterruptedException {
+        RunStatus status;
+        try {
+            status = done.get();
+        } catch (ExecutionException e) {
+            String msg = "relay: " + e.getCause().getMessage();
+            err.println(msg);
+            if (json) {
+                ErrorDocument.print(spec.commandLine().getOut(), List.of(msg));
+            }
+            return 1;
+        }
+        status.tasks().forEach((task, phase) -> {
+            if (phase == Phase.Skipped) {
+                progress.printf("  %-20s Skipped%n", task);
+            }
+        });
+        return report(rt, status, Duration.between(t0, Instant.now()), out, err);
     }
 
     /** Exit 2 before launch: the messages on stderr and, with {@code --json}, the error document on stdout. */

@@ -13,6 +13,9 @@ import dev.relay.runner.index.RunSummary;
 import dev.relay.runner.index.Visualization;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.launch.LaunchListener;
+import dev.relay.runner.local.EmbeddedRuntime;
+import dev.relay.runner.run.RunCancel;
 import dev.relay.runner.run.RunView;
 import dev.relay.runner.store.StoreException;
 import java.io.PrintWriter;
@@ -35,17 +38,23 @@ import picocli.CommandLine.Parameters;
  * <li>{@code relay runs get RUN [--json]}: the run's tasks, outputs, metrics, visualizations and
  *     index errors; {@code --json} prints the shape of {@code GET /api/v1/runs/{id}}. Exit 1 when
  *     there is no such run.</li>
+ * <li>{@code relay runs cancel RUN}: ends the run's running executions (their process groups,
+ *     also those of another {@code relay run} on this state dir) and the run ends Canceled.</li>
+ * <li>{@code relay runs retry RUN [--json]}: runs a Failed or Canceled run's failed and canceled
+ *     tasks again (and the tasks skipped because of them) in this process, and waits for its end
+ *     as {@code relay run} does.</li>
  * </ul>
  * Exit 2 when the index cannot be opened.
  */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "List runs and show one (from the index).",
-        subcommands = {RunsCommand.ListRuns.class, RunsCommand.GetRun.class, RunsWatchCommand.class})
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.GetRun.class, RunsWatchCommand.class,
+            RunsCommand.CancelRun.class, RunsCommand.RetryRun.class})
 public final class RunsCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, get or watch");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, get, watch, cancel or retry");
     }
 
     /** Options every index command takes. */
@@ -211,6 +220,90 @@ public final class RunsCommand implements Runnable {
                 case "web-app" -> x.data().get("html").asText().length() + " characters of HTML";
                 default -> "";
             };
+        }
+    }
+
+    /** {@code relay runs cancel RUN}. */
+    @Command(name = "cancel", mixinStandardHelpOptions = true,
+            description = "End a run: its running tasks are killed and the run ends Canceled.")
+    static final class CancelRun implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @CommandLine.Mixin StateOptions options = new StateOptions();
+
+        @Parameters(index = "0", paramLabel = "RUN", description = "the run id")
+        String runId;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                RunLayout.label(runId, "run id");
+            } catch (IllegalArgumentException e) {
+                err.println("relay: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+            Path state = StateDirs.resolve(options.stateDir);
+            try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+                Optional<RunCancel.Result> r = new RunCancel(rt.store(), null, java.time.Clock.systemUTC(),
+                        rt.recovery().executions()).cancel(runId);
+                if (r.isEmpty()) {
+                    err.println("relay: no run '" + runId + "' in " + state);
+                    err.flush();
+                    return 1;
+                }
+                RunCancel.Result res = r.get();
+                if (options.json) {
+                    out.println(Json.pretty(java.util.Map.of("runId", runId, "phase", res.phase().name(),
+                            "canceled", res.outcome() == RunCancel.Outcome.CANCELED, "executionsEnded", res.executionsEnded())));
+                } else if (res.outcome() == RunCancel.Outcome.CANCELED) {
+                    out.printf("run %s Canceled (%d running task%s ended)%n", runId, res.executionsEnded(),
+                            res.executionsEnded() == 1 ? "" : "s");
+                } else {
+                    out.printf("run %s had already ended: %s%n", runId, res.phase());
+                }
+                out.flush();
+                return 0;
+            } catch (StoreException | IllegalStateException | java.io.UncheckedIOException e) {
+                err.println("relay: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+        }
+    }
+
+    /** {@code relay runs retry RUN}. */
+    @Command(name = "retry", mixinStandardHelpOptions = true,
+            description = "Run a failed or canceled run's failed tasks again (and those skipped because of them), and wait for its end.")
+    static final class RetryRun implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "RUN", description = "the run id")
+        String runId;
+
+        @Option(names = "--json", description = "print one JSON document on stdout; progress to stderr")
+        boolean json;
+
+        @Option(names = "--state-dir", paramLabel = "DIR", description = "embedded state (default: $RELAY_STATE_DIR or .relay)")
+        Path stateDir;
+
+        @Override
+        public Integer call() throws Exception {
+            RunCommand run = new RunCommand();
+            run.json = json;
+            run.spec = spec;
+            java.io.PrintStream out = new java.io.PrintStream(new WriterStream(spec.commandLine().getOut()), true,
+                    java.nio.charset.StandardCharsets.UTF_8);
+            java.io.PrintStream err = new java.io.PrintStream(new WriterStream(spec.commandLine().getErr()), true,
+                    java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                RunLayout.label(runId, "run id");
+            } catch (IllegalArgumentException e) {
+                err.println("relay: " + e.getMessage());
+                return 2;
+            }
+            return run.follow(StateDirs.resolve(stateDir), runId, "retry", out, err);
         }
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
  * {@code runs/<run>/tasks/<task>/attempts/<n>/status.json}, written last by every execution
  * (CONTRACTS.md). {@code reason} is one of {@code Error}, {@code ExecutableNotFound},
  * {@code InputNotReadable}, {@code OutputMissing}, {@code OOMKilled}, {@code Evicted},
- * {@code DeadlineExceeded}, {@code LaunchFailed} for a failed execution, else null.
+ * {@code DeadlineExceeded}, {@code LaunchFailed}, {@code Lost}, {@code StoreUnavailable}, {@code Canceled} for a failed execution, else null.
  *
  * @param exitCode the process's exit code, or null when it never ran or was killed
  * @param outputs    output name → where it was published (only for a succeeded attempt); a KFP v2
@@ -78,4 +78,10 @@ public record AttemptStatus(String runId, String task, int attempt, ExecutionPha
     public static final String EVICTED = "Evicted";
     /** The Job ran past its {@code activeDeadlineSeconds} (seen by {@code job-status}). */
     public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
+    /** The execution's driver died and the execution ended without a status (found by the sweep). */
+    public static final String LOST = "Lost";
+    /** The store could not take the execution's results after bounded retries. */
+    public static final String STORE_UNAVAILABLE = "StoreUnavailable";
+    /** A user ended the run ({@code relay runs cancel}, the API's terminate). */
+    public static final String CANCELED = "Canceled";
 }

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * <pre>
  * runs/&lt;run&gt;/run.json
  * runs/&lt;run&gt;/status.json
+ * runs/&lt;run&gt;/generations/&lt;g&gt;/status.json   (the run's status after a retry or resume: a {@link Kind#RUN_STATUS})
  * runs/&lt;run&gt;/tasks/&lt;path&gt;/outputs/&lt;output&gt;
  * runs/&lt;run&gt;/tasks/&lt;path&gt;/mlpipeline-metrics.json | mlpipeline-ui-metadata.json
  * runs/&lt;run&gt;/tasks/&lt;path&gt;/attempts/&lt;n&gt;/log.txt | status.json
@@ -29,8 +30,8 @@ public final class RunLayout {
     public static final String METRICS_FILE = "mlpipeline-metrics.json";
     public static final String UI_METADATA_FILE = "mlpipeline-ui-metadata.json";
 
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    private static final Pattern RUN_KEY = Pattern.compile("runs/([^/]+)/(run\\.json|status\\.json|tasks/(.+))");
+    private static final Pattern LABEL = dev.relay.eventing.Dns1123.LABEL;
+    private static final Pattern RUN_KEY = Pattern.compile("runs/([^/]+)/(run\\.json|status\\.json|generations/[0-9]{1,6}/status\\.json|tasks/(.+))");
     private static final Pattern ATTEMPT = Pattern.compile("attempts/([0-9]{1,6})/(status\\.json|log\\.txt)");
     private static final java.util.Set<String> RESERVED = java.util.Set.of("outputs", "attempts");
 

@@ -74,7 +74,7 @@ public final class KnativeTriggers {
 
         /** @throws IllegalArgumentException naming a namespace or source prefix that cannot work */
         public Options {
-            if (namespace == null || !namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+            if (namespace == null || !dev.relay.eventing.Dns1123.isLabel(namespace)) {
                 throw new IllegalArgumentException("namespace '" + namespace + "' is not a DNS-1123 label");
             }
             if (s3SourcePrefix == null || !s3SourcePrefix.endsWith(".") || s3SourcePrefix.chars().filter(c -> c == '.').count() < 2) {

@@ -147,6 +147,12 @@ public final class KubernetesJobLauncher implements Launcher {
      * @throws LaunchException when the API server refuses the Job, or a Job of that name belongs
      *     to another execution
      */
+    /** Jobs: a launch's intent record says {@code kubernetes}; the job-status handler reports their end. */
+    @Override
+    public String kind() {
+        return dev.relay.runner.recovery.LaunchIntents.KUBERNETES;
+    }
+
     @Override
     public boolean launch(ExecutionRequest r) {
         if (r.isV2() && r.v2().executor() instanceof ExecutorSpec.Importer) {

@@ -154,7 +154,7 @@ public final class Manifests {
         }
         String ns = namespaceOverride != null ? namespaceOverride : k.path("namespace").asText(null);
         if (ns != null) {
-            if (!ns.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+            if (!dev.relay.eventing.Dns1123.isLabel(ns)) {
                 throw new ManifestException("namespace '" + ns + "' is not a DNS-1123 label");
             }
             for (ObjectNode o : out) {

@@ -23,6 +23,15 @@ public interface Launcher extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * @return the kind recorded in each launch's intent record: {@code local} (a process on this
+     *     machine, judged lost when its owner is gone) or {@code kubernetes} (a Job, whose end
+     *     the job-status handler reports)
+     */
+    default String kind() {
+        return dev.relay.runner.recovery.LaunchIntents.LOCAL;
+    }
+
     @Override
     default void close() {}
 }

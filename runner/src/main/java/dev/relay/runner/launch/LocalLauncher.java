@@ -20,7 +20,11 @@ import dev.relay.runner.spec.PathProvider;
 import dev.relay.runner.spec.ResolvedCommand;
 import dev.relay.runner.spec.Resolver;
 import dev.relay.runner.spec.SpecException;
+import dev.relay.runner.recovery.Generations;
+import dev.relay.runner.recovery.LocalExecutions;
 import dev.relay.runner.store.ArtifactStore;
+import dev.relay.runner.store.StoreRetry;
+import dev.relay.runner.store.StoreUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -66,6 +70,9 @@ public final class LocalLauncher implements Launcher {
     private final Set<String> launched = ConcurrentHashMap.newKeySet();
     private final Map<String, Process> running = new ConcurrentHashMap<>();
     private final Set<String> canceledRuns = ConcurrentHashMap.newKeySet();
+    private final LocalExecutions executions;
+    private final Map<String, LocalExecutions.Record> records = new ConcurrentHashMap<>();
+    private final Generations generations;
     private final PythonEnvCache pythonEnvs;
     private static final java.util.concurrent.ScheduledExecutorService BACKOFF =
             Executors.newSingleThreadScheduledExecutor(r -> {
@@ -79,6 +86,20 @@ public final class LocalLauncher implements Launcher {
      * @param parallelism how many executions run at once, &ge; 1
      */
     public LocalLauncher(ArtifactStore store, Path workRoot, LaunchListener listener, int parallelism, Clock clock) {
+        this(store, workRoot, listener, parallelism, clock, null);
+    }
+
+    /**
+     * @param executions where each execution's process group is recorded (so that it is ended
+     *     with this JVM, or found after a crash), or null to keep no records
+     */
+    public LocalLauncher(ArtifactStore store, Path workRoot, LaunchListener listener, int parallelism, Clock clock,
+                         LocalExecutions executions) {
+        this.executions = executions;
+        this.generations = new Generations(store, clock);
+        if (executions != null) {
+            executions.installShutdownHook();
+        }
         this.store = store;
         this.workRoot = workRoot.toAbsolutePath().normalize();
         this.pythonEnvs = new PythonEnvCache(this.workRoot.resolveSibling("python-envs"));
@@ -119,12 +140,18 @@ public final class LocalLauncher implements Launcher {
         for (Map.Entry<String, Process> e : running.entrySet()) {
             if (e.getKey().startsWith(prefix)) {
                 Process p = e.getValue();
+                if (executions != null && LocalExecutions.groupsAvailable()) {
+                    LocalExecutions.killGroup(p.pid(), "TERM");
+                }
                 p.descendants().forEach(ProcessHandle::destroy);
                 p.destroy();
                 n++;
                 pool.execute(() -> {
                     try {
                         if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                            if (executions != null && LocalExecutions.groupsAvailable()) {
+                                LocalExecutions.killGroup(p.pid(), "KILL");
+                            }
                             p.descendants().forEach(ProcessHandle::destroyForcibly);
                             p.destroyForcibly();
                         }
@@ -139,6 +166,10 @@ public final class LocalLauncher implements Launcher {
 
     @Override
     public void close() {
+        if (executions != null) {
+            executions.endAll();
+            executions.removeShutdownHook();
+        }
         pool.shutdownNow();
         try {
             pool.awaitTermination(5, TimeUnit.SECONDS);
@@ -147,10 +178,16 @@ public final class LocalLauncher implements Launcher {
         }
     }
 
-    /** Runs one execution to its end, always writing its status (unless the store itself is gone). */
+    /**
+     * Runs one execution to its end, always writing its status: the log and the status are
+     * written with {@link StoreRetry}'s bounded retries; when the store cannot take them the
+     * outcome is noted in the execution's local record (for the sweep to publish later) and the
+     * listener hears {@link LaunchListener#storeUnavailable}. The work dir is removed once a
+     * succeeded attempt's status is published, and kept otherwise (for inspection; {@code relay gc}).
+     */
     void execute(ExecutionRequest r) {
         Instant started = clock.instant();
-        Path work = workRoot.resolve(r.runId()).resolve(r.task()).resolve(Integer.toString(r.attempt()));
+        Path work = workDir(r);
         Path logFile = work.resolve("log.txt");
         AttemptStatus status;
         try {
@@ -160,24 +197,47 @@ public final class LocalLauncher implements Launcher {
         } catch (Failure f) {
             appendLog(logFile, "relay: " + f.getMessage());
             status = failed(r, started, f.reason, f.getMessage(), f.exitCode);
+        } catch (StoreUnavailableException e) {
+            appendLog(logFile, "relay: " + e.getMessage());
+            status = failed(r, started, AttemptStatus.STORE_UNAVAILABLE, e.getMessage(), null);
         } catch (RuntimeException | IOException e) {
             appendLog(logFile, "relay: " + e);
             status = failed(r, started, AttemptStatus.LAUNCH_FAILED, "launch failed: " + e.getMessage(), null);
         }
+        LocalExecutions.Record record = records.remove(r.executionId());
+        String logKey = RunLayout.attemptLog(r.runId(), r.task(), r.attempt());
+        String statusKey = RunLayout.attemptStatus(r.runId(), r.task(), r.attempt());
         try {
             if (Files.exists(logFile)) {
-                store.putFile(RunLayout.attemptLog(r.runId(), r.task(), r.attempt()), logFile);
+                StoreRetry.run(logKey, () -> store.putFile(logKey, logFile));
             } else {
-                store.put(RunLayout.attemptLog(r.runId(), r.task(), r.attempt()), new byte[0]);
+                StoreRetry.run(logKey, () -> store.put(logKey, new byte[0]));
             }
-        } catch (RuntimeException e) {
-            System.err.println("relay: cannot publish the log of " + r.executionId() + ": " + e.getMessage());
+            AttemptStatus written = status;
+            StoreRetry.run(statusKey, () -> store.put(statusKey, Json.bytes(written)));
+        } catch (StoreUnavailableException e) {
+            if (record != null) {
+                executions.noteOutcome(record, AttemptStatus.STORE_UNAVAILABLE, e.getMessage());
+            }
+            listener.storeUnavailable(r, e.getMessage());
+            return;
         }
-        try {
-            store.put(RunLayout.attemptStatus(r.runId(), r.task(), r.attempt()), Json.bytes(status));
-        } catch (RuntimeException e) {
-            System.err.println("relay: cannot publish the status of " + r.executionId() + ": " + e.getMessage());
+        if (record != null) {
+            executions.end(record);
         }
+        if (status.phase() == ExecutionPhase.Succeeded) {
+            try {
+                deleteRecursively(work);
+                LocalExecutions.pruneEmptyParents(work.getParent(), workRoot);
+            } catch (IOException e) {
+                System.err.println("relay: cannot remove the work dir " + work + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** @return the work dir of an execution: {@code <workRoot>/<run>/<task path>/<attempt>} */
+    public Path workDir(ExecutionRequest r) {
+        return workRoot.resolve(r.runId()).resolve(r.task()).resolve(Integer.toString(r.attempt()));
     }
 
     private AttemptStatus run(ExecutionRequest r, Path work, Path logFile, Instant started) throws IOException {
@@ -407,15 +467,34 @@ public final class LocalLauncher implements Launcher {
      */
     private void runProcess(ExecutionRequest r, List<String> argv, Map<String, String> env, Path work, Path logFile)
             throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(work.toFile()).redirectErrorStream(true);
+        boolean group = executions != null && LocalExecutions.groupsAvailable();
+        if (group) {
+            // setsid execs the command itself: a missing executable must be found missing here
+            String exe = argv.get(0);
+            String path = env.getOrDefault("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+            boolean found = exe.contains("/") ? Files.isExecutable(work.resolve(exe)) : onPath(exe, Map.of("PATH", path));
+            if (!found) {
+                throw new Failure(AttemptStatus.EXECUTABLE_NOT_FOUND, "executable not found: " + exe, null);
+            }
+        }
+        // its own session and process group: ended as a whole by a cancel, the JVM's exit or the sweep
+        ProcessBuilder pb = new ProcessBuilder(executions != null ? LocalExecutions.wrap(argv) : argv)
+                .directory(work.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process process;
         if (canceledRuns.contains(r.runId())) {
-            throw new Failure(AttemptStatus.ERROR, "canceled before it started", null);
+            throw new Failure(AttemptStatus.CANCELED, "canceled before it started", null);
         }
         try {
             process = pb.start();
             running.put(r.executionId(), process);
+            if (executions != null) {
+                try {
+                    records.put(r.executionId(), executions.begin(r.runId(), r.task(), r.attempt(), process));
+                } catch (IOException e) {
+                    System.err.println("relay: cannot record the process of " + r.executionId() + ": " + e.getMessage());
+                }
+            }
         } catch (IOException e) {
             String exe = argv.get(0);
             String msg = String.valueOf(e.getMessage());
@@ -439,16 +518,36 @@ public final class LocalLauncher implements Launcher {
         } finally {
             running.remove(r.executionId());
         }
-        if (exit != 0 && canceledRuns.contains(r.runId())) {
-            throw new Failure(AttemptStatus.ERROR, "canceled (exit code " + exit + ")", exit);
+        if (exit != 0 && (canceledRuns.contains(r.runId()) || canceledElsewhere(r.runId()))) {
+            throw new Failure(AttemptStatus.CANCELED, "canceled (exit code " + exit + ")", exit);
         }
         if (exit != 0) {
             throw new Failure(AttemptStatus.ERROR, "exit code " + exit, exit);
         }
     }
 
+    /** Publishes an output with {@link StoreRetry}'s bounded retries ({@link StoreUnavailableException} after them). */
     private AttemptStatus.OutputRef publish(String key, Path p) throws IOException {
-        return Outputs.publish(store, key, p);
+        try {
+            return StoreRetry.call(key, () -> {
+                try {
+                    return Outputs.publish(store, key, p);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** @return whether the run was ended by a cancel (possibly from another process) */
+    private boolean canceledElsewhere(String runId) {
+        try {
+            return generations.status(runId).map(s -> s.phase() == dev.relay.runner.engine.Phase.Canceled).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private void placeInput(ExecutionRequest r, String input, Path target, String effectiveValue) throws IOException {

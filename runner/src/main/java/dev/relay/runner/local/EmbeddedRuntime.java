@@ -6,6 +6,8 @@ import dev.relay.eventing.s3.S3Record;
 import dev.relay.runner.contract.RelayEnv;
 import dev.relay.runner.launch.LaunchListener;
 import dev.relay.runner.launch.LocalLauncher;
+import dev.relay.runner.recovery.LocalExecutions;
+import dev.relay.runner.recovery.Recovery;
 import dev.relay.runner.run.RunController;
 import dev.relay.runner.run.RunService;
 import dev.relay.runner.store.ArtifactStore;
@@ -42,6 +44,8 @@ public final class EmbeddedRuntime implements AutoCloseable {
     private final LocalLauncher launcher;
     private final RunController controller;
     private final RunService runs;
+    private final LocalExecutions executions;
+    private final Recovery recovery;
     private final ExecutorService events;
     private final List<Consumer<S3Record>> observers = new CopyOnWriteArrayList<>();
     private final String accessKey;
@@ -65,10 +69,12 @@ public final class EmbeddedRuntime implements AutoCloseable {
         this.port = port;
         this.sink = notificationSink != null ? notificationSink : envelope -> events.execute(() -> deliver(envelope));
         this.store = FilesystemArtifactStore.open(dataDir, bucket, accessKey, sink);
+        this.executions = new LocalExecutions(stateDir);
         this.launcher = new LocalLauncher(store, stateDir.resolve("work"), listener,
-                Runtime.getRuntime().availableProcessors(), clock);
+                Runtime.getRuntime().availableProcessors(), clock, executions);
         this.controller = new RunController(store, launcher, clock);
         this.runs = new RunService(store, clock);
+        this.recovery = Recovery.of(store, executions, controller::evaluate, clock);
     }
 
     /**
@@ -155,6 +161,11 @@ public final class EmbeddedRuntime implements AutoCloseable {
 
     public RunService runs() {
         return runs;
+    }
+
+    /** @return crash recovery on this state dir: sweep, retry, resume, cancel */
+    public Recovery recovery() {
+        return recovery;
     }
 
     /**

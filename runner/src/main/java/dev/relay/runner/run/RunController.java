@@ -32,6 +32,8 @@ import dev.relay.runner.spec.InputSpec;
 import dev.relay.runner.spec.OutputSpec;
 import dev.relay.runner.spec.TaskSpec;
 import dev.relay.runner.spec.Values;
+import dev.relay.runner.recovery.Generations;
+import dev.relay.runner.recovery.LaunchIntents;
 import dev.relay.runner.store.ArtifactStore;
 import java.time.Clock;
 import java.util.Collections;
@@ -68,6 +70,8 @@ public final class RunController {
     private final Map<String, Boolean> launched;
     private final TaskStates states;
     private final TaskCache cache;
+    private final Generations generations;
+    private final LaunchIntents intents;
 
     /**
      * A run as the controller holds it: {@code run.json}, the plan derived from it and its
@@ -90,6 +94,8 @@ public final class RunController {
         this.launched = Collections.synchronizedMap(new TaskStates.Lru<>(entries));
         this.states = new TaskStates(store, entries);
         this.cache = new TaskCache(store, clock);
+        this.generations = new Generations(store, clock);
+        this.intents = new LaunchIntents(store, clock);
     }
 
     /** Sizes of the caches by name ({@code runs}, {@code seen}, {@code launched}, {@code statuses}, {@code finished}), for tests. */
@@ -153,12 +159,14 @@ public final class RunController {
      */
     public void evaluate(String runId) {
         Loaded run = load(runId);
-        if (store.stat(RunLayout.runStatus(runId)).isPresent()) {
+        // the run's current generation (a retry or resume starts the next one): its status ends it
+        Generations.Generation g = generations.current(runId);
+        if (store.stat(Generations.statusKey(runId, g.generation())).isPresent()) {
             return;
         }
         PipelineEngine.Decisions d = PipelineEngine.evaluate(run.plan().model().model(), runId, run.parameters(),
-                path -> lookup(run, path));
-        apply(run, d);
+                path -> lookup(run, path, g));
+        apply(run, g, d);
     }
 
     /**
@@ -166,8 +174,8 @@ public final class RunController {
      * {@code isEnabled} compares, that output's content (trimmed of surrounding whitespace, as
      * {@code V1Translator} expects) is given as a parameter of the same name.
      */
-    private dev.relay.runner.engine.NodeState lookup(Loaded run, String path) {
-        dev.relay.runner.engine.NodeState s = states.lookup(run.doc().runId(), path, run.plan().isArgo());
+    private dev.relay.runner.engine.NodeState lookup(Loaded run, String path, Generations.Generation g) {
+        dev.relay.runner.engine.NodeState s = states.lookup(run.doc().runId(), path, g, run.plan().isArgo());
         if (run.conditionOutputs().isEmpty() || s.phase() != Phase.Succeeded || s.attempt() < 1) {
             return s;
         }
@@ -214,7 +222,7 @@ public final class RunController {
         return out;
     }
 
-    private void apply(Loaded run, PipelineEngine.Decisions d) {
+    private void apply(Loaded run, Generations.Generation g, PipelineEngine.Decisions d) {
         String runId = run.doc().runId();
         for (PipelineEngine.Completion c : d.completions()) {
             Map<String, JsonNode> params = new LinkedHashMap<>();
@@ -222,18 +230,22 @@ public final class RunController {
             TaskStatusDoc doc = new TaskStatusDoc(runId, c.path(), c.phase(), c.message(), params, c.artifacts(),
                     Times.format(clock.instant()));
             store.putIfAbsent(RunLayout.taskStatus(runId, c.path()), Json.bytes(doc));
-            states.remember(runId, c.path(), c.state());
+            states.remember(runId, c.path(), g, c.state());
         }
-        for (PipelineEngine.Launch l : d.launches()) {
+        for (PipelineEngine.Launch rel : d.launches()) {
+            // the engine counts the attempts of this generation; the bucket numbers them for the whole run
+            PipelineEngine.Launch l = g.firstAttempt(rel.path()) == 1 ? rel
+                    : new PipelineEngine.Launch(rel.path(), rel.task(), rel.name(), rel.component(),
+                            g.firstAttempt(rel.path()) + rel.attempt() - 1, rel.backoff(), rel.cache(), rel.parameters(), rel.artifacts());
             if (launched.putIfAbsent(runId + "/" + l.path() + "/" + l.attempt(), Boolean.TRUE) == null) {
                 launchAttempt(run, l);
             }
         }
         d.finish().ifPresent(phase -> {
             Map<String, Phase> tasks = PipelineEngine.tree(run.plan().model().model(), runId, run.parameters(),
-                    path -> lookup(run, path));
+                    path -> lookup(run, path, g));
             RunStatus status = new RunStatus(runId, phase, run.doc().createdAt(), Times.format(clock.instant()), tasks);
-            store.putIfAbsent(RunLayout.runStatus(runId), Json.bytes(status));
+            generations.finish(g, status);
         });
     }
 
@@ -246,6 +258,10 @@ public final class RunController {
      * {@code LaunchFailed} status, so the run goes on.
      */
     void launchAttempt(Loaded run, PipelineEngine.Launch l) {
+        // the intent record, before anything starts: a replayed event or a restarted server never launches it twice
+        if (!intents.claim(run.doc().runId(), l.path(), l.attempt(), launcher.kind())) {
+            return;
+        }
         ExecutionRequest request;
         try {
             request = request(run, l);

@@ -6,6 +6,7 @@ import dev.relay.runner.contract.AttemptStatus;
 import dev.relay.runner.contract.RunStatus;
 import dev.relay.runner.contract.RunDoc;
 import dev.relay.runner.engine.Phase;
+import dev.relay.runner.recovery.Generations;
 import dev.relay.runner.engine.PipelineEngine;
 import dev.relay.runner.store.ArtifactStore;
 import java.util.ArrayList;
@@ -56,8 +57,9 @@ public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Ma
         RunPlan plan = RunPlan.of(doc);
         TaskStates states = new TaskStates(store, 100_000);
         states.knownKeys(new HashSet<>(store.list(RunLayout.tasksPrefix(runId), true)));
-        Optional<RunStatus> finished = store.get(RunLayout.runStatus(runId))
-                .map(b -> Json.read(b, RunStatus.class, RunLayout.runStatus(runId)));
+        // the status of the run's current generation (a retried run runs again after its first end)
+        Generations.Generation g = new Generations(store, java.time.Clock.systemUTC()).current(runId);
+        Optional<RunStatus> finished = new Generations(store, java.time.Clock.systemUTC()).status(g);
         Map<String, Object> params;
         try {
             params = plan.parameterValues(doc.parameters() == null ? Map.of() : doc.parameters());
@@ -65,7 +67,7 @@ public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Ma
             params = Map.of();
         }
         Map<String, Phase> phases = new LinkedHashMap<>(PipelineEngine.tree(plan.model().model(), runId, params,
-                p -> states.lookup(runId, p, plan.isArgo())));
+                p -> states.lookup(runId, p, g, plan.isArgo())));
         finished.map(RunStatus::tasks).ifPresent(t -> t.forEach((k, v) -> {
             if (phases.containsKey(k) || !k.contains("/")) {
                 phases.put(k, v);

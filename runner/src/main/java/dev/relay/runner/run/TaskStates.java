@@ -10,6 +10,7 @@ import dev.relay.runner.engine.ExecutionPhase;
 import dev.relay.runner.engine.NodeState;
 import dev.relay.runner.engine.Phase;
 import dev.relay.runner.engine.cel.JsonText;
+import dev.relay.runner.recovery.Generations;
 import dev.relay.runner.store.ArtifactStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,29 +57,35 @@ final class TaskStates {
 
     /** @return the state of {@code path} in {@code runId}; {@link NodeState#NONE} when nothing is written */
     NodeState lookup(String runId, String path) {
-        return lookup(runId, path, false);
+        return lookup(runId, path, null, false);
     }
 
     /** Outputs up to this size are read as values for {@code values} lookups (Argo's parameters). */
     static final long VALUE_LIMIT = 256 * 1024;
 
     /**
-     * As {@link #lookup(String, String)}; with {@code values} (a KFP 1.x package's run), a succeeded
-     * KFP v1 attempt's outputs of up to {@link #VALUE_LIMIT} bytes are also parameters
-     * {@code relay--value--<output>} holding their UTF-8 content trimmed of surrounding whitespace,
-     * as Argo reads an output parameter from its file ({@code when}, {@code withParam}, values).
+     * As {@link #lookup(String, String)}, in generation {@code g} of the run (null: the first):
+     * attempts before the generation's first attempt of the task are history ({@link Generations}),
+     * and the attempt the engine sees is counted from it. With {@code values} (a KFP 1.x package's
+     * run), a succeeded KFP v1 attempt's outputs of up to {@link #VALUE_LIMIT} bytes are also
+     * parameters {@code relay--value--<output>} holding their UTF-8 content trimmed of surrounding
+     * whitespace, as Argo reads an output parameter from its file ({@code when}, {@code withParam}, values).
      */
-    NodeState lookup(String runId, String path, boolean values) {
-        String fk = runId + "\n" + path + (values ? "\nvalues" : "");
+    NodeState lookup(String runId, String path, Generations.Generation g, boolean values) {
+        int first = g == null ? 1 : g.firstAttempt(path);
+        String fk = runId + "\n" + (g == null ? 1 : g.generation()) + "\n" + path + (values ? "\nvalues" : "");
         NodeState known = finished.get(fk);
         if (known != null) {
             return known;
         }
-        Optional<AttemptStatus> newest = newest(runId, path);
+        Optional<AttemptStatus> newest = newest(runId, path, first);
         if (newest.isPresent()) {
             NodeState s = of(path, newest.get());
             if (values && s.phase() == Phase.Succeeded && newest.get().parameters() == null) {
                 s = withValues(s, newest.get());
+            }
+            if (first > 1) {
+                s = new NodeState(s.attempt() - first + 1, s.phase(), s.parameters(), s.artifacts(), s.message());
             }
             if (s.phase() == Phase.Succeeded) {
                 finished.put(fk, s);
@@ -126,14 +133,25 @@ final class TaskStates {
 
     /** Remembers a task status the controller has just written (it is read back as written). */
     void remember(String runId, String path, NodeState s) {
-        finished.put(runId + "\n" + path, s);
-        finished.put(runId + "\n" + path + "\nvalues", s);
+        remember(runId, path, null, s);
+    }
+
+    /** {@link #remember(String, String, NodeState)} in generation {@code g} (null: the first). */
+    void remember(String runId, String path, Generations.Generation g, NodeState s) {
+        String k = runId + "\n" + (g == null ? 1 : g.generation()) + "\n" + path;
+        finished.put(k, s);
+        finished.put(k + "\nvalues", s);
     }
 
     /** @return the newest attempt status of {@code path}, or empty when no attempt wrote one */
     Optional<AttemptStatus> newest(String runId, String path) {
+        return newest(runId, path, 1);
+    }
+
+    /** @return the newest attempt status of {@code path} from attempt {@code first} on, or empty */
+    Optional<AttemptStatus> newest(String runId, String path, int first) {
         AttemptStatus newest = null;
-        for (int n = 1; ; n++) {
+        for (int n = first; ; n++) {
             Optional<AttemptStatus> s = attempt(runId, path, n);
             if (s.isEmpty()) {
                 break;

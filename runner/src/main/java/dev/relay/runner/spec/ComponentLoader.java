@@ -38,7 +38,7 @@ public final class ComponentLoader {
      * @param file a component or pipeline YAML file; its name as given is used in messages
      * @return the validated component
      * @throws SpecException with every error found; a file that cannot be read gives one
-     *                       file-level error (position 0:0)
+     *                       file-level error (position 1:1)
      */
     public static ComponentSpec load(Path file) throws SpecException {
         return resolve(file, read(file)).component();

@@ -5,8 +5,9 @@ import java.util.Objects;
 /**
  * One problem found in a component or pipeline file.
  *
- * <p>{@code line} and {@code column} are 1-based; {@code 0} means "unknown" (a file-level error
- * such as an unreadable file). {@link #toString()} gives the {@code FILE:LINE:COL: message} form
+ * <p>{@code line} and {@code column} are 1-based, like every position Relay prints; a file-level
+ * error (an unreadable file, a problem of the document as a whole) is positioned at {@code 1:1},
+ * the start of the file. {@code 0} is accepted for callers that have no file at all. {@link #toString()} gives the {@code FILE:LINE:COL: message} form
  * that {@code relay validate} prints (CONTRACTS.md, "CLI").
  *
  * @param file    the file as the user named it (or the referenced file for errors inside a
@@ -25,9 +26,9 @@ public record SpecError(String file, int line, int column, String message) {
         }
     }
 
-    /** A file-level error (position 0:0). */
+    /** A file-level error, positioned at the start of the file (1:1). */
     public static SpecError ofFile(String file, String message) {
-        return new SpecError(file, 0, 0, message);
+        return new SpecError(file, 1, 1, message);
     }
 
     /** {@code FILE:LINE:COL: message}. */

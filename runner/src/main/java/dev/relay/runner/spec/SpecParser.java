@@ -8,14 +8,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -374,6 +371,13 @@ final class SpecParser {
                 continue;
             }
             Node nameNode = f.get("name").getValueNode();
+            if (java.util.Arrays.stream(name.split("/", -1)).anyMatch(seg -> seg.isEmpty() || seg.equals(".") || seg.equals(".."))
+                    || name.chars().anyMatch(Character::isISOControl)) {
+                // the rule of RunLayout.safeName, which launch applies to the output's key
+                error(nameNode, item.path() + ": output name '" + name + "' is not a relative path without '.', '..' or"
+                        + " empty segments (it names the output's object in the bucket)");
+                continue;
+            }
             SpecError first = seen.get(name);
             if (first != null) {
                 error(nameNode, "duplicate output name '" + name + "' in " + item.path() + "; first declared at line "
@@ -429,6 +433,11 @@ final class SpecParser {
             }
             if (outputsOf != null && !isStr(v)) {
                 error(v, "expected a path string for " + path + "." + e.getKey() + ", found " + describe(v));
+                continue;
+            }
+            if (outputsOf != null && !((ScalarNode) v).getValue().startsWith("/")) {
+                error(v, path + "." + e.getKey() + " must be an absolute path in the container (the program writes the"
+                        + " output there), got '" + ((ScalarNode) v).getValue() + "'");
                 continue;
             }
             m.put(e.getKey(), Values.toKfpString(value(v, 0)));
@@ -1061,11 +1070,7 @@ final class SpecParser {
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.relay.eventing.Sha256.hex(bytes);
     }
 
     // ------------------------------------------------------------------ node helpers

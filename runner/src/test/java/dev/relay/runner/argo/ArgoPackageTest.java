@@ -80,7 +80,7 @@ public class ArgoPackageTest {
         two.put("README.md", "hi");
         SpecException e = assertThrows(SpecException.class, () -> ArgoPackage.read(tarGz(two), "two.tar.gz"));
         assertEquals(1, e.errors().size());
-        assertEquals("two.tar.gz:0:0: a .tar.gz pipeline package must hold exactly one .yaml/.yml file (the compiled"
+        assertEquals("two.tar.gz:1:1: a .tar.gz pipeline package must hold exactly one .yaml/.yml file (the compiled"
                 + " workflow); it holds 2 (entries: pipeline.yaml, other.yml, README.md)", e.errors().get(0).toString());
         SpecException none = assertThrows(SpecException.class, () -> ArgoPackage.read(zip(Map.of("a.txt", "x")), "none.zip"));
         assertTrue(none.getMessage().contains("it holds 0 (entries: a.txt)"), none.getMessage());
@@ -90,7 +90,7 @@ public class ArgoPackageTest {
     void badBytesGiveOneLineErrors() {
         SpecException notUtf8 = assertThrows(SpecException.class,
                 () -> ArgoPackage.read(new byte[] {'a', (byte) 0xff, 'b'}, "x.yaml"));
-        assertEquals("x.yaml:0:0: the workflow is not valid UTF-8 text", notUtf8.errors().get(0).toString());
+        assertEquals("x.yaml:1:1: the workflow is not valid UTF-8 text", notUtf8.errors().get(0).toString());
         SpecException broken = assertThrows(SpecException.class,
                 () -> ArgoPackage.read(new byte[] {0x1f, (byte) 0x8b, 1, 2, 3}, "x.tar.gz"));
         assertTrue(broken.errors().get(0).message().startsWith("not a readable .tar.gz package"), broken.getMessage());
@@ -102,8 +102,8 @@ public class ArgoPackageTest {
                 + "  templates:\n  - name: a\n    dag:\n      tasks:\n      - {name: t, template: missing}\n";
         SpecException e = assertThrows(SpecException.class, () -> ArgoPipeline.translate(bad.getBytes(StandardCharsets.UTF_8), "bad.yaml"));
         assertEquals(2, e.errors().size(), e.getMessage());
-        assertEquals("bad.yaml:0:0: spec.entrypoint: no template named 'nope'", e.errors().get(0).toString());
-        assertEquals("bad.yaml:0:0: spec.templates[0](a).dag.tasks[0].template: no template named 'missing'",
+        assertEquals("bad.yaml:1:1: spec.entrypoint: no template named 'nope'", e.errors().get(0).toString());
+        assertEquals("bad.yaml:1:1: spec.templates[0](a).dag.tasks[0].template: no template named 'missing'",
                 e.errors().get(1).toString());
         SpecException yaml = assertThrows(SpecException.class, () -> ArgoPipeline.translate(
                 "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nspec: [\n".getBytes(StandardCharsets.UTF_8), "y.yaml"));

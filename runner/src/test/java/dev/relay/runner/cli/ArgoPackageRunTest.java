@@ -112,6 +112,62 @@ class ArgoPackageRunTest {
         assertEquals("total: 10", object(RunLayout.attemptLog(runId, "report/show", 1)).strip());
     }
 
+    private String value(String runId, String path, String output) throws Exception {
+        return object(RunLayout.output(runId, path, output)).strip();
+    }
+
+    /**
+     * Every package of {@code v1_kfp_sdk/} and {@code v1_argo_workflows/} that INDEX.md marks as
+     * running on a host runs to the end its {@code .py} implies: the branch the flip picked, one
+     * iteration per list item, the recursion flipping until tails.
+     */
+    @Test
+    void everyHostRunnableSharedPackageRunsToItsEnd() throws Exception {
+        Path cases = sharedSeed().getParent().getParent();
+        for (String f : List.of("opsgroups.yaml", "withitem_basic.yaml", "withparam_global.yaml",
+                "withparam_global_dict.yaml", "input_artifact_raw_value.yaml", "add_pod_env.yaml")) {
+            run(cases.resolve("v1_kfp_sdk").resolve(f));
+        }
+        JsonNode out = run(cases.resolve("v1_kfp_sdk/withparam_output.yaml"));
+        String runId = out.get("runId").asText();
+        int items = Json.MAPPER.readTree(value(runId, "my-out-cop0", "out")).size();
+        long iterations = java.util.stream.StreamSupport.stream(out.get("tasks").spliterator(), false)
+                .filter(t -> t.get("name").asText().matches("for-loop-1/\\d+/my-in-cop1")).count();
+        assertEquals(items, iterations, "one iteration per item of the list the task wrote");
+        for (String f : List.of("recursive_while.yaml", "recursive_do_while.yaml")) {
+            JsonNode doc = run(cases.resolve("v1_kfp_sdk").resolve(f));
+            String id = doc.get("runId").asText();
+            List<String> flips = new java.util.ArrayList<>();
+            for (JsonNode t : doc.get("tasks")) {
+                if (t.get("name").asText().endsWith("flip-3")) {
+                    flips.add(t.get("name").asText());
+                }
+            }
+            flips.sort(java.util.Comparator.comparing(String::length));
+            for (int i = 0; i < flips.size(); i++) {
+                assertEquals(i == flips.size() - 1 ? "tails" : "heads", value(id, flips.get(i), "output"),
+                        f + ": flips again while heads " + flips);
+            }
+            if (f.equals("recursive_do_while.yaml")) {
+                assertTrue(!flips.isEmpty(), "do-while: the body runs at least once");
+            } else if (flips.isEmpty()) {
+                assertEquals("tails", value(id, "flip", "output"), "while: no iteration when the first flip is tails");
+            }
+        }
+        JsonNode coin = run(cases.resolve("v1_argo_workflows/coin_conditions_when.workflow.yaml"));
+        String coinId = coin.get("runId").asText();
+        boolean heads = value(coinId, "flip", "output").equals("heads");
+        java.util.Map<String, String> phases = new java.util.HashMap<>();
+        coin.get("tasks").forEach(t -> phases.put(t.get("name").asText(), t.path("phase").asText()));
+        assertEquals(heads ? "Succeeded" : "Skipped", phases.get("condition-1"), phases.toString());
+        // condition-3 (tails) reads condition-1's output: after tails condition-1 was skipped, so it is too
+        assertEquals("Skipped", phases.get("condition-3"), phases.toString());
+        for (String f : List.of("loop_over_lightweight_output_withParam.workflow.yaml",
+                "parallelfor_item_argument_resolving.workflow.yaml")) {
+            run(cases.resolve("v1_argo_workflows").resolve(f));
+        }
+    }
+
     @Test
     void whenRunsTheBranchThatHoldsAndSkipsTheOther() throws Exception {
         String runId = run(fixture("when.workflow.yaml")).get("runId").asText();
@@ -188,7 +244,7 @@ class ArgoPackageRunTest {
                 "    container:\n", "    sidecars: [{name: echo, image: hashicorp/http-echo}]\n    container:\n"));
         Cli refused = Cli.run("validate", sidecar.toString());
         assertEquals(1, refused.exit());
-        assertEquals(sidecar + ":0:0: spec.templates[1](echo).sidecars: sidecar containers (hashicorp/http-echo) cannot"
+        assertEquals(sidecar + ":1:1: spec.templates[1](echo).sidecars: sidecar containers (hashicorp/http-echo) cannot"
                 + " run beside a local process", refused.err().strip());
         Cli run = Cli.run("run", sidecar.toString(), "--state-dir", state.toString());
         assertEquals(2, run.exit(), "refused before launch");

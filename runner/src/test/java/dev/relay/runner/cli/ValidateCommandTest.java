@@ -95,7 +95,7 @@ class ValidateCommandTest {
     void unreadableAndUsage() {
         Result missing = run("validate", dir.resolve("nope.yaml").toString());
         assertEquals(2, missing.code());
-        assertEquals(dir.resolve("nope.yaml") + ":0:0: cannot read the file: it does not exist\n", missing.err());
+        assertEquals(dir.resolve("nope.yaml") + ":1:1: cannot read the file: it does not exist\n", missing.err());
         Result directory = run("validate", dir.toString());
         assertEquals(2, directory.code());
         assertEquals(2, run("validate").code());

@@ -64,6 +64,17 @@ class ManifestsTest {
     }
 
     @Test
+    void aPingSourceSweepsEveryMinuteThroughTheFunctionsService() throws Exception {
+        List<HasMetadata> sweep = everyManifest().get(Path.of("base/sweep.yaml"));
+        io.fabric8.knative.sources.v1.PingSource ping = one(sweep, io.fabric8.knative.sources.v1.PingSource.class);
+        assertEquals("relay-sweep", ping.getMetadata().getName());
+        assertEquals("* * * * *", ping.getSpec().getSchedule());
+        assertEquals("Service", ping.getSpec().getSink().getRef().getKind());
+        assertEquals("relay-functions", ping.getSpec().getSink().getRef().getName());
+        assertTrue(Files.readString(DEPLOY.resolve("base/kustomization.yaml")).contains("- sweep.yaml"));
+    }
+
+    @Test
     void aMisspeltFieldFailsTheCheck() throws Exception {
         Manifests.ManifestException e = assertThrows(Manifests.ManifestException.class, () -> fixture("misspelt-trigger.yaml"));
         assertTrue(e.getMessage().contains("unknown field spec.subscribr"), e.getMessage());

@@ -101,7 +101,7 @@ class ResolverTest {
     void unknownArgument() throws SpecException {
         ComponentSpec c = parse(OPTIONALS);
         SpecException e = assertThrows(SpecException.class, () -> argv(c, Map.of("req", "R", "rq", "x")));
-        assertEquals("test.yaml:0:0: argument for unknown input 'rq'; inputs are: req, opt, withDefault, emptyDefault,"
+        assertEquals("test.yaml:1:1: argument for unknown input 'rq'; inputs are: req, opt, withDefault, emptyDefault,"
                 + " flag, file", e.errors().get(0).toString());
     }
 

@@ -160,7 +160,7 @@ class SpecErrorsTest {
     @Test
     void unreadableFile() {
         SpecException e = assertThrows(SpecException.class, () -> ComponentLoader.load(Path.of("no/such/file.yaml")));
-        assertEquals("no/such/file.yaml:0:0: cannot read the file: it does not exist", e.getMessage());
+        assertEquals("no/such/file.yaml:1:1: cannot read the file: it does not exist", e.getMessage());
     }
 
     @Test
@@ -200,6 +200,23 @@ class SpecErrorsTest {
         assertAnyErrorContains(e, "/dev/zero is a device, FIFO or socket, not a regular file");
         SpecException dev = assertThrows(SpecException.class, () -> ComponentLoader.load(Path.of("/dev/zero")));
         assertAnyErrorContains(List.of(dev.getMessage()), "/dev/zero is a device, FIFO or socket, not a regular file");
+    }
+
+    /** Issue 13: a relative fileOutputs path passed validate and failed at launch; '../' in an output name passed too. */
+    @Test
+    void validateCatchesWhatLaunchWouldRefuse() {
+        List<String> e = errors("""
+                outputs: [{name: model}, {name: ../escape}]
+                implementation:
+                  container:
+                    image: alpine
+                    fileOutputs: {model: out/model.bin}
+                """);
+        assertEquals(List.of(
+                "test.yaml:1:33: outputs[1]: output name '../escape' is not a relative path without '.', '..' or empty"
+                        + " segments (it names the output's object in the bucket)",
+                "test.yaml:5:26: implementation.container.fileOutputs.model must be an absolute path in the container"
+                        + " (the program writes the output there), got 'out/model.bin'"), e);
     }
 
     private static Path writeBytes(byte[] b) throws java.io.IOException {

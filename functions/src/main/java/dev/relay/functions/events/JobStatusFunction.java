@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * Handles a Kubernetes Job change from Knative's ApiServerSource ({@code job-status}): a Job that
  * failed without writing its {@code status.json} gets a Failed status written on its behalf
- * (CONTRACTS.md). The Kubernetes handler is a colleague's; {@link LoggingJobStatusHandler} answers
- * until it is a bean.
+ * (CONTRACTS.md). {@link ConfiguredJobStatusFunction} is the bean: the runner's
+ * {@link dev.relay.runner.k8s.JobStatusHandler} with {@code relay.launcher=kubernetes}, else
+ * {@link LoggingJobStatusFunction}. (Named apart from the runner's handler it wraps.)
  */
-public interface JobStatusHandler {
+public interface JobStatusFunction {
     /**
      * @param meta the event's attributes ({@code dev.knative.apiserver.resource.*} or {@code .ref.*};
      *             extensions {@code kind}, {@code name}, {@code namespace})

@@ -6,8 +6,8 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /** The {@code job-status} answer without Kubernetes ({@code relay.launcher=local}): logs the Job change and acknowledges it. */
-public class LoggingJobStatusHandler implements JobStatusHandler {
-    private static final Logger LOG = Logger.getLogger(LoggingJobStatusHandler.class);
+public class LoggingJobStatusFunction implements JobStatusFunction {
+    private static final Logger LOG = Logger.getLogger(LoggingJobStatusFunction.class);
 
     @Override
     public Object handle(EventMeta meta, JsonNode data) {

@@ -19,20 +19,20 @@ import java.util.Map;
  * The {@code job-status} function's body: with {@code relay.launcher=kubernetes} (the cluster
  * profile) the runner's {@link dev.relay.runner.k8s.JobStatusHandler} (Resource mode: the data is
  * the Job; Reference mode: it GETs the Job) writes a Failed {@code status.json} for a Job that
- * failed without one; otherwise {@link LoggingJobStatusHandler} logs and acknowledges.
+ * failed without one; otherwise {@link LoggingJobStatusFunction} logs and acknowledges.
  */
 @ApplicationScoped
 @DefaultBean
-public class ConfiguredJobStatusHandler implements JobStatusHandler {
+public class ConfiguredJobStatusFunction implements JobStatusFunction {
     private final RelayConfig config;
     private final KubernetesClients clients;
     private final Backend backend;
-    private final LoggingJobStatusHandler logging = new LoggingJobStatusHandler();
+    private final LoggingJobStatusFunction logging = new LoggingJobStatusFunction();
     private dev.relay.runner.k8s.JobStatusHandler kubernetes;
 
     /** @param config which launcher; @param clients the Kubernetes client; @param backend the Relay bucket */
     @Inject
-    public ConfiguredJobStatusHandler(RelayConfig config, KubernetesClients clients, Backend backend) {
+    public ConfiguredJobStatusFunction(RelayConfig config, KubernetesClients clients, Backend backend) {
         this.config = config;
         this.clients = clients;
         this.backend = backend;
