@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.multipart.HttpPostMultipartRequestDecoder;
 import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,7 @@ import java.util.Map;
  * {@code uploadfile}, a multipart upload may carry the component files a KFP v1 graph pipeline
  * names by {@code componentRef.url}, each as a part {@code component} whose file name is the
  * url's file name ({@code generate.component.yaml}). They are inlined as {@code relay pipeline
- * upload} inlines local files, so the web UI can upload {@code examples/random-sum/} as it is.
+ * upload} inlines local files ({@link ComponentLoader#resolve}), so the web UI can upload {@code examples/random-sum/} as it is.
  */
 final class UploadedComponents {
     private UploadedComponents() {}
