@@ -192,7 +192,8 @@ public final class LocalLauncher implements Launcher {
         AttemptStatus status;
         try {
             deleteRecursively(work);
-            Files.createDirectories(work);
+            LocalExecutions.createDirectories(work); // a finished sibling may be pruning the run's dir
+
             status = r.isV2() ? runV2(r, work, logFile, started) : run(r, work, logFile, started);
         } catch (Failure f) {
             appendLog(logFile, "relay: " + f.getMessage());

@@ -180,7 +180,7 @@ public final class LocalExecutions {
         Arrays.fill(padded, (byte) ' ');
         System.arraycopy(json, 0, padded, 0, Math.min(json.length, RECORD_SIZE));
         if (create) {
-            Files.createDirectories(f.getParent());
+            createDirectories(f.getParent());
         }
         try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
             raf.seek(0);
@@ -308,7 +308,30 @@ public final class LocalExecutions {
         live.parallelStream().forEach(r -> end(r, 2000));
     }
 
-    /** Removes {@code dir} and its parents while they are empty, up to (not including) {@code top}. */
+    /**
+     * Creates {@code dir} and its parents like {@link Files#createDirectories}, again when another
+     * attempt's {@link #pruneEmptyParents} removed a parent half-way (that prune runs concurrently,
+     * also from another process on the same state dir).
+     *
+     * @throws IOException when the dir still cannot be made after a few tries
+     */
+    public static void createDirectories(Path dir) throws IOException {
+        for (int i = 0; ; i++) {
+            try {
+                Files.createDirectories(dir);
+                return;
+            } catch (java.nio.file.NoSuchFileException e) {
+                if (i >= 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes {@code dir} and its parents while they are empty, up to (not including) {@code top};
+     * a dir being made meanwhile is made again by {@link #createDirectories}.
+     */
     public static void pruneEmptyParents(Path dir, Path top) {
         Path d = dir;
         while (d != null && !d.equals(top) && d.startsWith(top)) {
