@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -143,8 +144,12 @@ class RunApiTest {
     void theEmbeddedProfileWritesServerJsonAndAnswersTheWebhookLiveness() throws Exception {
         JsonNode doc = Json.MAPPER.readTree(Files.readAllBytes(Path.of("target/relay-test-state/server.json")));
         assertTrue(doc.get("s3Endpoint").asText().startsWith("http://127.0.0.1:"), doc.toString());
-        assertEquals("minio", doc.get("accessKey").asText());
-        assertEquals("minio123", doc.get("secretKey").asText());
+        // per-state-dir keys (secrets.json), never the well-known defaults
+        dev.relay.runner.contract.StateSecrets secrets = dev.relay.runner.contract.StateSecrets.of(Path.of("target/relay-test-state"));
+        assertEquals(secrets.s3AccessKey(), doc.get("accessKey").asText());
+        assertEquals(secrets.s3SecretKey(), doc.get("secretKey").asText());
+        assertNotEquals("minio", doc.get("accessKey").asText());
+        assertNotEquals("minio123", doc.get("secretKey").asText());
         assertTrue(doc.has("http"));
         given().head("/minio/webhook").then().statusCode(200);
         given().get("/").then().statusCode(200).body("functions", hasItem("artifact"));

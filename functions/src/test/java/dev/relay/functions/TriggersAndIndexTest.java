@@ -83,7 +83,7 @@ class TriggersAndIndexTest {
     }
 
     void upload(String key, byte[] content) throws Exception {
-        MinioClient s3 = MinioClient.builder().endpoint(backend.runtime().endpoint()).credentials("minio", "minio123").build();
+        MinioClient s3 = MinioClient.builder().endpoint(backend.runtime().endpoint()).credentials(backend.runtime().accessKey(), backend.runtime().secretKey()).build();
         s3.putObject(PutObjectArgs.builder().bucket("mlpipeline").object(key)
                 .stream(new ByteArrayInputStream(content), content.length, -1).contentType("text/csv").build());
     }
