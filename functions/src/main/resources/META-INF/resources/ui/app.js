@@ -158,8 +158,11 @@ const Relay = (() => {
     closePanel();
   }
 
+  let navigation = 0; // the current route() call: a page that finishes loading after the user moved on draws nothing
+
   async function route() {
     stop();
+    const current = ++navigation;
     const hash = location.hash || '#/runs';
     const path = hash.replace(/^#/, '').split('?')[0];
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -175,6 +178,7 @@ const Relay = (() => {
       if (parts[0] === 'triggers') return await triggersPage();
       return await runsPage();
     } catch (e) {
+      if (current !== navigation) return; // an earlier page's late failure (its elements are gone): not this page's error
       if (e.status !== 401) page().innerHTML = errorBox(e);
     }
   }

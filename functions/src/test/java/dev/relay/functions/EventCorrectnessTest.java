@@ -262,7 +262,7 @@ class EventCorrectnessTest {
         assertTrue(RecordingIndexer.SEEN.contains("s3:ObjectCreated:Put " + key2));
 
         int before = backend.store().list("runs/", false).size();
-        CloudEvent req = CloudEventBuilder.v1().withId("rs1").withType("dev.relay.run.requested").withSource(URI.create("/test"))
+        CloudEvent req = CloudEventBuilder.v1().withId("rs1-" + java.util.UUID.randomUUID()).withType("dev.relay.run.requested").withSource(URI.create("/test"))
                 .withDataContentType("application/json")
                 .withData(("{\"pipeline\":{\"inline\":" + dev.relay.runner.contract.Json.MAPPER.valueToTree(TestSupport.ECHO)
                         + "},\"parameters\":{\"text\":\"via funqy\"}}").getBytes(StandardCharsets.UTF_8)).build();
