@@ -229,6 +229,16 @@ public final class RunService {
                 }
             }
         }
+        JsonNode rootParams = plan.model().spec().path("root").path("inputDefinitions").path("parameters");
+        for (String n : io.inputParameters().keySet()) {
+            if (!parameters.containsKey(n) && rootParams.path(n).path("parameterType").asText("").equals("TASK_FINAL_STATUS")) {
+                // a component with a PipelineTaskFinalStatus input compiled alone: KFP's executor
+                // cannot start without the status, which only an exit handler is given
+                throw new RunRequestException("input '" + n + "' is a PipelineTaskFinalStatus, which KFP gives only to the"
+                        + " exit task of a dsl.ExitHandler; to run the component alone pass it, e.g. -p " + n
+                        + "='{\"state\": \"COMPLETE\", \"pipelineTaskName\": \"t\", \"error\": {}}'");
+            }
+        }
         List<String> missing = new ArrayList<>();
         io.inputParameters().forEach((n, def) -> {
             if (!parameters.containsKey(n) && def.defaultValue() == null && !def.optional()) {

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class V2CorpusRunTest {
     @TempDir static Path state;
     @TempDir Path scratch;
+    /** The stderr of the last {@link #run}, kept for a failure's report. */
+    Path lastErr;
 
     /**
      * One case: the corpus YAML (its source is recompiled), parameters, the exit code, and expected
@@ -45,9 +47,17 @@ class V2CorpusRunTest {
             new Case("critical__two_step_pipeline_containerized.yaml", Map.of("text", "relay"), 0, Map.of()),
             new Case("failing__fail_v2.yaml", Map.of(), 1, Map.of()));
 
-    /** Pipelines that sleep for minutes by design: only in the slow profile. */
+    /**
+     * Pipelines that sleep for minutes by design: only in the slow profile ({@code long_running}: two
+     * 5-minute sleeps in a row; {@code log_streaming}: prints for a minute); the naps run shorter ({@link #SHORTER}).
+     */
     static final List<String> SLEEPERS = List.of("valid__long_running.yaml", "valid__take_nap.yaml",
             "valid__take_nap_pipeline_root.yaml", "valid__log_streaming.yaml");
+
+    /** Sleepers with a parameter for how long: run with a short value (their sources default to 15 minutes). */
+    static final Map<String, Map<String, String>> SHORTER = Map.of(
+            "valid__take_nap.yaml", Map.of("naptime_secs", "2"),
+            "valid__take_nap_pipeline_root.yaml", Map.of("naptime_secs", "2"));
 
     static Path corpus() {
         Path s = KfpSdk.shared();
@@ -88,6 +98,7 @@ class V2CorpusRunTest {
                 "--state-dir", state.toString(), "--json"));
         params.forEach((k, v) -> cmd.addAll(List.of("-p", k + "=" + v)));
         Path err = scratch.resolve("err.txt");
+        lastErr = err;
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
         pb.environment().put("PIP_FIND_LINKS", KfpSdk.wheels().toString());
         pb.environment().put("PIP_NO_INDEX", "1");
@@ -202,11 +213,20 @@ class V2CorpusRunTest {
             Case known = VERIFY.stream().filter(c -> c.yaml().equals(y)).findFirst().orElse(null);
             int exit = y.startsWith("failing__") || y.equals("valid__pipeline_as_exit_task.yaml") ? 1 : 0;
             Map<String, String> params = y.equals("valid__env_var.yaml") ? Map.of("env_var", "HOME")
-                    : y.equals("critical__two_step_pipeline_containerized.yaml") ? Map.of("text", "relay") : Map.of();
+                    : y.equals("critical__two_step_pipeline_containerized.yaml") ? Map.of("text", "relay")
+                    : SHORTER.getOrDefault(y, Map.of());
+            long t0 = System.nanoTime();
             try {
                 check(known != null ? known : new Case(y, params, exit, Map.of()), compiled.get(y));
+                System.out.printf("v2 corpus: ok   %s (%ds)%n", y, (System.nanoTime() - t0) / 1_000_000_000L);
             } catch (AssertionError | Exception e) {
                 failures.add(y + ": " + e.getMessage().lines().limit(3).toList());
+                System.out.printf("v2 corpus: FAIL %s (%ds): %s%n", y, (System.nanoTime() - t0) / 1_000_000_000L, e.getMessage());
+                if (lastErr != null && Files.exists(lastErr)) {
+                    Path keep = Path.of("target", "v2-corpus-run-logs", y + ".err");
+                    Files.createDirectories(keep.getParent());
+                    Files.copy(lastErr, keep, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
             }
         }
         System.out.println("v2_kfp_sdk host-runnable pipelines run: " + (runnable.size() - failures.size()) + " of " + runnable.size());

@@ -366,4 +366,41 @@ class V2RunTest {
                     StandardCharsets.UTF_8).contains("\"warnings\""));
         }
     }
+
+    @Test
+    void aFinalStatusInputOfAComponentRunAloneIsAskedForBeforeLaunch() throws Exception {
+        // as the SDK compiles a component with a dsl.PipelineTaskFinalStatus input alone (GH-12033)
+        Path ir = scratch.resolve("exit_comp.yaml");
+        Files.writeString(ir, """
+                pipelineInfo: {name: exit-comp}
+                schemaVersion: 2.1.0
+                components:
+                  comp-exit-comp:
+                    executorLabel: exec-exit-comp
+                    inputDefinitions:
+                      parameters:
+                        status: {isOptional: true, parameterType: TASK_FINAL_STATUS}
+                deploymentSpec:
+                  executors:
+                    exec-exit-comp:
+                      container: {image: alpine, command: [echo], args: ["status={{$.inputs.parameters['status']}}"]}
+                root:
+                  dag:
+                    tasks:
+                      exit-comp:
+                        componentRef: {name: comp-exit-comp}
+                        inputs: {parameters: {status: {componentInputParameter: status}}}
+                        taskInfo: {name: exit-comp}
+                  inputDefinitions:
+                    parameters:
+                      status: {isOptional: true, parameterType: TASK_FINAL_STATUS}
+                """);
+        Cli none = Cli.run("run", ir.toString(), "--state-dir", state.toString());
+        assertEquals(2, none.exit(), none.err());
+        assertTrue(none.err().contains("input 'status' is a PipelineTaskFinalStatus, which KFP gives only to the exit task"
+                + " of a dsl.ExitHandler; to run the component alone pass it, e.g. -p status="), none.err());
+        Cli given = Cli.run("run", ir.toString(), "--state-dir", state.toString(), "-p", "status={\"state\": \"FAILED\"}");
+        assertEquals(0, given.exit(), given.err());
+        assertTrue(given.out().contains("status={\"state\":\"FAILED\"}"), given.out());
+    }
 }
