@@ -403,4 +403,57 @@ class V2RunTest {
         assertEquals(0, given.exit(), given.err());
         assertTrue(given.out().contains("status={\"state\":\"FAILED\"}"), given.out());
     }
+
+    @Test
+    void aPipelineInputArtifactReachesItsTasksThroughANestedDag() throws Exception {
+        // as the SDK compiles `def p(in_dataset: Input[Dataset])` with the input passed into a sub-pipeline
+        Path ir = scratch.resolve("artifact_input.yaml");
+        Files.writeString(ir, """
+                pipelineInfo: {name: artifact-input}
+                schemaVersion: 2.1.0
+                components:
+                  comp-show:
+                    executorLabel: exec-show
+                    inputDefinitions:
+                      artifacts:
+                        data: {artifactType: {schemaTitle: system.Dataset, schemaVersion: 0.0.1}}
+                  comp-inner:
+                    dag:
+                      tasks:
+                        show:
+                          componentRef: {name: comp-show}
+                          inputs: {artifacts: {data: {componentInputArtifact: data}}}
+                          taskInfo: {name: show}
+                    inputDefinitions:
+                      artifacts:
+                        data: {artifactType: {schemaTitle: system.Dataset, schemaVersion: 0.0.1}}
+                deploymentSpec:
+                  executors:
+                    exec-show:
+                      container: {image: alpine, command: [sh, -c, 'echo "read: $(cat "$0")"'], args: ["{{$.inputs.artifacts['data'].path}}"]}
+                root:
+                  dag:
+                    tasks:
+                      show:
+                        componentRef: {name: comp-show}
+                        inputs: {artifacts: {data: {componentInputArtifact: in_dataset}}}
+                        taskInfo: {name: show}
+                      inner:
+                        componentRef: {name: comp-inner}
+                        inputs: {artifacts: {data: {componentInputArtifact: in_dataset}}}
+                        taskInfo: {name: inner}
+                  inputDefinitions:
+                    artifacts:
+                      in_dataset: {artifactType: {schemaTitle: system.Dataset, schemaVersion: 0.0.1}}
+                """);
+        Path data = scratch.resolve("data.txt");
+        Files.writeString(data, "from disk");
+        Cli r = Cli.run("run", ir.toString(), "--state-dir", state.toString(), "-p", "in_dataset=@" + data, "--json");
+        assertEquals(0, r.exit(), r.err());
+        String runId = json(r).get("runId").asText();
+        try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+            assertEquals("read: from disk", text(rt, RunLayout.attemptLog(runId, "show", 1)).strip());
+            assertEquals("read: from disk", text(rt, RunLayout.attemptLog(runId, "inner/show", 1)).strip());
+        }
+    }
 }
