@@ -150,6 +150,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             }
             progress.printf("relay: run %s of %s (%d task%s; state %s)%n", runId, doc.pipeline().name(),
                     prepared.plan().taskNames().size(), prepared.plan().taskNames().size() == 1 ? "" : "s", state);
+            if (doc.warnings() != null) {
+                doc.warnings().forEach(w -> err.println("relay: warning: " + w));
+            }
             return await(rt, done, t0, out, err, progress);
         }
     }

@@ -322,6 +322,15 @@ public final class RunController {
         l.parameters().forEach((k, v) -> params.put(k, TaskStates.toJson(v)));
         Map<String, List<InputArtifact>> arts = new LinkedHashMap<>();
         l.artifacts().forEach((name, refs) -> arts.put(name, refs.stream().map(r -> inputArtifact(runId, r)).toList()));
+        // a pipeline's input artifact reaches its tasks as the URI the run was given (run.json's
+        // parameters: an uploaded -p NAME=@PATH or an s3:// URI), through any nesting DAGs
+        io.inputArtifacts().forEach((name, def) -> {
+            JsonNode v = params.get(name);
+            if (!arts.containsKey(name) && v != null && v.isTextual() && !v.asText().isEmpty()) {
+                params.remove(name);
+                arts.put(name, List.of(new InputArtifact(name, v.asText(), def.type(), Json.MAPPER.createObjectNode())));
+            }
+        });
         PlatformSpec platform = PlatformSpec.NONE;
         if (p.platforms() != null) {
             JsonNode config = p.platforms().path("kubernetes").path("deploymentSpec").path("executors").path(c.executorLabel());
