@@ -86,8 +86,10 @@ public final class ArgoPipeline {
      * @param inputs   the pipeline's parameters ({@code spec.arguments.parameters}) with their
      *                 defaults, typed by KFP's {@code pipeline_spec} annotation where it has them
      * @param workflow the Workflow document as given, as a JSON tree (what {@code run.json} keeps)
+     * @param deadlineSeconds {@code spec.activeDeadlineSeconds}: the run's deadline, counted from its
+     *                 start, or null for none
      */
-    public record Loaded(Pipeline pipeline, List<InputSpec> inputs, JsonNode workflow) {}
+    public record Loaded(Pipeline pipeline, List<InputSpec> inputs, JsonNode workflow, Long deadlineSeconds) {}
 
     /** @throws SpecException as {@link #translate(Path)} */
     public static Loaded load(ArgoPackage pkg) throws SpecException {
@@ -110,7 +112,7 @@ public final class ArgoPipeline {
         o.setAllowDuplicateKeys(true);
         o.setMaxAliasesForCollections(100);
         JsonNode tree = Json.MAPPER.valueToTree(new Yaml(new SafeConstructor(o)).load(pkg.yaml()));
-        return new Loaded(p, inputs, tree);
+        return new Loaded(p, inputs, tree, w.activeDeadlineSeconds());
     }
 
     private static Workflow checked(ArgoPackage pkg) throws SpecException {

@@ -39,6 +39,7 @@ public final class RunPlan {
     private final Pipeline model;
     private final ComponentIo rootIo;
     private final List<InputSpec> argoInputs;
+    private final java.time.Duration deadline;
     private final Map<String, TaskSpec> byName = new LinkedHashMap<>();
     private final Map<String, String> nameOfId = new LinkedHashMap<>();
     private Dag dag;
@@ -48,6 +49,11 @@ public final class RunPlan {
     }
 
     private RunPlan(ComponentSpec pipeline, Pipeline model, List<InputSpec> argoInputs) {
+        this(pipeline, model, argoInputs, null);
+    }
+
+    private RunPlan(ComponentSpec pipeline, Pipeline model, List<InputSpec> argoInputs, Long deadlineSeconds) {
+        this.deadline = deadlineSeconds == null || deadlineSeconds <= 0 ? null : java.time.Duration.ofSeconds(deadlineSeconds);
         this.pipeline = pipeline;
         this.model = model;
         this.argoInputs = argoInputs == null ? null : List.copyOf(argoInputs);
@@ -88,7 +94,15 @@ public final class RunPlan {
 
     /** A KFP 1.x compiled package (Argo Workflow) read by {@link ArgoPipeline#load}. */
     public static RunPlan argo(ArgoPipeline.Loaded argo) {
-        return new RunPlan(null, argo.pipeline(), argo.inputs());
+        return new RunPlan(null, argo.pipeline(), argo.inputs(), argo.deadlineSeconds());
+    }
+
+    /**
+     * @return how long the run may take from its start (an Argo Workflow's
+     *     {@code spec.activeDeadlineSeconds}), or null for no limit
+     */
+    public java.time.Duration deadline() {
+        return deadline;
     }
 
     /**

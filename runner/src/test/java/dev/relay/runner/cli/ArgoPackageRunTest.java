@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.contract.AttemptStatus;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.contract.RunStatus;
+import dev.relay.runner.engine.Phase;
 import dev.relay.runner.launch.LaunchListener;
 import dev.relay.runner.local.EmbeddedRuntime;
 import java.nio.charset.StandardCharsets;
@@ -311,5 +313,31 @@ class ArgoPackageRunTest {
             assertTrue(r.err().contains("spec.templates[0](main).dag.tasks[7].depends: ")
                     && r.err().contains(e.getValue()) && r.err().lines().count() == 1, e.getKey() + ": " + r.err());
         }
+    }
+    @Test
+    void theWorkflowsDeadlineEndsTheRunAndATemplatesDeadlineEndsItsAttempt() throws Exception {
+        long t0 = System.nanoTime();
+        JsonNode doc = runFailing(fixture("deadline.workflow.yaml"));
+        long took = (System.nanoTime() - t0) / 1_000_000;
+        String runId = doc.get("runId").asText();
+        assertEquals("Failed", doc.get("phase").asText(), doc.toString());
+        assertTrue(doc.path("message").asText().startsWith("the run passed its deadline: activeDeadlineSeconds 4 of the Workflow"),
+                doc.toString());
+        assertTrue(took < 30_000, "the run ended at its deadline, not when 'slow' would have (" + took + " ms)");
+        try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+            AttemptStatus capped = Json.read(rt.store().get(RunLayout.attemptStatus(runId, "capped", 1)).orElseThrow(), AttemptStatus.class, "c");
+            AttemptStatus slow = Json.read(rt.store().get(RunLayout.attemptStatus(runId, "slow", 1)).orElseThrow(), AttemptStatus.class, "s");
+            assertEquals(AttemptStatus.DEADLINE_EXCEEDED, capped.reason(), capped.toString());
+            assertTrue(capped.message().startsWith("ended at the task's timeout (1s)"), capped.message());
+            assertEquals(AttemptStatus.DEADLINE_EXCEEDED, slow.reason(), slow.toString());
+            assertTrue(slow.message().startsWith("ended at the run's deadline ("), slow.message());
+            long cappedRan = java.time.Duration.between(java.time.Instant.parse(capped.startedAt()), java.time.Instant.parse(capped.finishedAt())).toMillis();
+            assertTrue(cappedRan < 4_000, "capped ended at its own 1 s deadline, before the run's: " + cappedRan + " ms");
+            RunStatus status = Json.read(rt.store().get(RunLayout.runStatus(runId)).orElseThrow(), RunStatus.class, "status");
+            assertEquals(Phase.Skipped, status.tasks().get("after"), status.toString());
+        }
+        assertTrue(!object(RunLayout.attemptLog(runId, "slow", 1)).contains("slow ended"));
+        assertTrue(!object(RunLayout.attemptLog(runId, "capped", 1)).contains("capped ended"));
+        assertTrue(!exists(RunLayout.attemptLog(runId, "after", 1)), "nothing starts after the deadline");
     }
 }
