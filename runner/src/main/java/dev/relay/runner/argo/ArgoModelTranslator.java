@@ -416,6 +416,11 @@ public final class ArgoModelTranslator {
             if (callee.activeDeadlineSeconds() != null) {
                 annotations.put(ArgoTranslator.TIMEOUT, callee.activeDeadlineSeconds() + "s");
             }
+            String pod = ArgoPodFields.of(w, callee);
+            if (pod != null) {
+                // volumes, sidecars, node selection: for the Kubernetes launcher's pod (a host refuses them)
+                annotations.put(ArgoPodFields.ANNOTATION, pod);
+            }
             v1Tasks.put(key, new TaskSpec(key, spec, Map.of(), annotations,
                     callee.retryLimit() == null ? 0 : callee.retryLimit()));
         }

@@ -1,5 +1,6 @@
 package dev.relay.runner.k8s;
 
+import dev.relay.runner.argo.ArgoPodFields;
 import dev.relay.runner.launch.AttemptDeadline;
 import dev.relay.runner.launch.Durations;
 import dev.relay.runner.engine.ExecutionPhase;
@@ -286,6 +287,9 @@ public final class KubernetesJobLauncher implements Launcher {
         if (r.isV2()) {
             PlatformPodPatch.apply(r.v2().platform(), job.getSpec().getTemplate(), MAIN);
         }
+        // a KFP 1.x package's template: volumes, sidecars, node selection (ArgoPodPatch)
+        ArgoPodPatch.apply(ann.get(ArgoPodFields.ANNOTATION), job.getSpec().getTemplate(), MAIN,
+                List.of(VOLUME, MAIN, FETCH, PUBLISH));
         return job;
     }
 

@@ -317,6 +317,12 @@ public final class RunController {
         if (!intents.claim(run.doc().runId(), l.path(), l.attempt(), launcher.kind())) {
             return;
         }
+        List<String> hostProblems = LaunchIntents.KUBERNETES.equals(launcher.kind()) ? List.of() : run.plan().hostProblems(l.component());
+        if (!hostProblems.isEmpty()) {
+            // a package accepted for a cluster, run by the local launcher: refused before anything starts
+            writeFailed(run, l, AttemptStatus.LAUNCH_FAILED, "this host cannot run it: " + hostProblems.get(0));
+            return;
+        }
         ExecutionRequest request;
         try {
             request = request(run, l);
