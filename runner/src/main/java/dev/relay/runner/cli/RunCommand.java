@@ -310,6 +310,10 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             }
         }
         PrintStream human = json ? err : out;
+        if (view.message() != null) {
+            doc.put("message", view.message());
+            err.println("run " + runId + ": " + view.message());
+        }
         human.printf("run %s %s in %.1fs%n", runId, view.phase(), took.toMillis() / 1000.0);
         if (outputs.length() > 0) {
             human.print("outputs:\n" + outputs);

@@ -139,29 +139,33 @@ public final class LocalLauncher implements Launcher {
         String prefix = runId + "/";
         for (Map.Entry<String, Process> e : running.entrySet()) {
             if (e.getKey().startsWith(prefix)) {
-                Process p = e.getValue();
-                if (executions != null && LocalExecutions.groupsAvailable()) {
-                    LocalExecutions.killGroup(p.pid(), "TERM");
-                }
-                p.descendants().forEach(ProcessHandle::destroy);
-                p.destroy();
+                end(e.getValue());
                 n++;
-                pool.execute(() -> {
-                    try {
-                        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                            if (executions != null && LocalExecutions.groupsAvailable()) {
-                                LocalExecutions.killGroup(p.pid(), "KILL");
-                            }
-                            p.descendants().forEach(ProcessHandle::destroyForcibly);
-                            p.destroyForcibly();
-                        }
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
             }
         }
         return n;
+    }
+
+    /** Ends a process and its descendants: SIGTERM (to its group where it has one), SIGKILL after 5 s. */
+    private void end(Process p) {
+        if (executions != null && LocalExecutions.groupsAvailable()) {
+            LocalExecutions.killGroup(p.pid(), "TERM");
+        }
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        pool.execute(() -> {
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    if (executions != null && LocalExecutions.groupsAvailable()) {
+                        LocalExecutions.killGroup(p.pid(), "KILL");
+                    }
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     @Override
@@ -504,6 +508,19 @@ public final class LocalLauncher implements Launcher {
             }
             throw new Failure(AttemptStatus.LAUNCH_FAILED, "cannot start " + exe + ": " + msg, null);
         }
+        // the task's timeout or the run's deadline, whichever is first: the process is ended there
+        AttemptDeadline due;
+        try {
+            due = AttemptDeadline.of(r.annotations() == null ? Map.of() : r.annotations(), clock.instant());
+        } catch (IllegalArgumentException e) {
+            end(process);
+            throw new Failure(AttemptStatus.LAUNCH_FAILED, e.getMessage(), null);
+        }
+        java.util.concurrent.atomic.AtomicBoolean overdue = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> watch = due == null ? null : BACKOFF.schedule(() -> {
+            overdue.set(true);
+            end(process);
+        }, due.left(clock.instant()).toMillis(), TimeUnit.MILLISECONDS);
         listener.started(r);
         process.getOutputStream().close();
         try (OutputStream log = Files.newOutputStream(logFile); InputStream out = process.getInputStream()) {
@@ -518,6 +535,12 @@ public final class LocalLauncher implements Launcher {
             throw new Failure(AttemptStatus.ERROR, "interrupted", null);
         } finally {
             running.remove(r.executionId());
+            if (watch != null) {
+                watch.cancel(false);
+            }
+        }
+        if (overdue.get()) {
+            throw new Failure(AttemptStatus.DEADLINE_EXCEEDED, "ended at " + due.why() + " (exit code " + exit + ")", exit);
         }
         if (exit != 0 && (canceledRuns.contains(r.runId()) || canceledElsewhere(r.runId()))) {
             throw new Failure(AttemptStatus.CANCELED, "canceled (exit code " + exit + ")", exit);

@@ -131,6 +131,18 @@ public final class RunService {
     }
 
     /**
+     * As {@link #prepareArgo}, for a run whose tasks run as Kubernetes Jobs: volumes, sidecars,
+     * init containers, secret-backed env and node selection are accepted (they go to the pod);
+     * only what no launcher runs is refused ({@link ArgoPipeline#loadForAnyLauncher}).
+     *
+     * @throws SpecException naming the file, template and field
+     */
+    public static Prepared prepareArgoForCluster(ArgoPackage pkg, Path source) throws SpecException {
+        ArgoPipeline.Loaded loaded = ArgoPipeline.loadForAnyLauncher(pkg);
+        return new Prepared(source, loaded.workflow(), RunPlan.argo(loaded));
+    }
+
+    /**
      * Reads a KFP v2 PipelineSpec (IR, YAML or JSON; a compiled single component too) and checks
      * every component's interface and executor, so that a broken IR is refused before anything is
      * written. The tree kept for {@code run.json} is the spec as given (a {@code platforms}
