@@ -273,6 +273,11 @@ class RecoveryCliTest {
         assertTrue(storeLines.get(0).startsWith("relay: the store is unavailable: cannot write runs/"), storeLines.get(0));
         assertTrue(storeLines.get(0).contains("No space left on device"), storeLines.get(0));
         assertFalse(err.contains("\tat "), "no stack trace: " + err);
+        assertFalse(err.contains("Exception"), "no exception class name: " + err);
+        List<String> errorLines = err.lines().filter(l -> l.startsWith("relay:") && !l.startsWith("relay: run ")).toList();
+        assertEquals(storeLines, errorLines, "the store's failure is the one error line: " + err);
+        JsonNode errorDoc = Json.MAPPER.readTree(Files.readString(tmp.resolve("out-0.txt")));
+        assertEquals(storeLines.get(0), errorDoc.get("error").asText());
 
         Files.delete(dir.resolve("filler"));
         String runId = onlyRun(state);
@@ -291,11 +296,12 @@ class RecoveryCliTest {
                     }
                 }).toList().toString();
             }
-            // KNOWN GAP: from a manual `relay run` the owner's locally noted StoreUnavailable is published
-            // here; under this test's JVM the record is missing, so the attempt ends Lost (see the report of #18)
+            // the owner noted the outcome in its execution record (reserved before the command
+            // could fill the disk); the sweep publishes it once the store takes writes again
             assertEquals(dev.relay.runner.engine.ExecutionPhase.Failed, fill.phase());
-            assertTrue(List.of(AttemptStatus.STORE_UNAVAILABLE, AttemptStatus.LOST).contains(fill.reason()),
-                    fill.reason() + ": " + fill.message() + " / records " + records);
+            assertEquals(AttemptStatus.STORE_UNAVAILABLE, fill.reason(), fill.message() + " / records " + records);
+            assertTrue(fill.message().startsWith("the store is unavailable: cannot write runs/"), fill.message());
+            assertTrue(fill.message().contains("No space left on device"), fill.message());
         }
     }
 }
