@@ -196,6 +196,23 @@ class RecoveryCliTest {
         try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
             assertEquals(AttemptStatus.CANCELED, attempt(rt, runId, "nap", 1).reason());
             assertTrue(rt.store().stat(LaunchIntents.key(runId, "last", 1)).isEmpty(), "nothing launched after the cancel");
+            // the cancel started generation 2 and ended it; generation 1 has no status of its own
+            assertTrue(rt.store().get(dev.relay.runner.recovery.Generations.markerKey(runId, 2)).map(String::new)
+                    .orElseThrow().contains("\"cause\":\"cancel\""));
+            assertEquals(Phase.Canceled, rt.recovery().generations().status(runId).orElseThrow().phase());
+            assertTrue(rt.store().stat(RunLayout.runStatus(runId)).isEmpty());
+        }
+
+        Cli again = Cli.run("runs", "retry", runId, "--state-dir", state.toString(), "--json");
+
+        assertEquals(0, again.exit(), again.err());
+        assertEquals("Succeeded", Json.MAPPER.readTree(again.out()).get("phase").asText());
+        assertEquals("ran", Files.readString(dir.resolve("first.count")).strip(), "first succeeded before: not run again");
+        try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+            assertEquals(3, rt.recovery().generations().current(runId).generation(), "the retry started generation 3");
+            assertEquals(dev.relay.runner.engine.ExecutionPhase.Succeeded, attempt(rt, runId, "nap", 2).phase());
+            assertEquals(Phase.Canceled, Json.read(rt.store().get(dev.relay.runner.recovery.Generations.statusKey(runId, 2))
+                    .orElseThrow(), RunStatus.class, "gen 2").phase(), "the cancel's generation stays as written");
         }
     }
 
