@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * generation has a status.
  */
 public final class Generations {
-    private static final Pattern MARKER = Pattern.compile("runs/[^/]+/generations/([0-9]{1,6})\\.json");
+    private static final Pattern MARKER = Pattern.compile("runs/([^/]+)/generations/([0-9]{1,6})\\.json");
 
     /** Why a generation started. */
     public static final String RESUME = "resume";
@@ -74,13 +74,19 @@ public final class Generations {
         return RunLayout.runPrefix(runId) + "generations/" + g + ".json";
     }
 
+    /** @return the run id when {@code key} is a generation's start marker ({@code runs/<run>/generations/<g>.json}), else empty */
+    public static Optional<String> markerRun(String key) {
+        Matcher m = MARKER.matcher(key);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
     /** @return the run's current (newest) generation; generation 1 when none other was started */
     public Generation current(String runId) {
         int newest = 1;
         for (String k : store.list(RunLayout.runPrefix(runId) + "generations/", false)) {
             Matcher m = MARKER.matcher(k);
             if (m.matches()) {
-                newest = Math.max(newest, Integer.parseInt(m.group(1)));
+                newest = Math.max(newest, Integer.parseInt(m.group(2)));
             }
         }
         if (newest == 1) {

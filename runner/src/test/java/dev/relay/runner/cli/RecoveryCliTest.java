@@ -112,6 +112,18 @@ class RecoveryCliTest {
         throw new AssertionError("run " + runId + " did not end within a minute");
     }
 
+    /** The run's phase as {@code relay runs list --json} (the SQL index) tells it. */
+    private static String listedPhase(Path state, String runId) throws Exception {
+        Cli list = Cli.run("runs", "list", "--state-dir", state.toString(), "--json");
+        assertEquals(0, list.exit(), list.err());
+        for (JsonNode r : Json.MAPPER.readTree(list.out())) {
+            if (r.get("runId").asText().equals(runId)) {
+                return r.get("phase").asText();
+            }
+        }
+        throw new AssertionError("run " + runId + " is not listed: " + list.out());
+    }
+
     @Test
     void aKilledRelayRunIsResumedToItsEndAndLeavesNoProcess() throws Exception {
         Path state = tmp.resolve("state");
@@ -203,10 +215,12 @@ class RecoveryCliTest {
             assertTrue(rt.store().stat(RunLayout.runStatus(runId)).isEmpty());
         }
 
+        assertEquals("Canceled", listedPhase(state, runId), "the index has the cancel's generation");
         Cli again = Cli.run("runs", "retry", runId, "--state-dir", state.toString(), "--json");
 
         assertEquals(0, again.exit(), again.err());
         assertEquals("Succeeded", Json.MAPPER.readTree(again.out()).get("phase").asText());
+        assertEquals("Succeeded", listedPhase(state, runId));
         assertEquals("ran", Files.readString(dir.resolve("first.count")).strip(), "first succeeded before: not run again");
         try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
             assertEquals(3, rt.recovery().generations().current(runId).generation(), "the retry started generation 3");
@@ -239,6 +253,15 @@ class RecoveryCliTest {
             assertEquals(Phase.Failed, Json.read(rt.store().get(RunLayout.runStatus(runId)).orElseThrow(), RunStatus.class, "gen 1").phase(),
                     "the first generation's end stays as written");
         }
+        // the SQL index and relay runs list/get read the current generation: also after a rebuild
+        // (which lists generations/2/status.json before generation 1's status.json)
+        assertEquals("Succeeded", listedPhase(state, runId));
+        Cli rebuild = Cli.run("index", "rebuild", "--state-dir", state.toString());
+        assertEquals(0, rebuild.exit(), rebuild.err());
+        assertEquals("Succeeded", listedPhase(state, runId));
+        Cli get = Cli.run("runs", "get", runId, "--state-dir", state.toString(), "--json");
+        assertEquals(0, get.exit(), get.err());
+        assertEquals("Succeeded", Json.MAPPER.readTree(get.out()).get("phase").asText());
         Cli twice = Cli.run("runs", "retry", runId, "--state-dir", state.toString());
         assertEquals(2, twice.exit(), "a succeeded run has nothing to retry");
         assertTrue(twice.err().contains("nothing to retry"), twice.err());
