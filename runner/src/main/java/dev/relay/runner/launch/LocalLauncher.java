@@ -490,17 +490,33 @@ public final class LocalLauncher implements Launcher {
         if (canceledRuns.contains(r.runId())) {
             throw new Failure(AttemptStatus.CANCELED, "canceled before it started", null);
         }
+        // the record's blocks are taken before the command runs: one that fills the disk at once
+        // must not keep the outcome of its attempt from being noted
+        LocalExecutions.Record reserved = null;
+        if (executions != null) {
+            try {
+                reserved = executions.reserve(r.runId(), r.task(), r.attempt());
+            } catch (IOException e) {
+                System.err.println("relay: cannot record the process of " + r.executionId() + ": " + e.getMessage());
+            }
+        }
         try {
             process = pb.start();
             running.put(r.executionId(), process);
             if (executions != null) {
                 try {
+                    // also without a record on disk: begin makes the JVM's exit end the process group
                     records.put(r.executionId(), executions.begin(r.runId(), r.task(), r.attempt(), process));
                 } catch (IOException e) {
-                    System.err.println("relay: cannot record the process of " + r.executionId() + ": " + e.getMessage());
+                    if (reserved != null) { // else said above
+                        System.err.println("relay: cannot record the process of " + r.executionId() + ": " + e.getMessage());
+                    }
                 }
             }
         } catch (IOException e) {
+            if (reserved != null) {
+                executions.end(reserved);
+            }
             String exe = argv.get(0);
             String msg = String.valueOf(e.getMessage());
             if (msg.contains("error=2,") || msg.contains("No such file")) {

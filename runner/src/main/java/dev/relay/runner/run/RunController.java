@@ -72,6 +72,8 @@ public final class RunController {
     private final TaskStates states;
     private final TaskCache cache;
     private final Generations generations;
+    /** How long a cancel's generation may stay without its status before the controller ends it. */
+    static final java.time.Duration CANCEL_GRACE = java.time.Duration.ofSeconds(10);
     private final LaunchIntents intents;
 
     /**
@@ -156,13 +158,26 @@ public final class RunController {
 
     /**
      * Asks the engine what the run's state calls for and does it. Nothing happens for a run whose
-     * {@code status.json} exists (finished or canceled).
+     * current generation has its {@code status.json} (finished or canceled) or was started by a
+     * cancel ({@link Generations}).
      */
     public void evaluate(String runId) {
         Loaded run = load(runId);
         // the run's current generation (a retry or resume starts the next one): its status ends it
         Generations.Generation g = generations.current(runId);
         if (store.stat(Generations.statusKey(runId, g.generation())).isPresent()) {
+            return;
+        }
+        if (g.isCancel()) {
+            // the cancel writes its generation's status right after starting it; one that died
+            // in between (seen by a later sweep) leaves the run to be ended Canceled here
+            if (g.createdAt() != null && Times.parse(g.createdAt()).plus(CANCEL_GRACE).isBefore(clock.instant())) {
+                Map<String, Phase> tasks = new LinkedHashMap<>();
+                PipelineEngine.tree(run.plan().model().model(), runId, run.parameters(), path -> lookup(run, path, g))
+                        .forEach((t, p) -> tasks.put(t, p.terminal() ? p : Phase.Canceled));
+                generations.finish(g, new RunStatus(runId, Phase.Canceled, run.doc().createdAt(),
+                        Times.format(clock.instant()), tasks));
+            }
             return;
         }
         if (endIfPastDeadline(run, g)) {
