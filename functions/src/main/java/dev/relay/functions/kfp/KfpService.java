@@ -740,8 +740,8 @@ public class KfpService implements ScheduleFire {
 
     /**
      * A run's custom method: {@code terminate} (its running executions end, the run is CANCELED),
-     * {@code archive}, {@code unarchive}, {@code retry} (501 UNIMPLEMENTED naming {@code relay runs
-     * retry} instead).
+     * {@code archive}, {@code unarchive}, {@code retry} (its failed and canceled tasks, and those
+     * skipped because of them, run again in the run's next generation: {@link #retry}).
      *
      * @throws KfpException 404 naming {@code run_id} for an unknown run
      */
@@ -750,14 +750,29 @@ public class KfpService implements ScheduleFire {
             case "terminate" -> terminate(runId);
             case "archive" -> archiveRun(runId, true);
             case "unarchive" -> archiveRun(runId, false);
-            case "retry" -> {
-                view(runId);
-                // crash recovery's RunRetry works from the CLI (`relay runs retry`); wired here, the server
-                // did not relaunch the canceled task (KfpApiTest, 2026-12-02; cause not found yet)
-                throw new KfpException(501, KfpException.UNIMPLEMENTED, "run_id: retry is not available through the API yet;"
-                        + " use `relay runs retry RUN` on the state dir, or start a new run with the same pipeline and parameters");
-            }
+            case "retry" -> retry(runId);
             default -> throw KfpException.notFound("run_id: no method '" + clean(verb) + "'");
+        }
+    }
+
+    /**
+     * Retries a FAILED or CANCELED run: crash recovery's {@code RunRetry}, as {@code relay runs
+     * retry} does, in this process (its launcher runs the new attempts). The run's state is RUNNING
+     * until the new generation ends.
+     *
+     * @throws KfpException 404 naming {@code run_id} for an unknown run; 400 FAILED_PRECONDITION
+     *     naming {@code run_id} when the run is still running or succeeded
+     */
+    public void retry(String runId) {
+        view(runId);
+        Optional<dev.relay.runner.recovery.RunRetry.Result> r;
+        try {
+            r = backend.recovery().retry().retry(runId);
+        } catch (IllegalStateException e) {
+            throw new KfpException(400, KfpException.FAILED_PRECONDITION, "run_id: " + e.getMessage());
+        }
+        if (r.isEmpty()) {
+            throw KfpException.notFound("run_id: no run '" + runId + "'");
         }
     }
 

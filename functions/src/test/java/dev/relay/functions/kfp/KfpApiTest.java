@@ -276,7 +276,52 @@ class KfpApiTest {
         }
         assertTrue(processes(token).isEmpty(), "the process is gone");
         given().post("/apis/v2beta1/runs/" + runId + ":terminate").then().statusCode(200);
-        given().post("/apis/v2beta1/runs/" + runId + ":retry").then().statusCode(501).body("code", equalTo(12));
+    }
+
+    /**
+     * A task that sleeps for ten minutes on its first attempt only: it leaves the file {@code marker}
+     * and, when that file exists, ends at once (exit 0). {@code token} names its processes.
+     */
+    static final String SLEEP_ONCE = "name: sleeper\ninputs: [{name: token}, {name: marker}]\nimplementation: {container:"
+            + " {image: python:3.11, command: [python3, -c, 'import os, sys, time; m = sys.argv[2]; first = not os.path.exists(m);"
+            + " open(m, \"a\").close(); time.sleep(600 if first else 0)', {inputValue: token}, {inputValue: marker}]}}\n";
+
+    @Test
+    void retryAfterTerminateRunsTheCanceledTaskAgainToSuccess() throws Exception {
+        String token = "relay-kfp-retry-" + UUID.randomUUID();
+        java.nio.file.Path marker = java.nio.file.Files.createTempDirectory("kfp-retry").resolve("slept");
+        Response r = given().contentType("application/json").body(inlineRun(SLEEP_ONCE, "{\"token\": \"" + token
+                + "\", \"marker\": \"" + marker + "\"}")).post("/apis/v2beta1/runs");
+        r.then().statusCode(200);
+        String runId = r.jsonPath().getString("run_id");
+        given().post("/apis/v2beta1/runs/" + runId + ":retry").then().statusCode(400).body("code", equalTo(9))
+                .body("message", containsString("run_id")).body("message", containsString("still running"));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (processes(token).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertFalse(processes(token).isEmpty(), "the task's process started");
+        given().post("/apis/v2beta1/runs/" + runId + ":terminate").then().statusCode(200);
+        assertEquals("CANCELED", await(runId).path("state").asText());
+        deadline = System.nanoTime() + 30_000_000_000L;
+        while (!processes(token).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(processes(token).isEmpty(), "the process is gone");
+
+        given().post("/apis/v2beta1/runs/" + runId + ":retry").then().statusCode(200);
+
+        JsonNode run = await(runId);
+        assertEquals("SUCCEEDED", run.path("state").asText(), run.toString());
+        JsonNode task = run.path("run_details").path("task_details").get(0);
+        assertEquals("SUCCEEDED", task.path("state").asText(), task.toString());
+        given().get("/apis/v2beta1/runs/" + runId + "/tasks/sleeper/logs").then().statusCode(200).body("attempt", equalTo(2));
+        given().post("/apis/v2beta1/runs/" + runId + ":retry").then().statusCode(400).body("code", equalTo(9))
+                .body("message", containsString("nothing to retry"));
+        given().post("/apis/v2beta1/runs/" + "r-no-such-run" + ":retry").then().statusCode(404).body("code", equalTo(5))
+                .body("message", containsString("run_id"));
+        // KFP 1.8's client: POST /apis/v1beta1/runs/{id}/retry on the same service
+        given().post("/apis/v1beta1/runs/" + runId + "/retry").then().statusCode(400).body("error_message", containsString("run_id"));
     }
 
     static List<ProcessHandle> processes(String token) {
