@@ -140,6 +140,50 @@ class KfpApiTest {
         given().get("/apis/v2beta1/runs/" + runId).then().statusCode(404).body("code", equalTo(5));
     }
 
+    /** A .zip holding one entry. */
+    static byte[] zip(String entry, String content) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(bytes)) {
+            z.putNextEntry(new java.util.zip.ZipEntry(entry));
+            z.write(content.getBytes(StandardCharsets.UTF_8));
+            z.closeEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void aKfp1PackageIsStoredAsUploadedListedAndRuns() throws Exception {
+        String workflow = java.nio.file.Files.readString(TestSupport.repo().resolve("runner/src/test/resources/argo/sum.workflow.yaml"));
+        byte[] pkg = zip("pipeline.yaml", workflow);
+        String name = unique("sum-zip");
+        Response up = given().multiPart("uploadfile", "sum.zip", pkg, "application/zip").queryParam("name", name)
+                .post("/apis/v2beta1/pipelines/upload");
+        up.then().statusCode(200).body("display_name", equalTo(name));
+        String pid = up.jsonPath().getString("pipeline_id");
+        given().queryParam("filter", filter("display_name", name)).get("/apis/v2beta1/pipelines").then().statusCode(200)
+                .body("pipelines[0].pipeline_id", equalTo(pid));
+        Response versions = given().get("/apis/v2beta1/pipelines/" + pid + "/versions");
+        versions.then().statusCode(200).body("pipeline_versions.size()", equalTo(1))
+                .body("pipeline_versions[0].package_url.pipeline_url", org.hamcrest.Matchers.endsWith("/pipeline.zip"));
+        String vid = versions.jsonPath().getString("pipeline_versions[0].pipeline_version_id");
+        String url = versions.jsonPath().getString("pipeline_versions[0].package_url.pipeline_url");
+        String key = url.substring(url.indexOf("/pipelines/") + 1);
+        assertTrue(java.util.Arrays.equals(pkg, backend.store().get(key).orElseThrow()), "stored as uploaded: " + key);
+        assertTrue(backend.store().stat(key.replace("pipeline.zip", "pipeline.yaml")).isEmpty(), "not renamed to .yaml");
+        given().get("/apis/v2beta1/pipelines/" + pid + "/versions/" + vid).then().statusCode(200)
+                .body("pipeline_spec.kind", equalTo("Workflow"));
+        String body = "{\"display_name\": \"zip run\", \"pipeline_version_reference\": {\"pipeline_id\": \"" + pid
+                + "\", \"pipeline_version_id\": \"" + vid + "\"}, \"runtime_config\": {\"parameters\": {\"count\": 3}}}";
+        Response created = given().contentType("application/json").body(body).post("/apis/v2beta1/runs");
+        created.then().statusCode(200);
+        JsonNode run = await(created.jsonPath().getString("run_id"));
+        assertEquals("SUCCEEDED", run.path("state").asText(), run.toString());
+        // the same package as a second version, and Relay's own API listing it
+        given().multiPart("uploadfile", "sum.zip", pkg, "application/zip").queryParam("name", "again").queryParam("pipelineid", pid)
+                .post("/apis/v2beta1/pipelines/upload_version").then().statusCode(200);
+        given().get("/apis/v2beta1/pipelines/" + pid + "/versions").then().statusCode(200).body("pipeline_versions.size()", equalTo(2));
+    }
+
     @Test
     void experimentsDefaultFilterArchiveDelete() {
         given().queryParam("filter", filter("display_name", "Default")).get("/apis/v2beta1/experiments")
