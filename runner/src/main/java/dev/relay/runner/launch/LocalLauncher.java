@@ -69,7 +69,14 @@ public final class LocalLauncher implements Launcher {
     private final ExecutorService pool;
     private final Set<String> launched = ConcurrentHashMap.newKeySet();
     private final Map<String, Process> running = new ConcurrentHashMap<>();
+    /**
+     * Runs a cancel reached in this process: a hint only, confirmed from the bucket (the run's
+     * current generation ended Canceled), since a retry of the run starts a new generation whose
+     * launches must run.
+     */
     private final Set<String> canceledRuns = ConcurrentHashMap.newKeySet();
+    /** Executions launched (queued or running) when a cancel of their run came: they never run. */
+    private final Set<String> canceledExecutions = ConcurrentHashMap.newKeySet();
     private final LocalExecutions executions;
     private final Map<String, LocalExecutions.Record> records = new ConcurrentHashMap<>();
     private final Generations generations;
@@ -137,6 +144,11 @@ public final class LocalLauncher implements Launcher {
         canceledRuns.add(runId);
         int n = 0;
         String prefix = runId + "/";
+        for (String id : launched) {
+            if (id.startsWith(prefix)) {
+                canceledExecutions.add(id);
+            }
+        }
         for (Map.Entry<String, Process> e : running.entrySet()) {
             if (e.getKey().startsWith(prefix)) {
                 end(e.getValue());
@@ -487,7 +499,7 @@ public final class LocalLauncher implements Launcher {
                 .directory(work.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process process;
-        if (canceledRuns.contains(r.runId())) {
+        if (canceled(r, true)) {
             throw new Failure(AttemptStatus.CANCELED, "canceled before it started", null);
         }
         // the record's blocks are taken before the command runs: one that fills the disk at once
@@ -558,7 +570,7 @@ public final class LocalLauncher implements Launcher {
         if (overdue.get()) {
             throw new Failure(AttemptStatus.DEADLINE_EXCEEDED, "ended at " + due.why() + " (exit code " + exit + ")", exit);
         }
-        if (exit != 0 && (canceledRuns.contains(r.runId()) || canceledElsewhere(r.runId()))) {
+        if (exit != 0 && canceled(r, false)) {
             throw new Failure(AttemptStatus.CANCELED, "canceled (exit code " + exit + ")", exit);
         }
         if (exit != 0) {
@@ -581,7 +593,22 @@ public final class LocalLauncher implements Launcher {
         }
     }
 
-    /** @return whether the run was ended by a cancel (possibly from another process) */
+    /**
+     * Whether execution {@code r} was canceled: it was launched when a cancel of its run reached
+     * this launcher, or the run's current generation ended Canceled (a cancel from this or another
+     * process). A retry of a canceled run starts a new generation: its new attempts are not canceled.
+     *
+     * @param hinted only read the bucket when a cancel of the run reached this launcher (before a
+     *     process starts, to spare a read per launch)
+     */
+    private boolean canceled(ExecutionRequest r, boolean hinted) {
+        if (canceledExecutions.contains(r.executionId())) {
+            return true;
+        }
+        return (!hinted || canceledRuns.contains(r.runId())) && canceledElsewhere(r.runId());
+    }
+
+    /** @return whether the run's current generation was ended by a cancel (possibly from another process) */
     private boolean canceledElsewhere(String runId) {
         try {
             return generations.status(runId).map(s -> s.phase() == dev.relay.runner.engine.Phase.Canceled).orElse(false);

@@ -256,14 +256,32 @@ class ArgoPackageRunTest {
     }
 
     @Test
-    void pipelineUploadStoresThePackagesWorkflow() throws Exception {
+    void pipelineUploadStoresThePackageAsItIsAndItRuns() throws Exception {
         Path tgz = state.resolve("sum.tar.gz");
         String yaml = Files.readString(fixture("sum.workflow.yaml"));
         Files.write(tgz, dev.relay.runner.argo.ArgoPackageTest.tarGz(java.util.Map.of("pipeline.yaml", yaml)));
         Cli r = Cli.run("pipeline", "upload", tgz.toString(), "--name", "sum-fixture", "--version", "v1",
                 "--state-dir", state.toString(), "--json");
         assertEquals(0, r.exit(), r.err());
-        assertEquals(yaml, object("pipelines/sum-fixture/v1/pipeline.yaml"));
+        assertTrue(Json.MAPPER.readTree(r.out()).get("uri").asText().endsWith("/pipelines/sum-fixture/v1/pipeline.tar.gz"), r.out());
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(tgz),
+                Files.readAllBytes(state.resolve("s3/mlpipeline/pipelines/sum-fixture/v1/pipeline.tar.gz"))), "stored as uploaded");
+        assertTrue(Files.notExists(state.resolve("s3/mlpipeline/pipelines/sum-fixture/v1/pipeline.yaml")));
+        try (dev.relay.runner.local.EmbeddedRuntime rt = dev.relay.runner.local.EmbeddedRuntime.start(state, 0,
+                dev.relay.runner.launch.LaunchListener.NONE)) {
+            var reg = new dev.relay.runner.run.PipelineRegistry(rt.store(), java.time.Clock.systemUTC());
+            var entry = reg.find("sum-fixture", "latest").orElseThrow();
+            assertEquals(yaml, entry.yaml());
+            String runId = rt.runs().newRunId();
+            rt.runs().submit(runId, dev.relay.runner.run.RunService.prepare(entry.yaml(), entry.key()), java.util.Map.of("count", "3"),
+                    dev.relay.runner.contract.RunDoc.Cause.cli());
+            java.util.Optional<dev.relay.runner.contract.RunStatus> end = java.util.Optional.empty();
+            for (int i = 0; i < 1200 && end.isEmpty(); i++) {
+                Thread.sleep(50);
+                end = rt.recovery().generations().status(runId);
+            }
+            assertEquals(dev.relay.runner.engine.Phase.Succeeded, end.orElseThrow().phase(), "the registered package runs");
+        }
         Path two = state.resolve("two.tar.gz");
         Files.write(two, dev.relay.runner.argo.ArgoPackageTest.tarGz(java.util.Map.of("a.yaml", yaml, "b.yaml", yaml)));
         Cli refused = Cli.run("pipeline", "upload", two.toString(), "--state-dir", state.toString());
