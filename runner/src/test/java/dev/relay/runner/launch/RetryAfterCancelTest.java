@@ -64,7 +64,8 @@ class RetryAfterCancelTest {
 
             RunCancel cancel = new RunCancel(rt.store(), rt.controller().launcher(), Clock.systemUTC(), rt.recovery().executions());
             assertEquals(RunCancel.Outcome.CANCELED, cancel.cancel(runId).orElseThrow().outcome());
-            assertEquals(Phase.Canceled, awaitEnd(rt, runId, 1).phase());
+            // the cancel starts generation 2 and ends it Canceled (docs/contracts.md, generations)
+            assertEquals(Phase.Canceled, awaitEnd(rt, runId, 2).phase());
             for (int i = 0; i < 200 && ProcessHandle.of(napPid).map(ProcessHandle::isAlive).orElse(false); i++) {
                 Thread.sleep(50);
             }
@@ -76,15 +77,16 @@ class RetryAfterCancelTest {
 
             RunRetry.Result r = rt.recovery().retry().retry(runId).orElseThrow();
 
-            assertEquals(2, r.generation());
+            assertEquals(3, r.generation());
             assertEquals(Map.of("nap", 2), r.tasks());
-            RunStatus end = awaitEnd(rt, runId, 2);
+            RunStatus end = awaitEnd(rt, runId, 3);
             assertEquals(Phase.Succeeded, end.phase(), end.toString());
             assertEquals(ExecutionPhase.Succeeded, attempt(rt, runId, "nap", 2).phase(), "the retry's attempt ran, not refused as canceled");
             assertEquals(ExecutionPhase.Succeeded, attempt(rt, runId, "last", 1).phase());
             assertEquals(1, Files.readAllLines(dir.resolve("first.count")).size(), "first succeeded before: not run again");
-            assertEquals(Phase.Canceled, Json.read(rt.store().get(RunLayout.runStatus(runId)).orElseThrow(), RunStatus.class, "gen 1").phase(),
-                    "the first generation's end stays as written");
+            String canceled = dev.relay.runner.recovery.Generations.statusKey(runId, 2);
+            assertEquals(Phase.Canceled, Json.read(rt.store().get(canceled).orElseThrow(), RunStatus.class, canceled).phase(),
+                    "the cancel's generation's end stays as written");
         }
     }
 }
