@@ -364,6 +364,13 @@ class ArgoPackageRunTest {
                     "list_of_complex_dict message: produce_message's output");
         }
         assertTrue(!exists(RunLayout.attemptLog(id, "for-loop-2/2/consume", 1)), "two items each");
+        String light = run(cases.resolve("v1_argo_workflows/loop_over_lightweight_output_withParam.workflow.yaml"))
+                .get("runId").asText();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Integer.toString(i + 1), object(RunLayout.attemptLog(light, "for-loop-1/" + i + "/consume-data", 1)).strip(),
+                    "one consume per item of produce-list's [1, 2, 3]");
+        }
+        assertTrue(!exists(RunLayout.attemptLog(light, "for-loop-1/3/consume-data", 1)));
         String dict = run(cases.resolve("v1_kfp_sdk/withparam_output_dict.yaml")).get("runId").asText();
         assertEquals("do output op1 item.a: 1", object(RunLayout.attemptLog(dict, "for-loop-1/0/my-in-cop1", 1)).strip());
         assertEquals("do output op1 item.a: 10", object(RunLayout.attemptLog(dict, "for-loop-1/1/my-in-cop1", 1)).strip());
