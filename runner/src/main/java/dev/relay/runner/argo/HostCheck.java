@@ -76,7 +76,8 @@ public final class HostCheck {
      * secret-backed env and node selection map to the pod ({@code ArgoPodPatch}): resource
      * templates (Relay's Jobs run containers; the object must exist before the run), suspend
      * templates, {@code volumeClaimTemplates} (per-run claims), {@code podSpecPatch}, and pod fields
-     * holding {@code {{...}}} references (the pod's additions are fixed per template).
+     * holding {@code {{...}}} references (the pod's additions are fixed per template), containers
+     * without a command (the Job runs the command through Relay's wrapper).
      *
      * @return one line per problem, in file order; empty when a cluster can run it all
      */
@@ -119,6 +120,10 @@ public final class HostCheck {
             JsonNode c = t.raw().has("container") ? t.raw().get("container") : t.raw().get("script");
             if (c != null && present(c.get("volumeMounts")) && c.get("volumeMounts").toString().contains("{{")) {
                 out.add(at + ".container.volumeMounts: holds a {{...}} reference; mounts must be fixed in the package");
+            }
+            if (c != null && t.container() != null && t.container().command().isEmpty()) {
+                out.add(at + ".container.command: missing: Relay's Jobs start the command through Relay's wrapper, so"
+                        + " the image's entrypoint (" + t.container().image() + ") cannot be used; name the command in the package");
             }
         }
         return out;

@@ -94,8 +94,19 @@ public final class RunService {
      * @throws SpecException with {@code NAME:LINE:COL} errors when the text is invalid
      */
     public static Prepared prepare(String yamlText, String name) throws SpecException {
+        return prepare(yamlText, name, false);
+    }
+
+    /**
+     * As {@link #prepare(String, String)}; with {@code forCluster} (the tasks run as Kubernetes
+     * Jobs) an Argo Workflow is read by {@link #prepareArgoForCluster}.
+     *
+     * @throws SpecException with {@code NAME:LINE:COL} errors when the text is invalid
+     */
+    public static Prepared prepare(String yamlText, String name, boolean forCluster) throws SpecException {
         if (ArgoPackage.isWorkflowText(yamlText)) {
-            return prepareArgo(new ArgoPackage(yamlText, name), Path.of(name));
+            ArgoPackage pkg = new ArgoPackage(yamlText, name);
+            return forCluster ? prepareArgoForCluster(pkg, Path.of(name)) : prepareArgo(pkg, Path.of(name));
         }
         if (IrReader.looksLikeIr(yamlText)) {
             return prepareIr(yamlText, name, Path.of(name));

@@ -358,4 +358,43 @@ class ArgoPackageRunTest {
         assertTrue(!object(RunLayout.attemptLog(runId, "capped", 1)).contains("capped ended"));
         assertTrue(!exists(RunLayout.attemptLog(runId, "after", 1)), "nothing starts after the deadline");
     }
+    /**
+     * The shared packages whose loops read references at run time: {@code ParallelFor} over items
+     * built from pipeline parameters and task outputs (each consume prints what its {@code .py}
+     * passes), and over a task's list of dicts ({@code item.a} of each).
+     */
+    @Test
+    void sharedLoopsOverItemsWithReferencesRunToTheirEnd() throws Exception {
+        Path cases = sharedSeed().getParent().getParent();
+        String id = run(cases.resolve("v1_kfp_sdk/parallelfor_pipeline_param_in_items_resolving.yaml"),
+                "fname1=ada", "fname2=grace").get("runId").asText();
+        List<String> names = List.of("ada", "grace");
+        for (int i = 0; i < 2; i++) {
+            String n = names.get(i);
+            assertEquals("My name is " + n, object(RunLayout.attemptLog(id, "for-loop-2/" + i + "/consume", 1)).strip(),
+                    "simple_list item " + i);
+            assertEquals(n, object(RunLayout.attemptLog(id, "for-loop-4/" + i + "/consume-2", 1)).strip(), "list_of_dict first_name");
+            assertEquals("My name is " + n, object(RunLayout.attemptLog(id, "for-loop-4/" + i + "/consume-3", 1)).strip(),
+                    "list_of_dict message");
+            assertEquals(n, object(RunLayout.attemptLog(id, "for-loop-6/" + i + "/consume-4", 1)).strip(),
+                    "list_of_complex_dict first_name");
+            assertEquals("My name is " + n, object(RunLayout.attemptLog(id, "for-loop-6/" + i + "/consume-5", 1)).strip(),
+                    "list_of_complex_dict message: produce_message's output");
+        }
+        assertTrue(!exists(RunLayout.attemptLog(id, "for-loop-2/2/consume", 1)), "two items each");
+        String light = run(cases.resolve("v1_argo_workflows/loop_over_lightweight_output_withParam.workflow.yaml"))
+                .get("runId").asText();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Integer.toString(i + 1), object(RunLayout.attemptLog(light, "for-loop-1/" + i + "/consume-data", 1)).strip(),
+                    "one consume per item of produce-list's [1, 2, 3]");
+        }
+        assertTrue(!exists(RunLayout.attemptLog(light, "for-loop-1/3/consume-data", 1)));
+        String dict = run(cases.resolve("v1_kfp_sdk/withparam_output_dict.yaml")).get("runId").asText();
+        assertEquals("do output op1 item.a: 1", object(RunLayout.attemptLog(dict, "for-loop-1/0/my-in-cop1", 1)).strip());
+        assertEquals("do output op1 item.a: 10", object(RunLayout.attemptLog(dict, "for-loop-1/1/my-in-cop1", 1)).strip());
+        assertTrue(!exists(RunLayout.attemptLog(dict, "for-loop-1/2/my-in-cop1", 1)));
+        // the list is substituted into the sh -c script, whose quoting then removes the JSON's quotes (as in Argo)
+        assertEquals("do output op2, outp: " + value(dict, "my-out-cop0", "out").replace("\"", ""),
+                object(RunLayout.attemptLog(dict, "my-out-cop2", 1)).strip());
+    }
 }
