@@ -172,6 +172,18 @@ class V2ExecutorTest {
     }
 
     @Test
+    void theWorkspacePathIsRefusedByName(@TempDir Path work) throws Exception {
+        // critical__pipeline_with_workspace: dsl.WORKSPACE_PATH_PLACEHOLDER given as a constant
+        ExecutorTask t = new ExecutorTask(new TaskIdentity("r-1", "demo", "t", "t", 1), null,
+                ComponentIo.parse("c", yaml("{executorLabel: exec-t, inputDefinitions: {parameters: {workspace_path: {parameterType: STRING}}}}")),
+                ExecutorSpec.parse("exec-t", yaml("container: {image: x, command: [echo, \"{{$.inputs.parameters['workspace_path']}}\"]}")),
+                PlatformSpec.NONE, Map.of("workspace_path", TextNode.valueOf("{{$.workspace_path}}")), Map.of());
+        ExecutorException e = assertThrows(ExecutorException.class, () -> V2Executor.prepare(t, new ExecutorLayout.Local("b", work)));
+        assertTrue(e.getMessage().contains("{{$.workspace_path}} is the KFP pipeline workspace (platforms.kubernetes.pipelineConfig"
+                + ".workspace, a PVC the run's tasks share), which Relay does not provide"), e.getMessage());
+    }
+
+    @Test
     void runtimeConstantsAndFStringsResolveInValues(@TempDir Path work) throws Exception {
         ExecutorTask t = new ExecutorTask(new TaskIdentity("r-9", "demo", "t", "print", 1), null,
                 ComponentIo.parse("c", yaml("""
