@@ -235,6 +235,28 @@ class V2ExecutorTest {
     }
 
     @Test
+    void anArtifactReturnedWithItsOwnUriIsCollectedFromTheTaskRootOnly(@TempDir Path work) throws Exception {
+        // `return Artifact(uri=dsl.get_uri(), ...)`: the SDK's task root is the output file's directory
+        PreparedExecution p = V2Executor.prepare(task(Map.of("count", LongNode.valueOf(1)), data()),
+                new ExecutorLayout.Local("mlpipeline", work));
+        Files.createDirectories(Path.of(p.outputParameters().get("acc")).getParent());
+        Files.writeString(Path.of(p.outputParameters().get("acc")), "1");
+        Files.writeString(Path.of(p.outputParameters().get("label")), "x");
+        Path root = Path.of(p.executorOutputFile()).getParent();
+        Files.createDirectories(root);
+        Path own = root.resolve("Output");
+        Files.writeString(own, "Hello");
+        Files.writeString(Path.of(p.executorOutputFile()), "{\"artifacts\": {\"model\": {\"artifacts\": [{\"name\": \"model\", \"uri\": \""
+                + own + "\", \"metadata\": {\"length\": 5}}]}, \"metrics\": {\"artifacts\": [{\"name\": \"metrics\", \"uri\": \"/etc/hostname\"}]}}}");
+        ExecutorResult r = V2Executor.collect(p);
+        assertEquals(own.toString(), r.artifacts().get("model").path(), "published from where the program wrote it");
+        assertTrue(r.artifacts().get("model").storeKey().endsWith("/outputs/model"), "stored in the run's layout");
+        assertEquals(5, r.artifacts().get("model").metadata().get("length").asInt());
+        assertNull(r.artifacts().get("metrics").path(), "a file outside the task root is never published");
+        assertNull(V2Executor.returnedPath("gs://b/k/Output", p.executorOutputFile()), "gs://b/k is /gcs/b/k: outside the task root");
+    }
+
+    @Test
     void unsupportedExecutorNamesItsKind() throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ExecutorSpec.parse("exec-x", yaml("resolver: {outputArtifactQueries: {}}")));
