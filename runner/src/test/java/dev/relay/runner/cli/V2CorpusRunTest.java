@@ -85,7 +85,7 @@ class V2CorpusRunTest {
                     Map.of("exit-comp", "state='FAILED'")),
             new Case("valid__dict_input.yaml", Map.of("struct", "{\"a\": 1}"), 0, Map.of(), Map.of("dict-input", "{'a': 1}")),
             new Case("valid__identity.yaml", Map.of("value", "relay"), 0, Map.of("identity", Map.of("Output", "\"relay\""))),
-            new Case("valid__input_artifact.yaml", Map.of("data", "@file:data"), 0, Map.of(), Map.of("input-artifact", "s3://mlpipeline/")),
+            new Case("valid__input_artifact.yaml", Map.of("data", "@file:data"), 0, Map.of(), Map.of("input-artifact", "/inputs/0-data/0/data\n{}")),
             new Case("valid__pipeline_with_metadata_fields.yaml", Map.of("string", "abc", "in_dataset", "@file:def"), 0,
                     Map.of("dataset-joiner", Map.of("Output", "\"abcdef\""))),
             new Case("valid__preprocess.yaml", Map.of("message", "hi", "input_dict_parameter", "{\"a\": 1}",
