@@ -27,13 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sweep judges Kubernetes Jobs (issue 18): an attempt whose Job was deleted or vanished while
- * it ran, and that wrote no status, is Failed {@code Lost} and retried; a Job that exists, a claim
- * younger than the grace, and an API server that cannot be asked leave the attempt alone. On
- * fabric8's mock API server (CRUD mode).
+ * Crash recovery and cancel with Kubernetes Jobs (issue 18), on fabric8's mock API server (CRUD
+ * mode): the sweep takes an attempt whose Job was deleted or vanished while it ran, and that wrote
+ * no status, for {@code Lost} and retries it, while a Job that exists, a claim younger than the
+ * grace and an API server that cannot be asked leave the attempt alone; a cancel deletes the run's
+ * Jobs and the run ends {@code Canceled}.
  */
 @EnableKubernetesMockClient(crud = true)
-class SweepJobsTest {
+class JobRecoveryTest {
     static {
         K8sFixtures.quietMockServer();
     }
@@ -87,6 +88,30 @@ class SweepJobsTest {
         assertTrue(lost.message().contains("gone"), lost.message());
         assertNotNull(K8sFixtures.job(client, JobNames.jobName(runId, "gen", 2)), "gen is retried (maxRetries 1) as a new Job");
         assertEquals(0, later.sweep().sweepRun(runId).lost(), "the retry's Job exists");
+    }
+
+    @Test
+    void aCancelDeletesTheRunsJobsAndTheRunEndsCanceled() throws Exception {
+        String runId = K8sFixtures.submit(store, K8sFixtures.seedPipeline(), Map.of("count", "5"));
+        String other = K8sFixtures.submit(store, K8sFixtures.seedPipeline(), Map.of("count", "5"));
+        KubernetesJobLauncher launcher = new KubernetesJobLauncher(client, K8sFixtures.config(), store, Clock.systemUTC());
+        RunController controller = K8sFixtures.controller(store, launcher);
+        controller.start(runId);
+        controller.start(other);
+        assertNotNull(K8sFixtures.job(client, JobNames.jobName(runId, "gen", 1)));
+
+        dev.relay.runner.run.RunCancel.Result r = new dev.relay.runner.run.RunCancel(store, launcher, Clock.systemUTC())
+                .cancel(runId).orElseThrow();
+
+        assertEquals(dev.relay.runner.run.RunCancel.Outcome.CANCELED, r.outcome());
+        assertEquals(1, r.executionsEnded());
+        assertEquals(null, K8sFixtures.job(client, JobNames.jobName(runId, "gen", 1)), "the run's Job is deleted");
+        assertNotNull(K8sFixtures.job(client, JobNames.jobName(other, "gen", 1)), "another run's Job is left");
+        assertEquals(dev.relay.runner.engine.Phase.Canceled,
+                dev.relay.runner.run.RunView.load(store, runId).orElseThrow().phase());
+        assertEquals(0, Recovery.of(store, null, controller::evaluate, Clock.offset(Clock.systemUTC(),
+                Sweep.REMOTE_GRACE.plus(Duration.ofSeconds(5))), launcher).sweep().sweepRun(runId).runs(),
+                "a canceled run is over: its deleted Job is not judged");
     }
 
     @Test
