@@ -63,7 +63,7 @@ import java.util.regex.Pattern;
  * An execution that cannot be resolved (unknown input, missing command, bad annotation) gets a
  * Failed {@code status.json} with reason {@code LaunchFailed} instead of a Job.
  */
-public final class KubernetesJobLauncher implements Launcher {
+public final class KubernetesJobLauncher implements Launcher, dev.relay.runner.recovery.RemoteExecutions {
     /** Mount path of the shared emptyDir in every container of the pod. */
     public static final String DIR = "/relay";
     /** Name of the shared volume. */
@@ -154,6 +154,24 @@ public final class KubernetesJobLauncher implements Launcher {
     @Override
     public String kind() {
         return dev.relay.runner.recovery.LaunchIntents.KUBERNETES;
+    }
+
+    /**
+     * Whether the attempt's Job ({@link JobNames#jobName}) exists in the namespace and is not being
+     * deleted; the sweep takes an attempt with no status and no Job for lost.
+     *
+     * @throws LaunchException when the API server cannot be asked
+     */
+    @Override
+    public boolean exists(String runId, String task, int attempt) {
+        String name = JobNames.jobName(runId, task, attempt);
+        Job j;
+        try {
+            j = client.batch().v1().jobs().inNamespace(config.namespace()).withName(name).get();
+        } catch (KubernetesClientException e) {
+            throw new LaunchException("cannot read Job " + name + " in namespace " + config.namespace() + ": " + e.getMessage(), e);
+        }
+        return j != null && j.getMetadata().getDeletionTimestamp() == null;
     }
 
     @Override
