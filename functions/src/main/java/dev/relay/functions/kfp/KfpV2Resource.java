@@ -326,4 +326,10 @@ public class KfpV2Resource {
     static Response empty() {
         return Response.ok("{}", "application/json").build();
     }
+
+    /** Every failure of this resource in KFP's error shape ({@link KfpErrorMapper#unexpected}). */
+    @org.jboss.resteasy.reactive.server.ServerExceptionMapper
+    public Response failed(RuntimeException e) {
+        return KfpErrorMapper.unexpected(e, false);
+    }
 }

@@ -295,6 +295,73 @@ class KfpApiTest {
     }
 
     @Test
+    void moreBadRequestsGetKfpErrorsNamingTheField() {
+        int before = backend.store().list("runs/", false).size();
+        String pid = upload(unique("bad-refs"), TestSupport.ECHO).then().statusCode(200).extract().path("pipeline_id");
+        String unknown = UUID.randomUUID().toString();
+        // unknown ids, each named
+        given().contentType("application/json").body("{\"pipeline_version_reference\": {\"pipeline_id\": \"" + pid
+                        + "\", \"pipeline_version_id\": \"" + unknown + "\"}}").post("/apis/v2beta1/runs")
+                .then().statusCode(404).body("code", equalTo(5)).body("message", containsString("pipeline_version_id"));
+        given().get("/apis/v2beta1/pipelines/" + pid + "/versions/" + unknown).then().statusCode(404).body("code", equalTo(5))
+                .body("message", containsString("pipeline_version_id"));
+        given().multiPart("uploadfile", "e.yaml", TestSupport.ECHO.getBytes(StandardCharsets.UTF_8))
+                .post("/apis/v2beta1/pipelines/upload_version").then().statusCode(400).body("code", equalTo(3))
+                .body("message", containsString("pipelineid"));
+        given().multiPart("uploadfile", "e.yaml", TestSupport.ECHO.getBytes(StandardCharsets.UTF_8)).queryParam("pipelineid", unknown)
+                .post("/apis/v2beta1/pipelines/upload_version").then().statusCode(404).body("message", containsString("pipeline_id"));
+        given().contentType("application/json").body("{\"experiment_id\": \"" + unknown + "\", " + inlineRun(TestSupport.ECHO,
+                "{\"text\": \"x\"}").substring(1)).post("/apis/v2beta1/runs").then().statusCode(404).body("code", equalTo(5))
+                .body("message", containsString("experiment_id"));
+        given().get("/apis/v2beta1/recurringruns/" + unknown).then().statusCode(404).body("message", containsString("recurring_run_id"));
+        given().get("/apis/v2beta1/experiments/" + unknown).then().statusCode(404).body("message", containsString("experiment_id"));
+        // parameters: a wrong type and an undeclared one, named
+        String typed = "name: typed\ninputs: [{name: n, type: Integer}]\nimplementation: {container: {image: a, command: [echo, {inputValue: n}]}}\n";
+        given().contentType("application/json").body(inlineRun(typed, "{\"n\": \"many\"}")).post("/apis/v2beta1/runs")
+                .then().statusCode(400).body("code", equalTo(3)).body("message", containsString("runtime_config.parameters"))
+                .body("message", containsString("many"));
+        given().contentType("application/json").body(inlineRun(typed, "{\"n\": 1, \"colour\": \"red\"}")).post("/apis/v2beta1/runs")
+                .then().statusCode(400).body("message", containsString("colour"));
+        given().contentType("application/json").body(inlineRun(typed, "[1]"))
+                .post("/apis/v2beta1/runs").then().statusCode(400).body("message", containsString("runtime_config.parameters"));
+        // list parameters
+        given().queryParam("page_size", "lots").get("/apis/v2beta1/runs").then().statusCode(400).body("code", equalTo(3))
+                .body("message", containsString("page_size"));
+        given().queryParam("sort_by", "colour desc").get("/apis/v2beta1/pipelines").then().statusCode(400)
+                .body("message", containsString("sort_by"));
+        given().queryParam("page_token", "zz").get("/apis/v2beta1/experiments").then().statusCode(400)
+                .body("message", containsString("page_token"));
+        given().queryParam("filter", "{\"predicates\": [{\"operation\": \"EQUALS\", \"key\": \"display_name\"}]}")
+                .get("/apis/v2beta1/pipelines").then().statusCode(400).body("message", containsString("filter"));
+        // the same in v1beta1's shape
+        given().get("/apis/v1beta1/pipelines/" + unknown).then().statusCode(404).body("code", equalTo(5))
+                .body("error_message", containsString("pipeline_id"));
+        given().contentType("multipart/form-data").multiPart("name", "x").post("/apis/v1beta1/pipelines/upload").then().statusCode(400)
+                .body("error_message", containsString("uploadfile"));
+        assertEquals(before, backend.store().list("runs/", false).size(), "no bad request wrote a run");
+    }
+
+    @Test
+    void anUnexpectedFailureIsA500InKfpsShapeNamingNoExceptionClass() throws Exception {
+        String runId = "r-20260101-000000-" + UUID.randomUUID().toString().substring(0, 6);
+        String key = "runs/" + runId + "/run.json";
+        backend.store().put(key, "{\"runId\": [not json".getBytes(StandardCharsets.UTF_8));
+        try {
+            Response v2 = given().get("/apis/v2beta1/runs/" + runId);
+            v2.then().statusCode(500).body("code", equalTo(13)).body("details.size()", equalTo(0))
+                    .body("message", containsString("internal error"));
+            Response v1 = given().get("/apis/v1beta1/runs/" + runId);
+            v1.then().statusCode(500).body("code", equalTo(13)).body("error_message", containsString("internal error"));
+            for (Response r : List.of(v2, v1)) {
+                assertFalse(r.asString().contains("Exception") || r.asString().contains("dev.relay") || r.asString().contains("/work/"),
+                        r.asString());
+            }
+        } finally {
+            backend.store().delete(key);
+        }
+    }
+
+    @Test
     void terminateEndsTheRunningProcessAndTheRunIsCanceled() throws Exception {
         String token = "relay-kfp-terminate-" + UUID.randomUUID();
         String sleeper = "name: sleeper\ninputs: [{name: token}]\nimplementation: {container: {image: python:3.11,"
