@@ -34,7 +34,18 @@ public final class Replies {
     public static void unexpected(RoutingContext ctx, String where, RuntimeException e) {
         LOG.errorf("%s failed: %s", where, e.toString());
         LOG.debug(where, e);
-        json(ctx, 500, Map.of("error", "internal error: " + e));
+        json(ctx, 500, Map.of("error", internal(e)));
+    }
+
+    /**
+     * @return the answer's text for an unexpected failure: {@code internal error: <message>} in
+     *     plain words (no exception class, no stack trace; {@code internal error} alone when the
+     *     failure has no message); the log has the rest
+     */
+    public static String internal(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? "internal error (see the server log)"
+                : "internal error: " + dev.relay.eventing.input.ErrorText.plain(m);
     }
 
     /** @return the JSON body of an error */
