@@ -111,7 +111,7 @@ public final class PodPlanner {
             public String inputUri(String input) {
                 String uri = uriOf(r.arguments().get(input));
                 if (uri == null) {
-                    uriProblem[0] = "inputUri of '" + input + "' needs an artifact or an s3:// value";
+                    uriProblem[0] = "inputUri of '" + input + "' needs an artifact or an object reference ({\"uri\": \"s3://…\"}), not a text value";
                     return "";
                 }
                 return uri;
@@ -224,7 +224,7 @@ public final class PodPlanner {
         if (a instanceof ArgumentValue.Artifact art) {
             return art.uri();
         }
-        if (a instanceof ArgumentValue.Value v && v.text().startsWith("s3://")) {
+        if (a instanceof ArgumentValue.Value v && v.object()) {
             return v.text();
         }
         return null;

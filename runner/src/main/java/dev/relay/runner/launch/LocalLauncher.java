@@ -202,8 +202,9 @@ public final class LocalLauncher implements Launcher {
             appendLog(logFile, "relay: " + e.getMessage());
             status = failed(r, started, AttemptStatus.STORE_UNAVAILABLE, e.getMessage(), null);
         } catch (RuntimeException | IOException e) {
-            appendLog(logFile, "relay: " + e);
-            status = failed(r, started, AttemptStatus.LAUNCH_FAILED, "launch failed: " + e.getMessage(), null);
+            String why = dev.relay.eventing.input.ErrorText.of(e);
+            appendLog(logFile, "relay: launch failed: " + why);
+            status = failed(r, started, AttemptStatus.LAUNCH_FAILED, "launch failed: " + why, null);
         }
         LocalExecutions.Record record = records.remove(r.executionId());
         String logKey = RunLayout.attemptLog(r.runId(), r.task(), r.attempt());
@@ -276,10 +277,11 @@ public final class LocalLauncher implements Launcher {
                 if (a instanceof ArgumentValue.Artifact art) {
                     return art.uri();
                 }
-                if (a instanceof ArgumentValue.Value v && v.text().startsWith("s3://")) {
+                if (a instanceof ArgumentValue.Value v && v.object()) {
                     return v.text();
                 }
-                throw new Failure(AttemptStatus.LAUNCH_FAILED, "inputUri of '" + input + "' needs an artifact or an s3:// value", null);
+                throw new Failure(AttemptStatus.LAUNCH_FAILED, "inputUri of '" + input + "' needs an artifact or an object reference"
+                        + " ({\"uri\": \"s3://…\"}), not a text value", null);
             }
 
             @Override
@@ -555,7 +557,7 @@ public final class LocalLauncher implements Launcher {
         Files.createDirectories(target.getParent());
         ArgumentValue a = r.arguments().get(input);
         String uri = a instanceof ArgumentValue.Artifact art ? art.uri()
-                : a instanceof ArgumentValue.Value v && v.text().startsWith("s3://") ? v.text() : null;
+                : a instanceof ArgumentValue.Value v && v.object() ? v.text() : null;
         if (uri == null) {
             Files.writeString(target, effectiveValue == null ? "" : effectiveValue, StandardCharsets.UTF_8);
             return;
