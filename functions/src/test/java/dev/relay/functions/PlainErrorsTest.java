@@ -30,10 +30,20 @@ class PlainErrorsTest {
                 body);
     }
 
+    private final java.util.List<String> written = new java.util.ArrayList<>();
+
     String broken(String content) {
         String id = "r-broken-" + UUID.randomUUID().toString().substring(0, 8);
         backend.store().put(RunLayout.runJson(id), content.getBytes(StandardCharsets.UTF_8));
+        written.add(RunLayout.runJson(id));
         return id;
+    }
+
+    /** The broken runs go again: the test state dir is shared with every other test of the app. */
+    @org.junit.jupiter.api.AfterEach
+    void removeBrokenRuns() {
+        written.forEach(k -> backend.store().delete(k));
+        written.clear();
     }
 
     @Test
