@@ -111,6 +111,10 @@ class TriggersAndIndexTest {
         String rowsUri = run.path("tasks").get(0).path("outputs").path("rows").asText();
         String rowsKey = rowsUri.substring("s3://mlpipeline/".length());
         assertEquals("3", new String(backend.store().get(rowsKey).orElseThrow(), StandardCharsets.UTF_8).trim());
+        // issue 13: {{ object.uri }} bound to the file input is an explicit artifact reference, the only way an object is read
+        JsonNode doc = read(new String(backend.store().get(dev.relay.runner.contract.RunLayout.runJson(runId)).orElseThrow(),
+                StandardCharsets.UTF_8));
+        assertEquals("[\"dataset\"]", doc.path("references").toString(), doc.toString());
 
         upload(key, csv);
         upload("other/iris.csv", csv);
@@ -139,6 +143,9 @@ class TriggersAndIndexTest {
         assertEquals("0.42", run.path("parameters").path("score").asText(), run.toString());
         assertEquals("com.example.model.drift", run.path("parameters").path("reason").asText(), run.toString());
         assertEquals("Succeeded", run.path("phase").asText(), run.toString());
+        JsonNode doc = read(new String(backend.store().get(dev.relay.runner.contract.RunLayout.runJson(runId)).orElseThrow(),
+                StandardCharsets.UTF_8));
+        assertEquals(0, doc.path("references").size(), "an event trigger's values are literal: " + doc);
 
         TestSupport.Answer again = TestSupport.post(root, drift, true, Map.of());
         assertEquals(200, again.status(), again.body());
@@ -195,5 +202,26 @@ class TriggersAndIndexTest {
         given().get("/api/v1/runs/r-nope-000000/metrics").then().statusCode(404);
         JsonNode vis = get("/api/v1/runs/" + ids[0] + "/visualizations");
         assertTrue(vis.has("visualizations"), vis.toString());
+    }
+
+    /** Issue 13: an explicit artifact reference may name an object a loaded upload trigger watches, and no other. */
+    @Test
+    void aReferenceMayNameAnObjectALoadedTriggerWatches() throws Exception {
+        register();
+        byte[] csv = "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8);
+        String watched = "s3://mlpipeline/datasets/by-reference.csv";
+        backend.store().put("datasets/by-reference.csv", csv);
+        String body = "{\"pipeline\":{\"name\":\"count-rows\"},\"parameters\":{\"dataset\":{\"uri\":\"%s\"}}}";
+        String runId = read(given().contentType("application/json").body(String.format(body, watched)).post("/api/v1/runs")
+                .then().statusCode(201).extract().asString()).path("runId").asText();
+        JsonNode run = await("/api/v1/runs/" + runId, r -> r.path("finishedAt").isTextual());
+        assertEquals("Succeeded", run.path("phase").asText(), run.toString());
+        String rowsKey = run.path("tasks").get(0).path("outputs").path("rows").asText().substring("s3://mlpipeline/".length());
+        assertEquals("1", new String(backend.store().get(rowsKey).orElseThrow(), StandardCharsets.UTF_8).trim());
+        // datasets/*.csv is watched; a .txt beside it and another prefix are not
+        for (String uri : new String[] {"s3://mlpipeline/datasets/by-reference.txt", "s3://mlpipeline/other/iris.csv"}) {
+            given().contentType("application/json").body(String.format(body, uri)).post("/api/v1/runs")
+                    .then().statusCode(422).body("field", org.hamcrest.Matchers.equalTo("parameters.dataset"));
+        }
     }
 }

@@ -126,9 +126,9 @@ public final class S3Notifications {
             }
             return root;
         } catch (JsonProcessingException e) {
-            throw new EventFormatException("not JSON: " + e.getOriginalMessage() + ": " + preview(json), e);
+            throw new EventFormatException("not JSON: " + dev.relay.eventing.input.SafeJson.describe(e) + ": " + preview(json), e);
         } catch (IOException e) {
-            throw new EventFormatException("not JSON: " + e.getMessage(), e);
+            throw new EventFormatException("not JSON: " + dev.relay.eventing.input.ErrorText.of(e), e);
         }
     }
 

@@ -72,9 +72,16 @@ public final class TriggerMatcher {
         if (!t.events().contains(created)) {
             return Optional.of("event " + created + " is not one of " + t.events());
         }
-        String key = e.object().key();
-        if (!t.bucket().equals(e.object().bucket())) {
-            return Optional.of("bucket '" + e.object().bucket() + "' is not '" + t.bucket() + "'");
+        return objectMismatch(t, e.object().bucket(), e.object().key());
+    }
+
+    /**
+     * @return why the object {@code bucket}/{@code key} is not one the upload trigger watches (its
+     *     bucket, prefix, suffix, glob), or empty when it is
+     */
+    public static Optional<String> objectMismatch(Trigger.UploadTrigger t, String bucket, String key) {
+        if (!t.bucket().equals(bucket)) {
+            return Optional.of("bucket '" + bucket + "' is not '" + t.bucket() + "'");
         }
         if (t.prefix() != null && !key.startsWith(t.prefix())) {
             return Optional.of("key '" + key + "' does not start with '" + t.prefix() + "'");

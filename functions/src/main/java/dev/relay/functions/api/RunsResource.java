@@ -57,7 +57,7 @@ public class RunsResource {
         try {
             request = body == null || body.length == 0 ? null : Json.MAPPER.readTree(body);
         } catch (IOException e) {
-            throw HttpError.badRequest("body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw HttpError.badRequest("body is not JSON: " + dev.relay.eventing.input.SafeJson.describe(e));
         }
         RunStarter.Created created = starter.start(request, new RunDoc.Cause("http", null, null, null));
         return Response.status(201).location(URI.create(created.links().get("self")))
@@ -71,8 +71,25 @@ public class RunsResource {
         if (!RUN_ID.matcher(id).matches()) {
             throw new HttpError(404, "no run '" + id.replaceAll("\\p{Cntrl}", "?") + "' (run ids are DNS-1123 labels)");
         }
-        RunView view = RunView.load(backend.store(), id).orElseThrow(() -> new HttpError(404, "no run '" + id + "'"));
+        RunView view = readable(id).orElseThrow(() -> new HttpError(404, "no run '" + id + "'"));
         return Response.ok(Json.bytes(indexed(i -> RunReports.of(view, i))), "application/json").build();
+    }
+
+    /**
+     * Reads a run. A run whose documents exist but cannot be read (a broken {@code run.json}, an
+     * invalid pipeline in it) is the store's fault, not the caller's: 500 naming the object and what
+     * is wrong in plain words ({@code "field"} is the object's key), never an exception.
+     */
+    private java.util.Optional<RunView> readable(String id) {
+        try {
+            return RunView.load(backend.store(), id);
+        } catch (java.io.UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            String key = dev.relay.runner.contract.RunLayout.runJson(id);
+            String why = e.getMessage() == null ? "it cannot be read" : e.getMessage().strip();
+            why = why.startsWith(key + ": ") ? why.substring(key.length() + 2) : why;
+            throw new HttpError(500, key, "run " + id + " exists but cannot be read: " + key + ": "
+                    + dev.relay.eventing.input.ErrorText.plain(why.replace('\n', ' ')), List.of());
+        }
     }
 
     /** The index's runs, newest first: {@code {"runs": [...], "metricColumns": [...]}}. */

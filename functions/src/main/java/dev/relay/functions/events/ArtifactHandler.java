@@ -159,7 +159,7 @@ public class ArtifactHandler {
             try {
                 node = MAPPER.readTree(data);
             } catch (IOException e) {
-                throw new EventFormatException("not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+                throw new EventFormatException("not JSON: " + SafeJson.describe(e), e);
             }
             if (node != null && node.isObject() && !node.has("Records") && node.has("s3") && node.has("eventName")) {
                 return List.of(new S3Notifications.Entry(S3Notifications.parseRecord(data), data));

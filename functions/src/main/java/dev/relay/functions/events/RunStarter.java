@@ -24,11 +24,14 @@ import java.util.Map;
  * Starts a run from a Run request (CONTRACTS.md "Run request"): the body of
  * {@code POST /api/v1/runs} and the data of {@code dev.relay.run.requested}. Checks everything
  * (shape, pipeline, parameters) before writing {@code run.json}; nothing is written for a bad
- * request. Parameter values are taken literally.
+ * request. Parameter values are taken literally; an object is read only through an explicit
+ * artifact reference {@code {"uri": "s3://bucket/key"}} that {@link #admit} allows.
  */
 @ApplicationScoped
 public class RunStarter {
     private final Backend backend;
+    /** The loaded triggers: the objects their upload triggers watch may be referenced. */
+    @Inject dev.relay.functions.app.Triggers triggers;
 
     /** @param backend the runner's pieces */
     @Inject
@@ -125,7 +128,8 @@ public class RunStarter {
         if (p == null || !p.isObject()) {
             throw HttpError.invalid("pipeline", "pipeline is required: {\"name\": N, \"version\": V} or {\"inline\": YAML}");
         }
-        Map<String, String> params = parameters(request.get("parameters"));
+        java.util.Set<String> references = new java.util.LinkedHashSet<>();
+        Map<String, String> params = parameters(request.get("parameters"), references);
         RunService.Prepared prepared;
         RunDoc.PipelineRef ref;
         if (p.has("inline")) {
@@ -153,8 +157,15 @@ public class RunStarter {
         RunDoc doc;
         try {
             RunService.checkParameters(prepared.plan(), params);
+        } catch (RunRequestException e) {
+            throw HttpError.invalid("parameters", "parameters: " + e.getMessage());
+        }
+        for (String name : references) {
+            admit(name, params.get(name));
+        }
+        try {
             beforeWrite.accept(runId);
-            doc = backend.runs().submitLiteral(runId, prepared, params, cause, ref);
+            doc = backend.runs().submitLiteral(runId, prepared, params, references, cause, ref);
         } catch (RunRequestException e) {
             throw HttpError.invalid("parameters", "parameters: " + e.getMessage());
         }
@@ -183,7 +194,38 @@ public class RunStarter {
         return v.asText();
     }
 
-    private static Map<String, String> parameters(JsonNode node) {
+    /** The prefixes of Relay's bucket an artifact reference may name: runs' inputs and outputs, registered pipelines. */
+    public static final List<String> REFERENCE_PREFIXES = List.of("runs/", "pipelines/");
+
+    /**
+     * Admits an explicit artifact reference {@code {"uri": "s3://bucket/key"}} (CONTRACTS.md "Run
+     * request"): an object under {@link #REFERENCE_PREFIXES} of Relay's bucket, or one a loaded
+     * upload trigger watches (its bucket and prefix, suffix or glob).
+     *
+     * @throws HttpError 422 naming {@code parameters.NAME} for any other object
+     */
+    void admit(String name, String uri) {
+        String[] bk;
+        try {
+            bk = RunService.checkReferenceShape(name, uri);
+        } catch (RunRequestException e) {
+            throw HttpError.invalid("parameters." + name, "parameters." + name + ": " + e.getMessage());
+        }
+        String bucket = backend.store().bucket();
+        boolean owned = bk[0].equals(bucket) && REFERENCE_PREFIXES.stream().anyMatch(bk[1]::startsWith);
+        if (!owned && (triggers == null || !triggers.service().watchesObject(bk[0], bk[1]))) {
+            throw HttpError.invalid("parameters." + name, "parameters." + name + ": " + uri
+                    + " is not an object Relay may read for a run: an artifact reference names an object under s3://"
+                    + bucket + "/runs/ or s3://" + bucket + "/pipelines/, or one a loaded upload trigger watches");
+        }
+    }
+
+    /**
+     * Reads {@code parameters}: a string, number or boolean is literal text (whatever it looks
+     * like); {@code {"uri": "s3://bucket/key"}} is an artifact reference, its name added to
+     * {@code references}.
+     */
+    private static Map<String, String> parameters(JsonNode node, java.util.Set<String> references) {
         Map<String, String> out = new LinkedHashMap<>();
         if (node == null || node.isNull()) {
             return out;
@@ -198,9 +240,13 @@ public class RunStarter {
                 out.put(e.getKey(), v.asText());
             } else if (v.isNumber() || v.isBoolean()) {
                 out.put(e.getKey(), v.asText());
+            } else if (v.isObject() && v.size() == 1 && v.path("uri").isTextual()) {
+                out.put(e.getKey(), v.get("uri").asText());
+                references.add(e.getKey());
             } else {
                 throw HttpError.invalid("parameters." + e.getKey(), "parameters." + e.getKey()
-                        + " must be a string, number or boolean, not " + v.getNodeType().name().toLowerCase());
+                        + " must be a string, number or boolean (taken literally), or an artifact reference"
+                        + " {\"uri\": \"s3://BUCKET/KEY\"}, not " + (v.isObject() ? "this object" : v.getNodeType().name().toLowerCase()));
             }
         }
         return out;

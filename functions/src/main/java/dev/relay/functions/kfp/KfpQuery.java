@@ -158,7 +158,7 @@ public record KfpQuery(String filter, String sortBy, int pageSize, String pageTo
         try {
             f = Json.MAPPER.readTree(filter);
         } catch (IOException e) {
-            throw KfpException.invalid("filter is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw KfpException.invalid("filter is not JSON: " + dev.relay.eventing.input.SafeJson.describe(e));
         }
         if (f == null || !f.isObject()) {
             throw KfpException.invalid("filter must be a JSON object {\"predicates\": [...]}");

@@ -315,7 +315,7 @@ public class KfpV2Resource {
         try {
             return Json.MAPPER.readTree(b);
         } catch (IOException e) {
-            throw KfpException.invalid("body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw KfpException.invalid("body is not JSON: " + dev.relay.eventing.input.SafeJson.describe(e));
         }
     }
 

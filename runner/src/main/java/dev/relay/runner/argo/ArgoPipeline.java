@@ -1,5 +1,7 @@
 package dev.relay.runner.argo;
 
+import dev.relay.eventing.input.SafeYaml;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.contract.Json;
@@ -9,8 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import dev.relay.runner.spec.SpecError;
 import dev.relay.runner.spec.SpecException;
 import java.nio.file.Path;
@@ -131,11 +131,10 @@ public final class ArgoPipeline {
         for (Workflow.Parameter param : w.parameters()) {
             inputs.add(new InputSpec(param.name(), types.get(param.name()), null, param.value(), false));
         }
-        LoaderOptions o = new LoaderOptions();
-        o.setCodePointLimit(ArgoPackage.MAX_YAML_BYTES);
+        LoaderOptions o = SafeYaml.options(); // Relay's size, alias and depth limits, as WorkflowReader read it
+        o.setCodePointLimit(Math.min(o.getCodePointLimit(), ArgoPackage.MAX_YAML_BYTES));
         o.setAllowDuplicateKeys(true);
-        o.setMaxAliasesForCollections(100);
-        JsonNode tree = Json.MAPPER.valueToTree(new Yaml(new SafeConstructor(o)).load(pkg.yaml()));
+        JsonNode tree = Json.MAPPER.valueToTree(SafeYaml.load(pkg.yaml(), o, new org.yaml.snakeyaml.resolver.Resolver()));
         return new Loaded(p, inputs, tree, w.activeDeadlineSeconds(), hostProblems);
     }
 

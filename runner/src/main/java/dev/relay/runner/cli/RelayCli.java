@@ -78,6 +78,19 @@ public final class RelayCli implements Runnable {
             }
             return 2;
         });
+        // anything a command did not expect: one plain line (issue 13: no stack trace, no exception class names)
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            String line = "relay: " + dev.relay.eventing.input.ErrorText.of(ex);
+            c.getErr().println(line);
+            c.getErr().flush();
+            for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+                if (p.hasMatchedOption("--json")) {
+                    ErrorDocument.print(c.getOut(), java.util.List.of(line));
+                    break;
+                }
+            }
+            return 1;
+        });
         return cl;
     }
 

@@ -156,8 +156,12 @@ public final class RunsCommand implements Runnable {
                 out.flush();
                 return 0;
             } catch (IndexException | StoreException | IllegalStateException | java.io.UncheckedIOException e) {
-                err.println("relay: " + e.getMessage());
+                String line = "relay: " + (e.getMessage() == null ? dev.relay.eventing.input.ErrorText.of(e) : e.getMessage());
+                err.println(line);
                 err.flush();
+                if (options.json) {
+                    ErrorDocument.print(out, java.util.List.of(line));
+                }
                 return 2;
             }
         }

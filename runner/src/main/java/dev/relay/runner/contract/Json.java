@@ -48,7 +48,8 @@ public final class Json {
         try {
             return MAPPER.readValue(data, type);
         } catch (IOException e) {
-            throw new UncheckedIOException(what + ": not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(what + ": not valid JSON of its kind: "
+                    + dev.relay.eventing.input.SafeJson.describe(e), e);
         }
     }
 }

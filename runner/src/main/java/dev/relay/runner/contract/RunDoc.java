@@ -11,7 +11,8 @@ import java.util.Map;
  * @param spec         the pipeline as given: a KFP v1 graph component with every componentRef
  *                     inlined, or a KFP v2 PipelineSpec (IR) as written; the engine's model is derived
  *                     from it, never stored
- * @param parameters   pipeline input name → value as given (text, or {@code s3://} URI for files)
+ * @param parameters   pipeline input name → value as given: text, taken literally, or for a name in
+ *                     {@code references} the {@code s3://bucket/key} URI of an existing object
  * @param format       {@code kfp-v1-graph} or {@code kfp-v2-ir} ({@code PipelineModel.FORMAT_*});
  *                     absent in runs written before formats: KFP v1 graph
  * @param cache        false: no task of this run reads or fills the cache ({@code relay run --no-cache});
@@ -19,24 +20,40 @@ import java.util.Map;
  * @param pipelineRoot the IR's {@code defaultPipelineRoot}, recorded (Relay writes only to its bucket), or absent
  * @param warnings     what the run was started despite, for people (e.g. a pipeline root outside the
  *                     Relay bucket, which is not written to); absent when none
+ * @param references   the parameters that are artifact references (CONTRACTS.md "Run request"), written
+ *                     by every run (possibly {@code []}); absent in runs written before references, whose
+ *                     values starting with {@code s3://} were references ({@link #isReference})
  */
 public record RunDoc(String runId, PipelineRef pipeline, JsonNode spec, Map<String, String> parameters,
                      Cause cause, String createdAt,
                      @JsonInclude(JsonInclude.Include.NON_NULL) String format,
                      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean cache,
                      @JsonInclude(JsonInclude.Include.NON_NULL) String pipelineRoot,
-                     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings) {
+                     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) List<String> references) {
+
+    /**
+     * @return whether parameter {@code name} is an artifact reference: named in {@code references},
+     *     or, in a run written before references, a value starting with {@code s3://}
+     */
+    public boolean isReference(String name) {
+        if (references != null) {
+            return references.contains(name);
+        }
+        String v = parameters == null ? null : parameters.get(name);
+        return v != null && v.startsWith("s3://");
+    }
 
     /** A KFP v1 graph run as written before formats (no format, cache or pipeline root recorded). */
     public RunDoc(String runId, PipelineRef pipeline, JsonNode spec, Map<String, String> parameters,
                   Cause cause, String createdAt) {
-        this(runId, pipeline, spec, parameters, cause, createdAt, null, null, null, null);
+        this(runId, pipeline, spec, parameters, cause, createdAt, null, null, null, null, null);
     }
 
-    /** A run without warnings. */
+    /** A run without warnings and without a references list (as written before references). */
     public RunDoc(String runId, PipelineRef pipeline, JsonNode spec, Map<String, String> parameters,
                   Cause cause, String createdAt, String format, Boolean cache, String pipelineRoot) {
-        this(runId, pipeline, spec, parameters, cause, createdAt, format, cache, pipelineRoot, null);
+        this(runId, pipeline, spec, parameters, cause, createdAt, format, cache, pipelineRoot, null, null);
     }
 
     /** @return whether tasks of this run may use the cache (the per-run switch) */

@@ -298,7 +298,7 @@ public final class V2Executor {
             }
             throw new ExecutorException(AttemptStatus.ERROR, "executor output " + f + ": expected a JSON object");
         } catch (IOException e) {
-            throw new ExecutorException(AttemptStatus.ERROR, "executor output " + f + " is not valid JSON: " + e.getMessage());
+            throw new ExecutorException(AttemptStatus.ERROR, "executor output " + f + " is not valid JSON: " + dev.relay.eventing.input.SafeJson.describe(e));
         }
     }
 

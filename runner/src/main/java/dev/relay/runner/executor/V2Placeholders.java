@@ -47,7 +47,7 @@ final class V2Placeholders {
                 try {
                     n = Json.MAPPER.readTree(el);
                 } catch (JsonProcessingException e) {
-                    throw new ExecutorException(AttemptStatus.LAUNCH_FAILED, w + ": not a valid JSON placeholder: " + e.getOriginalMessage());
+                    throw new ExecutorException(AttemptStatus.LAUNCH_FAILED, w + ": not a valid JSON placeholder: " + dev.relay.eventing.input.SafeJson.describe(e));
                 }
                 for (String s : struct(n, ctx, w)) {
                     out.add(resolve(s, ctx, w));

@@ -79,7 +79,7 @@ public final class ObjectIndexer {
         try {
             index(r.key());
         } catch (RuntimeException e) {
-            warnings.accept(r.key() + ": " + (e.getMessage() == null ? "internal error (" + e.getClass().getSimpleName() + ")" : e.getMessage()));
+            warnings.accept(r.key() + ": " + dev.relay.eventing.input.ErrorText.of(e));
         }
     }
 

@@ -58,7 +58,7 @@ public final class Deployer {
                 while (root.getCause() != null && root.getCause() != root) {
                     root = root.getCause();
                 }
-                String why = root == e ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+                String why = root == e ? "" : " (" + dev.relay.eventing.input.ErrorText.of(root) + ")";
                 throw new KubernetesClientException("cannot apply " + id + " at " + client.getMasterUrl() + ": "
                         + e.getMessage() + why + hint, e);
             }

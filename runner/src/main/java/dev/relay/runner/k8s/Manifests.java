@@ -43,6 +43,8 @@ public final class Manifests {
                     .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+                    .loaderOptions(dev.relay.eventing.input.SafeYaml.options()) // Relay's limits on what it reads
+                    .streamReadConstraints(dev.relay.eventing.input.SafeJson.constraints())
                     .build())
             .build();
     private static final Set<String> KUSTOMIZATION_KEYS = Set.of("apiVersion", "kind", "namespace", "resources", "images");
@@ -317,7 +319,7 @@ public final class Manifests {
         } catch (JsonProcessingException e) {
             JsonLocation l = e.getLocation();
             throw new ManifestException(what + (l == null ? "" : ":" + l.getLineNr() + ":" + l.getColumnNr())
-                    + ": not valid YAML: " + e.getOriginalMessage());
+                    + ": not valid YAML: " + dev.relay.eventing.input.ErrorText.plain(e.getOriginalMessage()));
         } catch (IOException | RuntimeException e) {
             throw new ManifestException(what + ": not valid YAML: " + e.getMessage());
         }

@@ -148,7 +148,7 @@ public final class CommandStep {
             public String inputUri(String input) {
                 String uri = uriOf(r.arguments().get(input));
                 if (uri == null && uriProblem[0] == null) {
-                    uriProblem[0] = "inputUri of '" + input + "' needs an artifact or an s3:// value";
+                    uriProblem[0] = "inputUri of '" + input + "' needs an artifact or an object reference ({\"uri\": \"s3://…\"}), not a text value";
                 }
                 return uri == null ? "" : uri;
             }
@@ -217,12 +217,12 @@ public final class CommandStep {
         }
     }
 
-    /** @return the object URI an argument names (an artifact, or an {@code s3://} value), or null for a plain value */
+    /** @return the object URI an argument names (an artifact, or an object reference: {@link ArgumentValue.Value#object()}), or null for a plain text value */
     public static String uriOf(ArgumentValue a) {
         if (a instanceof ArgumentValue.Artifact art) {
             return art.uri();
         }
-        if (a instanceof ArgumentValue.Value v && v.text().startsWith("s3://")) {
+        if (a instanceof ArgumentValue.Value v && v.object()) {
             return v.text();
         }
         return null;

@@ -214,8 +214,9 @@ public final class LocalLauncher implements Launcher {
             appendLog(logFile, "relay: " + e.getMessage());
             status = failed(r, started, AttemptStatus.STORE_UNAVAILABLE, e.getMessage(), null);
         } catch (RuntimeException | IOException e) {
-            appendLog(logFile, "relay: " + e);
-            status = failed(r, started, AttemptStatus.LAUNCH_FAILED, "launch failed: " + e.getMessage(), null);
+            String why = dev.relay.eventing.input.ErrorText.of(e);
+            appendLog(logFile, "relay: launch failed: " + why);
+            status = failed(r, started, AttemptStatus.LAUNCH_FAILED, "launch failed: " + why, null);
         }
         LocalExecutions.Record record = records.remove(r.executionId());
         String logKey = RunLayout.attemptLog(r.runId(), r.task(), r.attempt());

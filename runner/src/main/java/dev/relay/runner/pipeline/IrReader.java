@@ -86,7 +86,7 @@ public final class IrReader {
         try {
             docs = documents(text);
         } catch (IOException e) {
-            throw new ModelException(file + ": not YAML or JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new ModelException(file + ": not YAML or JSON: " + dev.relay.eventing.input.SafeJson.describe(e));
         }
         if (docs.isEmpty() || !docs.get(0).isObject()) {
             throw new ModelException(file + ": expected a PipelineSpec mapping with 'root' and 'components'");

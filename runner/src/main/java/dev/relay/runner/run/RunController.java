@@ -379,7 +379,12 @@ public final class RunController {
             TaskSpec task = p.v1Task(l.component());
             Map<String, ArgumentValue> args = new LinkedHashMap<>();
             l.parameters().forEach((name, v) -> {
-                if (!name.startsWith(dev.relay.runner.pipeline.V1Translator.CONDITION_INPUT)) {
+                if (name.startsWith(dev.relay.runner.pipeline.V1Translator.CONDITION_INPUT)) {
+                    return;
+                }
+                if (v instanceof RunPlan.ObjectRef ref) {
+                    args.put(name, ArgumentValue.Value.reference(ref.uri()));
+                } else {
                     args.put(name, new ArgumentValue.Value(v instanceof String s ? s : dev.relay.runner.engine.cel.JsonText.write(v)));
                 }
             });
@@ -395,8 +400,15 @@ public final class RunController {
         ComponentIo io = ComponentIo.parse("components." + l.component(), p.componentSpec(l.component()));
         ExecutorSpec executor = ExecutorSpec.parse(c.executorLabel(), p.executor(l.component()));
         Map<String, JsonNode> params = new LinkedHashMap<>();
-        l.parameters().forEach((k, v) -> params.put(k, TaskStates.toJson(v)));
         Map<String, List<InputArtifact>> arts = new LinkedHashMap<>();
+        l.parameters().forEach((k, v) -> {
+            if (v instanceof RunPlan.ObjectRef ref && io.inputArtifacts().containsKey(k)) {
+                // a run's artifact reference given to an input artifact: the object as a plain artifact
+                arts.put(k, List.of(new InputArtifact(k, ref.uri(), ArtifactType.ARTIFACT, Json.MAPPER.createObjectNode())));
+            } else {
+                params.put(k, TaskStates.toJson(v));
+            }
+        });
         l.artifacts().forEach((name, refs) -> arts.put(name, refs.stream().map(r -> inputArtifact(runId, r)).toList()));
         // a pipeline's input artifact reaches its tasks as the URI the run was given (run.json's
         // parameters: an uploaded -p NAME=@PATH or an s3:// URI), through any nesting DAGs
@@ -483,7 +495,7 @@ public final class RunController {
         if (a instanceof Argument.GraphInput g) {
             String given = run.doc().parameters().get(g.inputName());
             if (given != null) {
-                return new ArgumentValue.Value(given);
+                return run.doc().isReference(g.inputName()) ? ArgumentValue.Value.reference(given) : new ArgumentValue.Value(given);
             }
             Optional<InputSpec> in = run.plan().pipeline().input(g.inputName());
             return in.filter(InputSpec::hasDefault).map(i -> new ArgumentValue.Value(Values.toKfpString(i.defaultValue()))).orElse(null);
@@ -513,7 +525,7 @@ public final class RunController {
         RunPlan plan = RunPlan.of(doc);
         Map<String, Object> params;
         try {
-            params = plan.parameterValues(doc.parameters() == null ? Map.of() : doc.parameters());
+            params = plan.parameterValues(doc);
         } catch (RuntimeException e) {
             throw new IllegalStateException(key + ": " + e.getMessage(), e);
         }

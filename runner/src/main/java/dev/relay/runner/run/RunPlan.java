@@ -203,6 +203,40 @@ public final class RunPlan {
     }
 
     /**
+     * A run parameter that is an artifact reference ({@link RunDoc#isReference}): carried through the
+     * engine as an opaque value and given to the task as {@code ArgumentValue.Value.reference} (v1) or
+     * an input artifact (IR).
+     *
+     * @param uri {@code s3://bucket/key}
+     */
+    public record ObjectRef(String uri) {
+        @Override
+        public String toString() {
+            return uri;
+        }
+    }
+
+    /**
+     * The run's parameters as the engine's values ({@link #parameterValues(Map)}), with each artifact
+     * reference of {@code doc} as an {@link ObjectRef}.
+     *
+     * @throws ParameterTypeException naming the parameter when a value does not read as its type
+     */
+    public Map<String, Object> parameterValues(RunDoc doc) {
+        Map<String, String> given = doc.parameters() == null ? Map.of() : doc.parameters();
+        Map<String, String> literal = new LinkedHashMap<>();
+        given.forEach((k, v) -> {
+            if (!doc.isReference(k)) {
+                literal.put(k, v);
+            }
+        });
+        Map<String, Object> typed = parameterValues(literal);
+        Map<String, Object> out = new LinkedHashMap<>();
+        given.forEach((k, v) -> out.put(k, doc.isReference(k) ? new ObjectRef(v) : typed.get(k)));
+        return out;
+    }
+
+    /**
      * The run's parameters as the engine's JSON values: v1 values stay text; an IR parameter is read
      * as its declared type.
      *

@@ -288,8 +288,10 @@ public final class RunService {
     }
 
     /**
-     * Writes {@code run.json}. Parameters of the form {@code @PATH} are uploaded first to
-     * {@code runs/<run>/inputs/<name>} (a directory: every file below it) and passed as their URI.
+     * Writes {@code run.json} for {@code relay run}: {@code -p NAME=@PATH} is uploaded first to
+     * {@code runs/<run>/inputs/<name>} (a directory: every file below it) and, like
+     * {@code -p NAME=s3://…}, passed as an artifact reference (CONTRACTS.md "Run request": a file
+     * input gets the object, a value input its URI); any other value is literal text.
      *
      * @param pipelineName name recorded in {@code run.json} (null: the spec's name)
      * @return the document written
@@ -309,23 +311,34 @@ public final class RunService {
                          boolean cache) throws RunRequestException {
         checkParameters(prepared.plan(), parameters);
         Map<String, String> params = new LinkedHashMap<>();
+        List<String> references = new ArrayList<>();
         for (Map.Entry<String, String> e : parameters.entrySet()) {
             String v = e.getValue();
-            params.put(e.getKey(), v.startsWith("@") ? upload(runId, e.getKey(), Path.of(v.substring(1))) : v);
+            if (v.startsWith("@")) {
+                params.put(e.getKey(), upload(runId, e.getKey(), Path.of(v.substring(1))));
+                references.add(e.getKey());
+            } else {
+                if (v.startsWith("s3://")) {
+                    checkReferenceShape(e.getKey(), v);
+                    references.add(e.getKey());
+                }
+                params.put(e.getKey(), v);
+            }
         }
         String version = HexFormat.of().formatHex(sha256(prepared.spec().toString().getBytes(StandardCharsets.UTF_8))).substring(0, 12);
         RunDoc doc = new RunDoc(runId,
                 new RunDoc.PipelineRef(prepared.plan().name(), version, prepared.source().toString()),
                 prepared.spec(), params, cause, Times.format(clock.instant()), format(prepared),
-                cache ? null : Boolean.FALSE, pipelineRoot(prepared), warnings(runId, prepared));
+                cache ? null : Boolean.FALSE, pipelineRoot(prepared), warnings(runId, prepared), references);
         store.put(RunLayout.runJson(runId), Json.bytes(doc));
         return doc;
     }
 
     /**
      * Writes {@code run.json} for a request that came over the network (HTTP API, CloudEvent,
-     * trigger): parameter values are taken literally (a leading {@code @} is text, never a local
-     * file), and the pipeline reference is the caller's (e.g. the registry's name and version).
+     * trigger): every parameter value is literal text (a leading {@code @} or {@code s3://} is text,
+     * never a local file or an object), and the pipeline reference is the caller's (e.g. the
+     * registry's name and version).
      *
      * @param ref the pipeline recorded in {@code run.json}; null: the spec's name and the sha256
      *     of the inlined spec, as {@link #submit(String, Prepared, Map, RunDoc.Cause)} does
@@ -334,12 +347,59 @@ public final class RunService {
      */
     public RunDoc submitLiteral(String runId, Prepared prepared, Map<String, String> parameters, RunDoc.Cause cause,
                                 RunDoc.PipelineRef ref) throws RunRequestException {
+        return submitLiteral(runId, prepared, parameters, java.util.Set.of(), cause, ref);
+    }
+
+    /**
+     * {@link #submitLiteral(String, Prepared, Map, RunDoc.Cause, RunDoc.PipelineRef)} where the
+     * parameters named in {@code references} are explicit artifact references: their values are
+     * {@code s3://bucket/key} URIs the caller has already admitted (the run API checks them against
+     * the buckets and prefixes Relay owns or a loaded trigger watches; an upload trigger's
+     * {@code {{ object.uri }}} is the object that fired it).
+     *
+     * @param references names of {@code parameters} whose values are artifact references
+     * @throws RunRequestException for an unknown or missing parameter, or a reference that is not
+     *     {@code s3://bucket/key}
+     */
+    public RunDoc submitLiteral(String runId, Prepared prepared, Map<String, String> parameters,
+                                java.util.Set<String> references, RunDoc.Cause cause, RunDoc.PipelineRef ref)
+            throws RunRequestException {
         checkParameters(prepared.plan(), parameters);
+        List<String> refs = new ArrayList<>();
+        for (String name : parameters.keySet()) {
+            if (references.contains(name)) {
+                checkReferenceShape(name, parameters.get(name));
+                refs.add(name);
+            }
+        }
         RunDoc.PipelineRef pipeline = ref != null ? ref : defaultRef(prepared);
         RunDoc doc = new RunDoc(runId, pipeline, prepared.spec(), new LinkedHashMap<>(parameters), cause,
-                Times.format(clock.instant()), format(prepared), null, pipelineRoot(prepared), warnings(runId, prepared));
+                Times.format(clock.instant()), format(prepared), null, pipelineRoot(prepared), warnings(runId, prepared), refs);
         store.put(RunLayout.runJson(runId), Json.bytes(doc));
         return doc;
+    }
+
+    /**
+     * Checks that an artifact reference is {@code s3://bucket/key} with a key of plain segments (no
+     * empty, {@code .} or {@code ..} segment, no leading {@code /}).
+     *
+     * @return the reference split as {@code [bucket, key]}
+     * @throws RunRequestException naming the parameter
+     */
+    public static String[] checkReferenceShape(String name, String uri) throws RunRequestException {
+        String rest = uri == null || !uri.startsWith("s3://") ? null : uri.substring("s3://".length());
+        int slash = rest == null ? -1 : rest.indexOf('/');
+        if (slash <= 0 || slash == rest.length() - 1) {
+            throw new RunRequestException("parameter '" + name + "': an artifact reference is s3://BUCKET/KEY, got '" + uri + "'");
+        }
+        String key = rest.substring(slash + 1);
+        for (String seg : key.split("/", -1)) {
+            if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+                throw new RunRequestException("parameter '" + name + "': the key of " + uri
+                        + " has an empty, '.' or '..' segment");
+            }
+        }
+        return new String[] {rest.substring(0, slash), key};
     }
 
     private static RunDoc.PipelineRef defaultRef(Prepared prepared) {

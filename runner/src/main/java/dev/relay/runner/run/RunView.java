@@ -65,7 +65,7 @@ public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Ma
         Optional<RunStatus> finished = new Generations(store, java.time.Clock.systemUTC()).status(g);
         Map<String, Object> params;
         try {
-            params = plan.parameterValues(doc.parameters() == null ? Map.of() : doc.parameters());
+            params = plan.parameterValues(doc);
         } catch (RuntimeException e) {
             params = Map.of();
         }

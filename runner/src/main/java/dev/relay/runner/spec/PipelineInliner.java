@@ -3,7 +3,6 @@ package dev.relay.runner.spec;
 import dev.relay.eventing.input.SafeYaml;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,7 +22,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * (so no file is read twice); it trusts their shape.
  */
 public final class PipelineInliner {
-    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    private static final ObjectMapper MAPPER = dev.relay.eventing.input.SafeJson.mapper();
 
     private PipelineInliner() {}
 

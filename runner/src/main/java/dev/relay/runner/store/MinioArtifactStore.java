@@ -316,7 +316,7 @@ public final class MinioArtifactStore implements ArtifactStore, AutoCloseable {
         if (e instanceof ErrorResponseException ere) {
             return ere.errorResponse().code() + ": " + ere.errorResponse().message();
         }
-        return e.toString();
+        return dev.relay.eventing.input.ErrorText.of(e);
     }
 
     private static String unquote(String eTag) {

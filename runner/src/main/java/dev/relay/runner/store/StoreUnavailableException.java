@@ -30,6 +30,6 @@ public final class StoreUnavailableException extends StoreException {
         if (c instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
             m = f.getReason();
         }
-        return m == null ? c.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+        return m == null ? "unexpected failure" : dev.relay.eventing.input.ErrorText.plain(m);
     }
 }

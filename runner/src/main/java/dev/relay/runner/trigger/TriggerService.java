@@ -184,7 +184,7 @@ public final class TriggerService implements AutoCloseable {
                 continue;
             }
             try {
-                runs.submitLiteral(runId, p.prepared, p.parameters, cause(p.trigger, event),
+                runs.submitLiteral(runId, p.prepared, p.parameters, references(p.trigger), cause(p.trigger, event),
                         new RunDoc.PipelineRef(p.entry.name(), p.entry.version(), p.entry.key()));
             } catch (RunRequestException e) {
                 throw new TriggerFailure("trigger '" + p.trigger.name() + "': " + e.getMessage(), null);
@@ -211,13 +211,42 @@ public final class TriggerService implements AutoCloseable {
                     () -> new TriggerFailure("pipeline '" + t.pipeline().name() + "' is not registered", null));
             RunService.Prepared prepared = RunService.prepare(entry.yaml(), entry.key());
             RunDoc.Cause base = cause(t, event);
-            runs.submitLiteral(runs.newRunId(), prepared, params,
+            runs.submitLiteral(runs.newRunId(), prepared, params, references(t),
                     new RunDoc.Cause(base.kind(), base.trigger(), base.event(), base.object(), w.uris().size()),
                     new RunDoc.PipelineRef(entry.name(), entry.version(), entry.key()));
         } catch (MissingValueException | TriggerFailure | SpecException | RunRequestException e) {
             System.err.println("relay: trigger '" + t.name() + "' could not start the run of debounce window " + w.id()
                     + " (" + w.uris().size() + " objects): " + e.getMessage());
         }
+    }
+
+    /** A parameter template that is exactly {@code {{ object.uri }}}. */
+    private static final java.util.regex.Pattern OBJECT_URI = java.util.regex.Pattern.compile("\\{\\{\\s*object\\.uri\\s*}}");
+
+    /**
+     * The parameters of {@code t} that are artifact references: an upload trigger's parameters whose
+     * template is exactly {@code {{ object.uri }}} (the object that fired it, which the trigger
+     * watches). Every other rendered value, and every event trigger's, is literal text.
+     */
+    public static java.util.Set<String> references(Trigger t) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        if (t instanceof Trigger.UploadTrigger) {
+            t.parameters().forEach((name, template) -> {
+                if (template != null && OBJECT_URI.matcher(template.strip()).matches()) {
+                    out.add(name);
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * @return whether a loaded upload trigger watches the object {@code bucket}/{@code key} (its
+     *     bucket, prefix, suffix and glob; Relay owns what a trigger names)
+     */
+    public boolean watchesObject(String bucket, String key) {
+        return triggers.stream().anyMatch(t -> t instanceof Trigger.UploadTrigger u
+                && TriggerMatcher.objectMismatch(u, bucket, key).isEmpty());
     }
 
     private static String text(JsonNode n, String field) {

@@ -49,6 +49,27 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
+    /**
+     * Issue 13: every YAML and JSON read goes through {@code eventing.input}'s limits. No class
+     * elsewhere loads YAML with SnakeYAML's {@code Yaml} (SafeYaml composes, checks aliases and
+     * depth) or makes a Jackson mapper or factory without Relay's read constraints (SafeJson).
+     */
+    @Test
+    void yamlAndJsonAreReadOnlyThroughTheInputLimits() {
+        noClasses().that().resideOutsideOfPackage("dev.relay.eventing.input..")
+                .should().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                        com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner(
+                                com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo(org.yaml.snakeyaml.Yaml.class)))
+                        .and(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                                com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching("load.*|compose.*|parse"))))
+                .orShould().callConstructor(com.fasterxml.jackson.databind.ObjectMapper.class)
+                .orShould().callMethod(com.fasterxml.jackson.databind.json.JsonMapper.class, "builder")
+                .orShould().callConstructor(com.fasterxml.jackson.dataformat.yaml.YAMLMapper.class)
+                .orShould().callConstructor(com.fasterxml.jackson.core.JsonFactory.class)
+                .because("limits on size, aliases and depth (SafeYaml, SafeJson) apply to every read")
+                .check(CLASSES);
+    }
+
     @Test
     void theRulesSeeTheClasses() {
         // a rule over no classes passes whatever the code: make sure the import found them

@@ -47,6 +47,73 @@ class DeployCommandTest {
         assertEquals(Manifests.parseYaml(kustomize(DEPLOY), "kubectl"), mine, "same objects, same order");
     }
 
+    /**
+     * Issue 13, docs/architecture.md §11: what {@code relay deploy render} emits is the threat model's
+     * cluster half. The Service that serves the CloudEvent routes (which take the Broker's deliveries
+     * without a token) is cluster-local, and every event delivery (Triggers, sources) goes to it, with
+     * the OIDC audience it verifies; the public Service serves no CloudEvent route and checks tokens;
+     * nothing routes the outside to the cluster-local one; the ConfigMap holds no credential.
+     */
+    @Test
+    void theRenderedDeploymentIsTheThreatModelsClusterHalf() throws Exception {
+        Cli r = Cli.run("deploy", "render", "--dir", DEPLOY.toString());
+        assertEquals(0, r.exit(), r.err());
+        List<JsonNode> docs = Manifests.parseYaml(r.out(), "relay deploy render");
+        Map<String, JsonNode> services = new java.util.HashMap<>();
+        int triggers = 0;
+        int sinks = 0;
+        for (JsonNode d : docs) {
+            String kind = d.path("kind").asText();
+            String name = d.path("metadata").path("name").asText();
+            if (kind.equals("Service") && d.path("apiVersion").asText().startsWith("serving.knative.dev")) {
+                services.put(name, d);
+            }
+            if (kind.equals("Trigger")) {
+                triggers++;
+                JsonNode sub = d.path("spec").path("subscriber");
+                assertEquals("relay-functions", sub.path("ref").path("name").asText(), name + ": " + sub);
+                assertEquals("relay-functions", sub.path("audience").asText(), name + ": the OIDC audience relay-functions verifies");
+            }
+            JsonNode sink = d.path("spec").path("sink");
+            if (!sink.isMissingNode()) {
+                sinks++;
+                String to = sink.path("ref").path("name").asText();
+                assertTrue(to.equals("relay") || to.equals("relay-functions"), name + " delivers to " + sink);
+            }
+            assertTrue(!(kind.equals("Ingress") || kind.equals("DomainMapping") || kind.equals("HTTPRoute") || kind.equals("Route"))
+                    || !d.toString().contains("relay-functions"), name + ": nothing routes the outside to relay-functions");
+            if (kind.equals("ConfigMap")) {
+                d.path("data").fieldNames().forEachRemaining(k -> assertTrue(
+                        !k.matches(".*(TOKEN|SECRET_KEY|ACCESS_KEY|PASSWORD).*"), name + " holds a credential: " + k));
+                assertTrue(!"none".equals(d.path("data").path("RELAY_EVENT_AUTH").asText()), name + " turns event auth off");
+            }
+        }
+        assertTrue(triggers >= 5 && sinks >= 2, "triggers " + triggers + ", sinks " + sinks);
+        JsonNode functions = services.get("relay-functions");
+        JsonNode api = services.get("relay-api");
+        assertNotNull(functions, services.keySet().toString());
+        assertNotNull(api, services.keySet().toString());
+        assertEquals("cluster-local", functions.path("metadata").path("labels").path("networking.knative.dev/visibility").asText());
+        assertTrue(api.path("metadata").path("labels").path("networking.knative.dev/visibility").isMissingNode(), "relay-api is public");
+        Map<String, String> functionsEnv = env(functions);
+        assertEquals("cluster", functionsEnv.get("QUARKUS_PROFILE"), "the cluster profile: tokens required, events cluster-local");
+        assertTrue(!functionsEnv.containsKey("RELAY_EVENT_AUTH"), "relay-functions keeps the cluster profile's cluster-local");
+        Map<String, String> apiEnv = env(api);
+        assertEquals("false", apiEnv.get("RELAY_EVENT_ROUTES"), "the public Service serves no CloudEvent route");
+        assertEquals("token", apiEnv.get("RELAY_EVENT_AUTH"));
+        for (JsonNode svc : List.of(functions, api)) {
+            assertTrue(svc.toString().contains("\"secretRef\":{\"name\":\"relay-secrets\"}"), "the tokens come from the Secret");
+        }
+    }
+
+    private static Map<String, String> env(JsonNode service) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (JsonNode e : service.path("spec").path("template").path("spec").path("containers").get(0).path("env")) {
+            out.put(e.path("name").asText(), e.path("value").asText());
+        }
+        return out;
+    }
+
     @Test
     void renderSubstitutesNamespaceAndImageLikeAnOverlay() throws Exception {
         Cli r = Cli.run("deploy", "render", "--dir", DEPLOY.toString(), "--namespace", "ml-prod",

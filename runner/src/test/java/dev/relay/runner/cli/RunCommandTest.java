@@ -169,4 +169,26 @@ class RunCommandTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().strip().endsWith("hello from a file"), r.out());
     }
+
+    /** The CLI keeps {@code -p NAME=s3://…} as an object (README): run.json records it as an artifact reference. */
+    @Test
+    void theCliReadsAnS3ValueAsAnObjectAndRecordsItAsAReference() throws Exception {
+        Path f = state.resolve("in.txt");
+        Files.writeString(f, "hello from the bucket");
+        Cli first = Cli.run("run", repo().resolve("examples/random-sum/print.component.yaml").toString(),
+                "-p", "text=@" + f, "--state-dir", state.toString(), "--json");
+        assertEquals(0, first.exit(), first.err());
+        String runId = dev.relay.runner.contract.Json.MAPPER.readTree(first.out()).path("runId").asText();
+        String uri = "s3://mlpipeline/" + RunLayout.input(runId, "text");
+        Cli second = Cli.run("run", repo().resolve("examples/random-sum/print.component.yaml").toString(),
+                "-p", "text=" + uri, "--state-dir", state.toString(), "--json");
+        assertEquals(0, second.exit(), second.err());
+        String second_ = dev.relay.runner.contract.Json.MAPPER.readTree(second.out()).path("runId").asText();
+        com.fasterxml.jackson.databind.JsonNode doc = dev.relay.runner.contract.Json.MAPPER.readTree(
+                state.resolve("s3/mlpipeline/" + RunLayout.runJson(second_)).toFile());
+        assertEquals("[\"text\"]", doc.path("references").toString(), doc.toString());
+        assertEquals(uri, doc.path("parameters").path("text").asText());
+        assertTrue(second.err().contains("hello from the bucket") || second.out().contains("hello from the bucket"),
+                second.out() + second.err());
+    }
 }

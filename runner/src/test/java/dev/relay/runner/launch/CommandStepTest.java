@@ -77,7 +77,7 @@ class CommandStepTest {
                 "Greeting", new ArgumentValue.Value("hi there"),
                 "data", new ArgumentValue.Artifact("s3://mlpipeline/runs/r-1/tasks/gen/outputs/data"),
                 "conf", new ArgumentValue.Artifact("s3://mlpipeline/runs/r-1/tasks/gen/outputs/conf"),
-                "src", new ArgumentValue.Value("s3://mlpipeline/uploads/src.csv"));
+                "src", ArgumentValue.Value.reference("s3://mlpipeline/uploads/src.csv"));
     }
 
     @Test
@@ -156,7 +156,10 @@ class CommandStepTest {
         CommandStep.StepException e = assertThrows(CommandStep.StepException.class,
                 () -> CommandStep.resolve(v1(V1, a), "/relay", store));
         assertEquals(AttemptStatus.LAUNCH_FAILED, e.reason());
-        assertEquals("inputUri of 'src' needs an artifact or an s3:// value", e.getMessage());
+        assertEquals("inputUri of 'src' needs an artifact or an object reference ({\"uri\": \"s3://…\"}), not a text value", e.getMessage());
+        // a text value that looks like a URI is still text (issue 13: only explicit references name objects)
+        a.put("src", new ArgumentValue.Value("s3://mlpipeline/uploads/src.csv"));
+        assertThrows(CommandStep.StepException.class, () -> CommandStep.resolve(v1(V1, a), "/relay", store));
     }
 
     @Test
