@@ -134,7 +134,8 @@ public final class PipelineRegistry {
      */
     public Registered register(String name, String version, String yamlText, String displayName, String description)
             throws SpecException, ConflictException {
-        RunService.Prepared prepared = RunService.prepare(yamlText, "pipeline.yaml");
+        // a KFP 1.x package is checked as for any launcher: a run of it on the embedded default refuses host-only needs
+        RunService.Prepared prepared = RunService.prepare(yamlText, "pipeline.yaml", true);
         byte[] content = yamlText.getBytes(StandardCharsets.UTF_8);
         String sha = sha256(content);
         String n = name != null ? checkName(name, "name") : Names.dnsLabel(prepared.plan().name());
@@ -169,7 +170,9 @@ public final class PipelineRegistry {
      * Registers a local pipeline file (the CLI): a file whose {@code componentRef.url}s point at
      * local files is validated as a file and stored inlined (as YAML), so that the stored
      * pipeline is self-contained; a KFP 1.x package (Argo Workflow YAML, .tar.gz, .zip) is stored
-     * as its workflow's YAML; otherwise the file's bytes are stored as they are.
+     * as its workflow's YAML, checked as for any launcher ({@link ArgoPipeline#loadForAnyLauncher}:
+     * sidecars and volumes are accepted for Kubernetes Jobs); otherwise the file's bytes are stored
+     * as they are.
      *
      * @throws SpecException with {@code FILE:LINE:COL} errors when the file is invalid
      * @throws UncheckedIOException when it cannot be read
@@ -179,7 +182,9 @@ public final class PipelineRegistry {
         if (ArgoPackage.isPackage(bytes)) {
             // a KFP 1.x package is stored as its workflow's YAML (taken out of a .tar.gz or .zip)
             ArgoPackage pkg = ArgoPackage.read(bytes, file.toString());
-            ArgoPipeline.load(pkg);
+            // stored for whichever launcher runs it: what only a host cannot do (sidecars, volumes) is
+            // refused when a run of it starts on the embedded default, not here
+            ArgoPipeline.loadForAnyLauncher(pkg);
             return register(name, version, pkg.yaml());
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
