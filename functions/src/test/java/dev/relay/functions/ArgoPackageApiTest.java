@@ -112,6 +112,22 @@ class ArgoPackageApiTest {
         assertEquals(4, view.get("tasks").size(), "gen, sum, report and report/show: " + view);
     }
 
+    @Test
+    void aPackageWithASidecarIsStoredButItsRunIsRefusedOnTheEmbeddedDefault() throws Exception {
+        String yaml = Files.readString(TestSupport.repo().resolve("runner/src/test/resources/argo/pod.workflow.yaml"));
+        Path file = tmp.resolve("pod.yaml");
+        Files.writeString(file, yaml);
+        String name = "pod-v1-" + UUID.randomUUID().toString().substring(0, 8);
+        upload(file, name);
+        int before = backend.store().list("runs/", false).size();
+        given().contentType("application/json")
+                .body("{\"pipeline\":{\"name\":\"" + name + "\",\"version\":\"latest\"}}")
+                .post("/api/v1/runs").then().statusCode(422)
+                .body("field", org.hamcrest.Matchers.equalTo("pipeline"))
+                .body("error", org.hamcrest.Matchers.containsString("spec.volumes: a workflow with volumes needs Kubernetes"));
+        assertEquals(before, backend.store().list("runs/", false).size(), "no run was written");
+    }
+
     static byte[] tarGz(String entry, String text) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {

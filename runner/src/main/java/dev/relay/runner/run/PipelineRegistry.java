@@ -179,7 +179,8 @@ public final class PipelineRegistry {
 
     private Registered store(String name, String version, String yamlText, byte[] content, String file, String displayName,
                              String description) throws SpecException, ConflictException {
-        RunService.Prepared prepared = RunService.prepare(yamlText, file);
+        // a KFP 1.x package is checked as for any launcher: a run of it on the embedded default refuses host-only needs
+        RunService.Prepared prepared = RunService.prepare(yamlText, file, true);
         String sha = sha256(content);
         String n = name != null ? checkName(name, "name") : Names.dnsLabel(prepared.plan().name());
         String v = version != null ? checkName(version, "version") : sha.substring(0, 12);
@@ -221,6 +222,8 @@ public final class PipelineRegistry {
      * local files is validated as a file and stored inlined (as YAML), so that the stored
      * pipeline is self-contained; a KFP 1.x package that is a .tar.gz or .zip is stored as it is
      * ({@link #registerBytes}); otherwise (Argo Workflow YAML too) the file's bytes are stored as they are.
+     * A package is checked as for any launcher ({@link ArgoPipeline#loadForAnyLauncher}: sidecars and
+     * volumes are accepted for Kubernetes Jobs).
      *
      * @throws SpecException with {@code FILE:LINE:COL} errors when the file is invalid
      * @throws UncheckedIOException when it cannot be read
@@ -230,7 +233,9 @@ public final class PipelineRegistry {
         if (ArgoPackage.isPackage(bytes)) {
             // a KFP 1.x package is stored in its own form: the archive, or the workflow's YAML
             ArgoPackage pkg = ArgoPackage.read(bytes, file.toString());
-            ArgoPipeline.load(pkg);
+            // stored for whichever launcher runs it: what only a host cannot do (sidecars, volumes) is
+            // refused when a run of it starts on the embedded default, not here
+            ArgoPipeline.loadForAnyLauncher(pkg);
             return ArgoPackage.isArchive(bytes) ? registerBytes(name, version, bytes, file.toString(), null, null)
                     : register(name, version, pkg.yaml());
         }

@@ -253,6 +253,17 @@ class ArgoPackageRunTest {
         assertTrue(run.err().contains("sidecars"), run.err());
         assertTrue(Files.notExists(state.resolve("s3/mlpipeline/runs")) || Files.list(state.resolve("s3/mlpipeline/runs")).findAny().isEmpty(),
                 "nothing was started");
+        // registered for whichever launcher runs it (Kubernetes Jobs carry the sidecar); a resource template is not
+        Cli stored = Cli.run("pipeline", "upload", sidecar.toString(), "--name", "sidecar", "--state-dir", state.toString());
+        assertEquals(0, stored.exit(), stored.err());
+        Path resource = state.resolve("resource.yaml");
+        Files.writeString(resource, Files.readString(fixture("steps.workflow.yaml")).replace(
+                "    container:\n      image: alpine\n      command: [echo, '{{inputs.parameters.text}}']",
+                "    resource: {action: create, manifest: 'kind: ConfigMap'}"));
+        Cli notStored = Cli.run("pipeline", "upload", resource.toString(), "--name", "resource", "--state-dir", state.toString());
+        assertEquals(1, notStored.exit(), notStored.out() + notStored.err());
+        assertTrue(notStored.err().contains("spec.templates[1](echo).resource: a resource template (create of a Kubernetes ConfigMap)"
+                + " is not run by Relay"), notStored.err());
     }
 
     @Test
