@@ -408,10 +408,11 @@ class KfpApiTest {
         given().post("/apis/v2beta1/runs/" + runId + ":retry").then().statusCode(400).body("code", equalTo(9))
                 .body("message", containsString("run_id")).body("message", containsString("still running"));
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (processes(token).isEmpty() && System.nanoTime() < deadline) {
+        while ((processes(token).isEmpty() || !java.nio.file.Files.exists(marker)) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         assertFalse(processes(token).isEmpty(), "the task's process started");
+        assertTrue(java.nio.file.Files.exists(marker), "the task began its sleep (its marker is written)");
         given().post("/apis/v2beta1/runs/" + runId + ":terminate").then().statusCode(200);
         assertEquals("CANCELED", await(runId).path("state").asText());
         deadline = System.nanoTime() + 30_000_000_000L;
