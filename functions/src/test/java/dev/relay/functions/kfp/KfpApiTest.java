@@ -537,6 +537,20 @@ class KfpApiTest {
                 + io.restassured.RestAssured.port + "/"), unknown, false, Map.of()).status());
     }
 
+    @Test
+    void theSweepPingAlsoReconcilesTheSchedulesPingSourcesWhichOutsideTheClusterIsNothing() throws Exception {
+        CloudEvent sweep = io.cloudevents.core.builder.CloudEventBuilder.v1().withId("sweep-" + UUID.randomUUID())
+                .withType("dev.knative.sources.ping").withSource(java.net.URI.create("/apis/v1/namespaces/relay/pingsources/relay-sweep"))
+                .withDataContentType("application/json").withData("{\"sweep\": true}".getBytes(StandardCharsets.UTF_8)).build();
+        TestSupport.Answer a = TestSupport.post(java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
+                + io.restassured.RestAssured.port + "/"), sweep, false, Map.of());
+        assertEquals(200, a.status(), a.body());
+        JsonNode answer = a.json();
+        assertTrue(answer.has("runs") && answer.has("lost") && answer.has("killed") && answer.has("errors"), a.body());
+        assertTrue(answer.path("schedules").isObject(), "the schedules' reconcile answers: " + a.body());
+        assertEquals(0, answer.path("schedules").size(), "relay.schedule-source=scheduler: no PingSource is kept here");
+    }
+
     static List<String> runsOf(String exp) throws Exception {
         JsonNode list = json(given().queryParam("experiment_id", exp).queryParam("page_size", "100").get("/apis/v2beta1/runs"));
         List<String> out = new ArrayList<>();
