@@ -150,9 +150,10 @@ marker = os.path.join(WORK, token + ".slept")
 long_run = client.run_pipeline(exp.experiment_id, "long", params={"token": token, "marker": marker},
                                pipeline_id=sleeper.pipeline_id, version_id=sleeper_v.pipeline_version_id)
 deadline = time.time() + 60
-while time.time() < deadline and not procs_with(token):
+while time.time() < deadline and not (procs_with(token) and os.path.exists(marker)):
     time.sleep(0.2)
 assert procs_with(token), "the long task's process started"
+assert os.path.exists(marker), "the long task began its sleep (its marker is written)"
 client.terminate_run(long_run.run_id)
 ended = wait(long_run.run_id, limit=60)
 assert ended.state == "CANCELED", ended.state

@@ -139,7 +139,11 @@ public class CloudEventRoute {
                     if (sweeper == null) {
                         throw new HttpError(503, "the sweep is not available here", null, java.util.List.of());
                     }
-                    yield sweeper.sweep();
+                    Map<String, Object> swept = new LinkedHashMap<>(sweeper.sweep());
+                    if (fires.isResolvable()) {
+                        swept.put("schedules", fires.get().reconcileSchedules());
+                    }
+                    yield swept;
                 }
                 yield fires.get().fire(json(meta, data),
                         event.getTime() == null ? java.time.Instant.now() : event.getTime().toInstant());

@@ -18,4 +18,15 @@ public interface ScheduleFire {
      * @throws dev.relay.functions.app.HttpError 400 for data without a schedule id, 404 for an unknown schedule
      */
     Object fire(JsonNode data, Instant at);
+
+    /**
+     * Brings the cluster's schedule PingSources in line with the bucket's schedules, on every
+     * sweep ping: a schedule written without the API (the CLI's {@code relay schedules create})
+     * gets its PingSource, a disabled or deleted one loses it. Nothing outside the cluster.
+     *
+     * @return what was done ({@code {"applied", "deleted", "refused"}}), or an empty map
+     */
+    default java.util.Map<String, Object> reconcileSchedules() {
+        return java.util.Map.of();
+    }
 }

@@ -972,6 +972,12 @@ public class KfpService implements ScheduleFire {
         schedules.delete(id);
     }
 
+    /** The cluster's PingSources reconciled with {@link #schedules()} ({@link SchedulePings#reconcile}). */
+    @Override
+    public Map<String, Object> reconcileSchedules() {
+        return pings.reconcile(schedules.list());
+    }
+
     /**
      * A recurring run's ping: fires its due runs at {@code at} (the ping's time) through
      * {@link Schedules#advance}, which enforces {@code max_concurrency} and {@code no_catchup}; a

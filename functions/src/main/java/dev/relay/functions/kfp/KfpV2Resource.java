@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.functions.api.Bodies;
 import dev.relay.functions.app.Backend;
-import dev.relay.functions.app.RelayConfig;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.run.RunLogs;
 import io.vertx.ext.web.RoutingContext;
@@ -29,7 +28,6 @@ import java.io.IOException;
 public class KfpV2Resource {
     @Inject KfpService kfp;
     @Inject Backend backend;
-    @Inject RelayConfig config;
 
     /** {@code {"multi_user": false, "pipeline_store": "relay"}}. */
     @GET
@@ -224,10 +222,9 @@ public class KfpV2Resource {
                 .put("live", c.live()).put("attempt", c.attempt()));
     }
 
+    /** The launcher's live source: the work dirs (embedded, local), the Job's pod (cluster). */
     private RunLogs logs() {
-        java.nio.file.Path work = "embedded".equals(config.store()) ? java.nio.file.Path.of(config.stateDir()).resolve("work")
-                : config.workDir().map(java.nio.file.Path::of).orElse(null);
-        return new RunLogs(backend.store(), work);
+        return new RunLogs(backend.store(), backend.controller().launcher().liveLog());
     }
 
     // -------- recurring runs

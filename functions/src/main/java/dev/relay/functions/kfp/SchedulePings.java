@@ -18,6 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class SchedulePings {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SchedulePings.class);
     @Inject KubernetesClients clients;
 
     @ConfigProperty(name = "relay.schedule-source", defaultValue = "scheduler") String source;
@@ -60,6 +61,29 @@ public class SchedulePings {
     public void delete(String scheduleId) {
         if (pingSources()) {
             sources().delete(scheduleId);
+        }
+    }
+
+    /**
+     * Makes the PingSources match {@code all} (every schedule of the bucket); nothing outside the
+     * cluster. Failures are answered, not thrown: the sweep that calls this goes on.
+     *
+     * @return {@code {"applied", "deleted", "refused"}} (schedule ids; refusals with their reason),
+     *     {@code {"error"}} when the API server could not be asked, or empty outside the cluster
+     */
+    public java.util.Map<String, Object> reconcile(java.util.List<Schedule> all) {
+        if (!pingSources()) {
+            return java.util.Map.of();
+        }
+        try {
+            SchedulePingSources.Reconciled r = sources().reconcile(all);
+            if (!r.refused().isEmpty()) {
+                LOG.warnf("schedules: no PingSource for %s", String.join("; ", r.refused()));
+            }
+            return java.util.Map.of("applied", r.applied(), "deleted", r.deleted(), "refused", r.refused());
+        } catch (RuntimeException e) {
+            LOG.warnf("schedules: the PingSources could not be reconciled: %s", e.getMessage());
+            return java.util.Map.of("error", "the PingSources could not be reconciled: " + e.getMessage());
         }
     }
 

@@ -408,10 +408,11 @@ class KfpApiTest {
         given().post("/apis/v2beta1/runs/" + runId + ":retry").then().statusCode(400).body("code", equalTo(9))
                 .body("message", containsString("run_id")).body("message", containsString("still running"));
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (processes(token).isEmpty() && System.nanoTime() < deadline) {
+        while ((processes(token).isEmpty() || !java.nio.file.Files.exists(marker)) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         assertFalse(processes(token).isEmpty(), "the task's process started");
+        assertTrue(java.nio.file.Files.exists(marker), "the task began its sleep (its marker is written)");
         given().post("/apis/v2beta1/runs/" + runId + ":terminate").then().statusCode(200);
         assertEquals("CANCELED", await(runId).path("state").asText());
         deadline = System.nanoTime() + 30_000_000_000L;
@@ -534,6 +535,20 @@ class KfpApiTest {
                 .withData(("{\"scheduleId\": \"" + id + "\"}").getBytes(StandardCharsets.UTF_8)).build();
         assertEquals(404, TestSupport.post(java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
                 + io.restassured.RestAssured.port + "/"), unknown, false, Map.of()).status());
+    }
+
+    @Test
+    void theSweepPingAlsoReconcilesTheSchedulesPingSourcesWhichOutsideTheClusterIsNothing() throws Exception {
+        CloudEvent sweep = io.cloudevents.core.builder.CloudEventBuilder.v1().withId("sweep-" + UUID.randomUUID())
+                .withType("dev.knative.sources.ping").withSource(java.net.URI.create("/apis/v1/namespaces/relay/pingsources/relay-sweep"))
+                .withDataContentType("application/json").withData("{\"sweep\": true}".getBytes(StandardCharsets.UTF_8)).build();
+        TestSupport.Answer a = TestSupport.post(java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
+                + io.restassured.RestAssured.port + "/"), sweep, false, Map.of());
+        assertEquals(200, a.status(), a.body());
+        JsonNode answer = a.json();
+        assertTrue(answer.has("runs") && answer.has("lost") && answer.has("killed") && answer.has("errors"), a.body());
+        assertTrue(answer.path("schedules").isObject(), "the schedules' reconcile answers: " + a.body());
+        assertEquals(0, answer.path("schedules").size(), "relay.schedule-source=scheduler: no PingSource is kept here");
     }
 
     static List<String> runsOf(String exp) throws Exception {

@@ -43,7 +43,7 @@ class KfpSdkClientTest {
     @Test
     void theRealKfpClientDrivesRelay() throws Exception {
         Path python = venv().resolve("bin/python");
-        Path work = Files.createTempDirectory(Path.of("target"), "kfp-sdk-client");
+        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "kfp-sdk-client"); // tasks run in their own work dirs
         Files.writeString(work.resolve("seed.yaml"), TestSupport.seedYaml());
         Files.writeString(work.resolve("echo.yaml"), TestSupport.ECHO);
         Files.writeString(work.resolve("sleeper.yaml"), KfpApiTest.SLEEP_ONCE);

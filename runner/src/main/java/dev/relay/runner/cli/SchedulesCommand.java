@@ -23,6 +23,9 @@ import picocli.CommandLine.Parameters;
  * {@code relay schedules list|get|create|enable|disable|delete}: recurring runs
  * ({@code schedules/<id>.json}) through {@link Schedules}, the service KFP's recurring-run API
  * uses; the running server's scheduler (or, in the cluster, the schedule's PingSource) fires them.
+ * The CLI talks to the bucket only, never to the cluster's API server: a schedule written here
+ * against the cluster's bucket ({@code RELAY_S3_ENDPOINT}) gets its PingSource from the app's
+ * reconcile on the next sweep ping (within a minute), the code that serves the KFP API's schedules.
  * {@code create NAME --pipeline NAME[@VERSION] (--every SECONDS | --cron EXPR) [-p K=V]...
  * [--experiment ID|NAME] [--max-concurrency N] [--no-catchup] [--disabled]} runs a registered
  * pipeline. Exit 0, 1 for an unknown schedule, pipeline or experiment, 2 for a bad argument (named)

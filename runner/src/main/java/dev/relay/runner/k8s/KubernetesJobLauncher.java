@@ -150,6 +150,12 @@ public final class KubernetesJobLauncher implements Launcher, dev.relay.runner.r
      * @throws LaunchException when the API server refuses the Job, or a Job of that name belongs
      *     to another execution
      */
+    /** @return the log of the running Job's pod ({@link PodLogs}) */
+    @Override
+    public dev.relay.runner.launch.LiveLog liveLog() {
+        return new PodLogs(client, config.namespace());
+    }
+
     /** Jobs: a launch's intent record says {@code kubernetes}; the job-status handler reports their end. */
     @Override
     public String kind() {

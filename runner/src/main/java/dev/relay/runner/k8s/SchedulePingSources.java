@@ -7,7 +7,14 @@ import io.fabric8.knative.client.KnativeClient;
 import io.fabric8.knative.sources.v1.PingSource;
 import io.fabric8.knative.sources.v1.PingSourceBuilder;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * One Knative {@code PingSource} per enabled recurring run (schedule), so that in the cluster
@@ -87,5 +94,60 @@ public final class SchedulePingSources {
     /** Removes the schedule's PingSource, if any. */
     public void delete(String scheduleId) {
         client.pingSources().inNamespace(namespace).withName(name(scheduleId)).delete();
+    }
+
+    /**
+     * What a reconcile did.
+     *
+     * @param applied  schedules whose PingSource was created or changed
+     * @param deleted  PingSources removed (their schedule is disabled or gone)
+     * @param refused  one line per enabled schedule whose trigger a PingSource cannot keep
+     */
+    public record Reconciled(List<String> applied, List<String> deleted, List<String> refused) {}
+
+    /**
+     * Makes the namespace's PingSources match the bucket's schedules: one per enabled schedule (as
+     * {@link #apply} renders it; one already equal is left alone), none for a disabled or deleted
+     * one (found by {@link #LABEL}). This is how a schedule written without the API (the CLI's
+     * {@code relay schedules create}, a restored bucket) gets its PingSource: the app runs it on
+     * every sweep ping.
+     *
+     * @param schedules every schedule of the bucket
+     */
+    public Reconciled reconcile(Collection<Schedule> schedules) {
+        Map<String, PingSource> existing = new HashMap<>();
+        for (PingSource p : client.pingSources().inNamespace(namespace).withLabel(LABEL).list().getItems()) {
+            existing.put(p.getMetadata().getLabels().get(LABEL), p);
+        }
+        List<String> applied = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        Set<String> wanted = new HashSet<>();
+        for (Schedule s : schedules) {
+            if (!s.enabled()) {
+                continue;
+            }
+            PingSource want;
+            try {
+                want = render(s);
+            } catch (IllegalArgumentException e) {
+                refused.add(s.scheduleId() + ": " + e.getMessage());
+                continue;
+            }
+            wanted.add(s.scheduleId());
+            PingSource have = existing.get(s.scheduleId());
+            if (have == null || !Objects.equals(have.getSpec(), want.getSpec())) {
+                client.pingSources().inNamespace(namespace).resource(want)
+                        .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+                applied.add(s.scheduleId());
+            }
+        }
+        for (Map.Entry<String, PingSource> e : existing.entrySet()) {
+            if (!wanted.contains(e.getKey())) {
+                client.pingSources().inNamespace(namespace).withName(e.getValue().getMetadata().getName()).delete();
+                deleted.add(e.getKey());
+            }
+        }
+        return new Reconciled(applied, deleted, refused);
     }
 }

@@ -32,6 +32,11 @@ public interface Launcher extends AutoCloseable {
         return dev.relay.runner.recovery.LaunchIntents.LOCAL;
     }
 
+    /** @return where a running execution's log is read before its {@code log.txt} is stored ({@link LiveLog#NONE}: nowhere) */
+    default LiveLog liveLog() {
+        return LiveLog.NONE;
+    }
+
     @Override
     default void close() {}
 }

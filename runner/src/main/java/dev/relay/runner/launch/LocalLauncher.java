@@ -176,6 +176,12 @@ public final class LocalLauncher implements Launcher {
         });
     }
 
+    /** @return the work dirs' growing {@code log.txt} */
+    @Override
+    public LiveLog liveLog() {
+        return LiveLog.workDirs(workRoot);
+    }
+
     @Override
     public void close() {
         if (executions != null) {

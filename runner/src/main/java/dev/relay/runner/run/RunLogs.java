@@ -1,21 +1,19 @@
 package dev.relay.runner.run;
 
 import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.launch.LiveLog;
 import dev.relay.runner.store.ArtifactStore;
-import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A task's log, live while it runs: the running attempt's growing {@code log.txt} in its local
- * work dir ({@code <workRoot>/<run>/<task path>/<attempt>/}), else the newest attempt's
- * {@code attempts/<n>/log.txt} in the store (the record). Read in chunks from a byte offset, so a
- * follower asks again from {@link Chunk#nextOffset()}.
+ * A task's log, live while it runs: the running attempt's growing log from its {@link LiveLog}
+ * (the local work dir's {@code <workRoot>/<run>/<task path>/<attempt>/log.txt}; in the cluster the
+ * pod's log), else the newest attempt's {@code attempts/<n>/log.txt} in the store (the record).
+ * Read in chunks from a byte offset, so a follower asks again from {@link Chunk#nextOffset()}.
  */
 public final class RunLogs {
     private static final Pattern ATTEMPT = Pattern.compile(".*/attempts/([0-9]+)/(log\\.txt|status\\.json)");
@@ -30,12 +28,17 @@ public final class RunLogs {
     public record Chunk(String text, long nextOffset, boolean live, int attempt) {}
 
     private final ArtifactStore store;
-    private final Path workRoot;
+    private final LiveLog live;
 
     /** @param workRoot the local launcher's work dirs, or null where executions are not local */
     public RunLogs(ArtifactStore store, Path workRoot) {
+        this(store, workRoot == null ? LiveLog.NONE : LiveLog.workDirs(workRoot));
+    }
+
+    /** @param live where a running attempt's log is read ({@link LiveLog#NONE}: the store only) */
+    public RunLogs(ArtifactStore store, LiveLog live) {
         this.store = store;
-        this.workRoot = workRoot;
+        this.live = live;
     }
 
     /**
@@ -60,11 +63,11 @@ public final class RunLogs {
                 }
             }
         }
-        if (workRoot != null && logged <= finished) {
+        if (logged <= finished) {
             int n = finished + 1; // the attempt running now, if any: its log is not in the store yet
-            Path live = workRoot.resolve(runId).resolve(task).resolve(Integer.toString(n)).resolve("log.txt");
-            if (Files.isRegularFile(live)) {
-                return readFile(live, offset, n);
+            Optional<LiveLog.Piece> p = live.read(runId, task, n, offset, MAX_CHUNK);
+            if (p.isPresent()) {
+                return new Chunk(new String(p.get().bytes(), StandardCharsets.UTF_8), p.get().nextOffset(), true, n);
             }
         }
         int n = Math.max(finished, logged);
@@ -79,19 +82,5 @@ public final class RunLogs {
         int from = (int) Math.min(Math.max(0, offset), b.length);
         int to = Math.min(b.length, from + MAX_CHUNK);
         return new Chunk(new String(b, from, to - from, StandardCharsets.UTF_8), to, to < b.length || finished < n, n);
-    }
-
-    private static Chunk readFile(Path file, long offset, int attempt) {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-            long len = f.length();
-            long from = Math.min(Math.max(0, offset), len);
-            int size = (int) Math.min(MAX_CHUNK, len - from);
-            byte[] b = new byte[size];
-            f.seek(from);
-            f.readFully(b);
-            return new Chunk(new String(b, StandardCharsets.UTF_8), from + size, true, attempt);
-        } catch (IOException e) {
-            return new Chunk("", offset, true, attempt);
-        }
     }
 }

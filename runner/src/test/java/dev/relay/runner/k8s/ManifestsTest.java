@@ -130,8 +130,8 @@ class ManifestsTest {
         assertEquals("relay-functions:0.1.0", fc.getImage());
         assertEquals("cluster", fc.getEnv().stream().filter(e -> e.getName().equals("QUARKUS_PROFILE")).findFirst().orElseThrow().getValue());
 
-        // the public Service: same image and profile, CloudEvent routes off; its only Kubernetes API access is
-        // the recurring runs' PingSources (issue 17)
+        // the public Service: same image and profile, CloudEvent routes off; its Kubernetes API access is the
+        // recurring runs' PingSources and the Jobs and pod logs of the runs it starts, ends and follows (issue 17)
         Service api = services.get("relay-api");
         assertFalse(api.getMetadata().getLabels().containsKey("networking.knative.dev/visibility"), "public");
         var ac = api.getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -175,6 +175,10 @@ class ManifestsTest {
         assertEquals(List.of("jobs"), jobs.getRules().get(0).getResources());
         assertEquals(List.of("pods", "pods/log"), jobs.getRules().get(1).getResources());
         assertEquals(List.of("get", "list"), jobs.getRules().get(1).getVerbs());
+        RoleBinding jobsBinding = of(objects, RoleBinding.class).stream()
+                .filter(b -> b.getRoleRef().getName().equals("relay-jobs")).findFirst().orElseThrow();
+        assertEquals(Set.of("relay-functions", "relay-api"), jobsBinding.getSubjects().stream().map(x -> x.getName())
+                .collect(Collectors.toSet()), "the KFP API's terminate, retry and live pod logs need the Jobs and pods");
         Set<String> accounts = of(objects, ServiceAccount.class).stream().map(a -> a.getMetadata().getName()).collect(Collectors.toSet());
         assertTrue(accounts.containsAll(Set.of("relay-launcher", "relay-functions")), accounts.toString());
         assertEquals(KubernetesLauncherConfig.DEFAULT_SERVICE_ACCOUNT, "relay-launcher");

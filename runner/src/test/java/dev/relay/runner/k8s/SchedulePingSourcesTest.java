@@ -80,4 +80,43 @@ class SchedulePingSourcesTest {
         SchedulePingSources.check(new Schedule.Trigger(null, 60L, null, null));
         SchedulePingSources.check(new Schedule.Trigger("0 0 9 ? * 2-6", null, null, null));
     }
+
+    @Test
+    void aReconcileGivesEveryEnabledScheduleItsPingSourceAndRemovesTheRest() {
+        String ns = "relay-reconcile";
+        KnativeClient knative = client.adapt(KnativeClient.class);
+        SchedulePingSources pings = new SchedulePingSources(knative, ns, "relay");
+        String kept = UUID.randomUUID().toString();
+        String fromCli = UUID.randomUUID().toString();
+        String disabled = UUID.randomUUID().toString();
+        String gone = UUID.randomUUID().toString();
+        String odd = UUID.randomUUID().toString();
+        pings.apply(schedule(kept, new Schedule.Trigger(null, 300L, null, null), true));
+        pings.apply(schedule(disabled, new Schedule.Trigger(null, 60L, null, null), true));
+        pings.apply(schedule(gone, new Schedule.Trigger(null, 60L, null, null), true));
+        // not Relay's: left alone
+        knative.pingSources().inNamespace(ns).resource(new io.fabric8.knative.sources.v1.PingSourceBuilder().withNewMetadata()
+                .withName("someone-elses").endMetadata().withNewSpec().withSchedule("* * * * *").endSpec().build()).create();
+
+        SchedulePingSources.Reconciled r = pings.reconcile(java.util.List.of(
+                schedule(kept, new Schedule.Trigger(null, 300L, null, null), true),
+                schedule(fromCli, new Schedule.Trigger("0 0 6 * * *", null, null, null), true),
+                schedule(disabled, new Schedule.Trigger(null, 60L, null, null), false),
+                schedule(odd, new Schedule.Trigger(null, 90L, null, null), true)));
+
+        assertEquals(java.util.List.of(fromCli), r.applied(), "the one already right is left alone");
+        assertEquals(java.util.Set.of(disabled, gone), java.util.Set.copyOf(r.deleted()));
+        assertEquals(1, r.refused().size());
+        assertTrue(r.refused().get(0).startsWith(odd + ": ") && r.refused().get(0).contains("interval_second"), r.refused().toString());
+        java.util.Set<String> names = new java.util.HashSet<>();
+        knative.pingSources().inNamespace(ns).list().getItems().forEach(p -> names.add(p.getMetadata().getName()));
+        assertEquals(java.util.Set.of(SchedulePingSources.name(kept), SchedulePingSources.name(fromCli), "someone-elses"), names);
+        assertEquals("0 6 * * *", knative.pingSources().inNamespace(ns).withName(SchedulePingSources.name(fromCli)).get()
+                .getSpec().getSchedule());
+        SchedulePingSources.Reconciled again = pings.reconcile(java.util.List.of(
+                schedule(kept, new Schedule.Trigger(null, 300L, null, null), true),
+                schedule(fromCli, new Schedule.Trigger("0 0 6 * * *", null, null, null), true)));
+        assertEquals(new SchedulePingSources.Reconciled(java.util.List.of(), java.util.List.of(), java.util.List.of()), again,
+                "a second reconcile changes nothing");
+    }
 }
