@@ -448,6 +448,18 @@ const Relay = (() => {
     });
     paintGraph(el, states, marks);
     measure('graph-svg', t1);
+    requestAnimationFrame(() => setTimeout(() => measure('graph-painted', t0))); // after the browser drew it
+    if (nodes.length > 60 && !el.parentElement.querySelector('.graph-fit')) {
+      // a big graph is wider than the screen: fit it to the width, or back to its size
+      const b = h('<button class="graph-fit" type="button">Fit to width</button>');
+      b.onclick = () => {
+        const svg = el.querySelector('svg.graph');
+        const fit = !svg.classList.contains('fit');
+        svg.classList.toggle('fit', fit);
+        b.textContent = fit ? 'Actual size' : 'Fit to width';
+      };
+      el.parentElement.insertBefore(b, el);
+    }
   }
 
   /** Sets each drawn node's state (class, data-state, tooltip) and mark (×N, cached); groups without a state stay plain. */
@@ -520,13 +532,25 @@ const Relay = (() => {
       const phases = {};
       run.tasks.forEach(t => { const p = known.has(staticPath(t.name)) ? staticPath(t.name) : t.name; (phases[p] = phases[p] || []).push(t.phase); });
       const states = {}, marks = {};
-      Object.keys(phases).forEach(p => { states[p] = aggregate(phases[p]); if (phases[p].length > 1) marks[p] = '×' + phases[p].length; });
+      // ×N: how many times a node ran (loop iterations); a loop group's own entry is not one of its iterations
+      const own = {};
+      run.tasks.forEach(t => { if (t.name === staticPath(t.name) && known.has(t.name)) own[t.name] = (own[t.name] || 0) + 1; });
+      Object.keys(phases).forEach(p => {
+        states[p] = aggregate(phases[p]);
+        const runs = phases[p].length - (phases[p].length > (own[p] || 0) ? (own[p] || 0) : 0);
+        if (runs > 1) marks[p] = '×' + runs;
+      });
       // a group's state from its tasks
       all.nodes.slice().reverse().forEach(n => {
         if (n.kind !== 'task') {
           const kids = all.nodes.filter(k => k.parent === n.path).map(k => states[k.path]).filter(Boolean);
           if (kids.length) states[n.path] = aggregate(kids);
         }
+      });
+      // a task under a skipped group never runs; in a finished run, a task without a state never ran: Skipped
+      const over = !active(run.phase);
+      all.nodes.forEach(n => {
+        if (!states[n.path] && ((n.parent && states[n.parent] === 'Skipped') || (over && n.kind === 'task'))) states[n.path] = 'Skipped';
       });
       run.tasks.forEach(t => { if (t.cached) marks[staticPath(t.name)] = 'cached'; });
       const key = all.nodes.length;

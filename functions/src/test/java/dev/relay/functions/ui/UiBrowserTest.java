@@ -392,6 +392,84 @@ class UiBrowserTest {
         Files.deleteIfExists(csv);
     }
 
+    /**
+     * A KFP 1.x compiled package ({@code .tar.gz} holding an Argo Workflow with a {@code withItems}
+     * loop) uploaded through the UI: its graph preview, a run
+     * from its form, the loop's task drawn once with ×3 and its iterations' nested paths
+     * ({@code for-loop-1/1/print}) in the side panel, with inputs followed up to the run parameter.
+     */
+    @Test
+    void anArgoPackagesGraphAndRunWithALoopsIterations() throws Exception {
+        String name = "ui-argo-" + Long.toHexString(System.nanoTime());
+        // as `dsl-compile --output x.tar.gz` writes it: one pipeline.yaml in a gzipped tar
+        Path pkg = Files.createTempDirectory("ui-argo-").resolve("withitems.tar.gz");
+        byte[] workflow = Files.readAllBytes(TestSupport.repo().resolve("runner/src/test/resources/argo/withitems.workflow.yaml"));
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(Files.newOutputStream(pkg)))) {
+            var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("pipeline.yaml");
+            entry.setSize(workflow.length);
+            tar.putArchiveEntry(entry);
+            tar.write(workflow);
+            tar.closeArchiveEntry();
+        }
+        browser.open(url("#/pipelines"));
+        browser.find("#upload-file").sendKeys(pkg.toString());
+        browser.find("#upload-name").sendKeys(name);
+        browser.find("#upload-form button[type='submit']").click();
+        browser.until(30, d -> d.getCurrentUrl().contains("#/pipelines/details/"));
+        WebElement loop = browser.find("svg.graph g.group[data-path='for-loop-1']");
+        assertEquals("loop", loop.getAttribute("data-kind"));
+        browser.find("svg.graph g.node[data-path='for-loop-1/print']");
+        browser.find(".tabs button[data-tab='run']").click();
+        WebElement greeting = browser.find("#param-greeting");
+        greeting.clear();
+        greeting.sendKeys("hello");
+        browser.find("#run-submit").click();
+        String run = browser.until(30, d -> {
+            Matcher m = Pattern.compile("#/runs/details/([-a-z0-9]+)").matcher(d.getCurrentUrl());
+            return m.find() ? m.group(1) : null;
+        });
+        assertEquals("Succeeded", await(run).path("phase").asText());
+        WebElement print = browser.find("svg.graph g.node[data-path='for-loop-1/print']");
+        browser.until(30, d -> "Succeeded".equals(print.getAttribute("data-state")) && print.getText().contains("×3"));
+        print.click();
+        WebElement iteration = browser.find("#iteration");
+        assertEquals(List.of("for-loop-1/0/print", "for-loop-1/1/print", "for-loop-1/2/print"),
+                iteration.findElements(By.cssSelector("option")).stream().map(WebElement::getText).toList());
+        new org.openqa.selenium.support.ui.Select(iteration).selectByVisibleText("for-loop-1/1/print");
+        browser.until(30, d -> browser.find("#log").getText().contains("hello 2 y"));
+        // the input greeting: the loop group's input, from the run parameter
+        WebElement in = browser.find("#panel tr[data-input='greeting']");
+        assertEquals("hello", in.findElement(By.cssSelector(".value")).getText());
+        assertTrue(in.findElement(By.cssSelector(".source")).getText().contains("run parameter greeting"), in.getText());
+    }
+
+    /**
+     * Conditions as groups and skipped tasks marked (a KFP 1.x package's {@code when}): the group
+     * whose condition holds ran, the other's task is Skipped; an input from an upstream output can
+     * be previewed from the side panel.
+     */
+    @Test
+    void conditionGroupsAndSkippedTasksAreMarked() throws Exception {
+        String yaml = Files.readString(TestSupport.repo().resolve("runner/src/test/resources/argo/when.workflow.yaml"));
+        String run = given().contentType("application/json").body("{\"pipeline\":{\"inline\":" + Json.MAPPER.valueToTree(yaml)
+                + "},\"parameters\":{}}").post("/api/v1/runs").then().statusCode(201).extract().jsonPath().getString("runId");
+        assertEquals("Succeeded", await(run).path("phase").asText());
+        browser.open(url("#/runs/details/" + run));
+        browser.until(30, d -> "Succeeded".equals(browser.find("svg.graph g.node[data-path='condition-1/heads']").getAttribute("data-state")));
+        assertEquals("Skipped", browser.find("svg.graph g.node[data-path='condition-2/tails']").getAttribute("data-state"));
+        WebElement skippedGroup = browser.find("svg.graph g.group[data-path='condition-2']");
+        assertTrue(skippedGroup.getAttribute("class").contains("state-Skipped"), skippedGroup.getAttribute("class"));
+        assertEquals("condition", browser.find("svg.graph g.group[data-path='condition-1']").getAttribute("data-kind"));
+        browser.find("svg.graph g.node[data-path='condition-1/heads']").click();
+        WebElement in = browser.find("#panel tr[data-input='text']");
+        // the group's input pick-output is pick's output parameter "output" (KFP 1.x names it pick-output in the workflow)
+        assertTrue(in.getText().contains("condition-1 input pick-output ← output output of pick"), in.getText());
+        assertTrue(in.findElement(By.cssSelector("code.uri")).getText().endsWith("/tasks/pick/outputs/output"), in.getText());
+        in.findElement(By.cssSelector("a.preview")).click();
+        browser.until(20, d -> browser.find("#panel tr[data-input='text'] pre.artifact-preview").getText().strip().equals("heads"));
+    }
+
     /** The side panel's log of every attempt: a task that fails once and succeeds on its retry. */
     @Test
     void theLogOfEveryAttemptIsSelectable() throws Exception {

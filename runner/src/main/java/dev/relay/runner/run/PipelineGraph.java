@@ -1,6 +1,7 @@
 package dev.relay.runner.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.relay.runner.argo.ArgoModelTranslator;
 import dev.relay.runner.argo.ArgoPackage;
 import dev.relay.runner.argo.ArgoPipeline;
 import dev.relay.runner.engine.model.Component;
@@ -135,7 +136,9 @@ public record PipelineGraph(String name, String format, List<Node> nodes) {
             return new Input("input", null, d.name(), null, null, select);
         }
         if (s instanceof InputSource.TaskOutput o) {
-            return new Input("task", null, null, sibling(dag, parent, o.task()), o.key(), select);
+            // an Argo task reads an output parameter as its file's trimmed text under a prefixed key; the file is the output
+            String key = o.key().startsWith(ArgoModelTranslator.VALUE) ? o.key().substring(ArgoModelTranslator.VALUE.length()) : o.key();
+            return new Input("task", null, null, sibling(dag, parent, o.task()), key, select);
         }
         if (s instanceof InputSource.FinalStatus f) {
             return new Input("status", null, null, sibling(dag, parent, f.task()), null, select);

@@ -106,4 +106,15 @@ class PipelineGraphTest {
         assertEquals("input", outer.from(), String.valueOf(n.get("for-loop-1").inputs()));
         assertEquals("greeting", outer.name());
     }
+
+    @Test
+    void anArgoTaskReadingAnOutputParameterNamesTheOutput() throws Exception {
+        Map<String, PipelineGraph.Node> n = nodes(PipelineGraph.read(
+                Files.readString(Path.of("src/test/resources/argo/when.workflow.yaml")), "when.workflow.yaml"));
+        assertEquals("condition", n.get("condition-1").kind());
+        PipelineGraph.Input in = n.get("condition-1").inputs().get("pick-output");
+        assertEquals("task", in.from(), String.valueOf(n.get("condition-1").inputs()));
+        assertEquals("pick", in.task());
+        assertEquals("output", in.output(), "the stored output's name, not the translation's value key");
+    }
 }
