@@ -91,8 +91,10 @@ public class Backend {
             this.launcher = launchers.create(s);
             this.controller = new RunController(store, launcher, clock);
             this.runs = new RunService(store, clock);
-            // executions are Jobs here: no local records; the sweep still ends runs and picks up lost notifications
-            this.recovery = Recovery.of(store, null, controller::evaluate, clock);
+            // executions are Jobs here: no local records; the sweep still ends runs, picks up lost
+            // notifications, and takes an attempt whose Job is gone for lost
+            this.recovery = Recovery.of(store, null, controller::evaluate, clock,
+                    launcher instanceof dev.relay.runner.recovery.RemoteExecutions r ? r : null);
             LOG.infof("relay: S3 store %s, bucket %s, launcher %s", endpoint, config.bucket(),
                     launcher.getClass().getSimpleName());
         } else {

@@ -34,7 +34,7 @@ public final class Replies {
     public static void unexpected(RoutingContext ctx, String where, RuntimeException e) {
         LOG.errorf("%s failed: %s", where, e.toString());
         LOG.debug(where, e);
-        json(ctx, 500, Map.of("error", "internal error: " + e));
+        json(ctx, 500, Map.of("error", "internal error: the server could not answer this request; its log has the cause"));
     }
 
     /** @return the JSON body of an error */

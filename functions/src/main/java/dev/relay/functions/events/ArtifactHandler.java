@@ -35,8 +35,8 @@ import java.util.Set;
  *       object (and the run's {@code run.json}) is readable, then hands the record to the
  *       {@link dev.relay.runner.run.RunController}; still unreadable →
  *       {@code 503 input not readable: s3://…} so that the Broker redelivers;</li>
- *   <li>every new object of the Relay bucket ({@code run.json}, {@code status.json}, metrics, UI
- *       metadata; other keys are skipped by the indexer) also goes to the {@link IndexHook}; a
+ *   <li>every new object of the Relay bucket ({@code run.json}, {@code status.json}, a
+ *       generation's start marker, metrics, UI metadata; other keys are skipped by the indexer) also goes to the {@link IndexHook}; a
  *       failing index is logged and never fails the event;</li>
  *   <li>a new object in a bucket that a loaded upload trigger watches (DESIGN.md §2: Relay owns
  *       every bucket and prefix a trigger names) goes to {@link TriggerService#onEvent}; a trigger
@@ -231,6 +231,10 @@ public class ArtifactHandler {
     private Outcome owned(S3Record r) {
         Optional<RunLayout.Key> parsed = RunLayout.parse(r.key());
         if (parsed.isEmpty()) {
+            if (dev.relay.runner.recovery.Generations.markerRun(r.key()).isPresent()) {
+                index(r); // a retry's or resume's generation started: the run is Running again
+                return new Outcome(r.bucket(), r.key(), r.eventName(), "indexed", null);
+            }
             return ignored(r, "no action for this key");
         }
         RunLayout.Key key = parsed.get();

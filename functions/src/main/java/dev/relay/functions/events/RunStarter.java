@@ -133,7 +133,7 @@ public class RunStarter {
                 throw HttpError.invalid("pipeline", "give either pipeline.inline or pipeline.name, not both");
             }
             String yaml = text(p, "inline", "pipeline.inline");
-            prepared = prepare(yaml, "inline", "pipeline.inline");
+            prepared = prepare(yaml, "inline", "pipeline.inline", onCluster());
             ref = null;
         } else {
             String name = text(p, "name", "pipeline.name");
@@ -146,7 +146,7 @@ public class RunStarter {
             } catch (IllegalArgumentException e) {
                 throw HttpError.invalid(e.getMessage().startsWith("pipeline.version") ? "pipeline.version" : "pipeline.name", e.getMessage());
             }
-            prepared = prepare(entry.yaml(), entry.key(), "pipeline");
+            prepared = prepare(entry.yaml(), entry.key(), "pipeline", onCluster());
             ref = new RunDoc.PipelineRef(entry.name(), entry.version(), entry.key());
         }
         String runId = backend.runs().newRunId();
@@ -161,9 +161,14 @@ public class RunStarter {
         return new Created(runId, "Pending", Map.of("self", "/api/v1/runs/" + runId), doc.pipeline());
     }
 
-    private static RunService.Prepared prepare(String yaml, String name, String field) {
+    /** Whether this server's tasks run as Kubernetes Jobs (a KFP 1.x package's volumes and sidecars go to the pod). */
+    private boolean onCluster() {
+        return dev.relay.runner.recovery.LaunchIntents.KUBERNETES.equals(backend.controller().launcher().kind());
+    }
+
+    private static RunService.Prepared prepare(String yaml, String name, String field, boolean forCluster) {
         try {
-            return RunService.prepare(yaml, name);
+            return RunService.prepare(yaml, name, forCluster);
         } catch (SpecException e) {
             List<String> errors = e.errors().stream().map(SpecError::toString).toList();
             throw new HttpError(422, field, field + ": the pipeline is invalid: " + errors.get(0), errors);

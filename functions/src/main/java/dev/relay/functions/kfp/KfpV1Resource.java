@@ -427,4 +427,10 @@ public class KfpV1Resource {
         out.put("next_page_token", v2list.path("next_page_token").asText());
         return out;
     }
+
+    /** Every failure of this resource in KFP's error shape ({@link KfpErrorMapper#unexpected}). */
+    @org.jboss.resteasy.reactive.server.ServerExceptionMapper
+    public Response failed(RuntimeException e) {
+        return KfpErrorMapper.unexpected(e, true);
+    }
 }

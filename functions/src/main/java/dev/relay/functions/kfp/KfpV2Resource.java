@@ -276,8 +276,8 @@ public class KfpV2Resource {
 
     /**
      * {@code POST /runs/{id}:terminate} (its running executions end, the run is CANCELED),
-     * {@code :archive}, {@code :unarchive}, and {@code :retry} (the crash-recovery work's: answered
-     * UNIMPLEMENTED naming it).
+     * {@code :archive}, {@code :unarchive}, and {@code :retry} (a FAILED or CANCELED run's failed
+     * and canceled tasks run again; 400 FAILED_PRECONDITION for a running or succeeded run).
      */
     @POST
     @Path("/runs/{target}")
@@ -325,5 +325,11 @@ public class KfpV2Resource {
 
     static Response empty() {
         return Response.ok("{}", "application/json").build();
+    }
+
+    /** Every failure of this resource in KFP's error shape ({@link KfpErrorMapper#unexpected}). */
+    @org.jboss.resteasy.reactive.server.ServerExceptionMapper
+    public Response failed(RuntimeException e) {
+        return KfpErrorMapper.unexpected(e, false);
     }
 }

@@ -170,6 +170,9 @@ public final class WorkflowReader {
                 String fieldRef = text(e.path("valueFrom").path("fieldRef"), "fieldPath");
                 env.add(new Workflow.EnvVar(text(e, "name"), text(e, "value"), fieldRef));
             }
+            if (text(c, "image") == null || text(c, "image").isBlank()) {
+                error(cw + ".image: expected the container image (a string)");
+            }
             container = new Workflow.Container(text(c, "image"), command, args, env);
         }
         JsonNode inputs = t.path("inputs");

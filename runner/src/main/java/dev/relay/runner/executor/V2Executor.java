@@ -254,9 +254,36 @@ public final class V2Executor {
                 md.setAll((ObjectNode) list.get(0).get("metadata"));
             }
             String path = a.path() != null && Files.exists(Path.of(a.path())) ? a.path() : null;
+            if (path == null && list.isArray() && list.size() > 0) {
+                path = returnedPath(list.get(0).path("uri").asText(""), executorOutputFile);
+            }
             arts.put(a.name(), new ExecutorResult.Artifact(a.name(), a.type(), path, a.storeKey(), md));
         }
         return new ExecutorResult(params, arts);
+    }
+
+    /**
+     * Where a returned artifact was written when the program chose its URI (a component that
+     * returns {@code Artifact(uri=dsl.get_uri(), ...)}: the SDK's task root is the directory of the
+     * output file, its URI that path or KFP's {@code s3://}/{@code minio://}/{@code gs://} form of a
+     * mounted one). Only a file inside that directory is taken, so no other file of the host or pod is
+     * published; the artifact is still stored in the run's layout.
+     *
+     * @return the file, or null
+     */
+    static String returnedPath(String uri, String executorOutputFile) {
+        String local = uri;
+        for (String[] m : new String[][] {{"s3://", "/s3/"}, {"minio://", "/minio/"}, {"gs://", "/gcs/"}}) {
+            if (uri.startsWith(m[0])) {
+                local = m[1] + uri.substring(m[0].length());
+            }
+        }
+        if (!local.startsWith("/")) {
+            return null;
+        }
+        Path root = Path.of(executorOutputFile).toAbsolutePath().normalize().getParent();
+        Path f = Path.of(local).normalize();
+        return root != null && f.startsWith(root) && !f.equals(root) && Files.exists(f) ? f.toString() : null;
     }
 
     private static ObjectNode readExecutorOutput(String file) {

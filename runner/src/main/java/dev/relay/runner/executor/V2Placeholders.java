@@ -157,6 +157,10 @@ final class V2Placeholders {
                 return id.taskUuid();
             case "$.pipeline_root":
                 return ctx.pipelineRoot();
+            case "$.workspace_path":
+                throw new ExecutorException(AttemptStatus.LAUNCH_FAILED, where + ": {{$.workspace_path}} is the KFP pipeline"
+                        + " workspace (platforms.kubernetes.pipelineConfig.workspace, a PVC the run's tasks share), which Relay does"
+                        + " not provide: pass data between tasks as artifacts");
             case "$.outputs.output_file":
             case "$.outputMetadataUri":
                 return ctx.input().path("outputs").path("outputFile").asText();

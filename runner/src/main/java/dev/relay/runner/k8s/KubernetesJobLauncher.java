@@ -1,5 +1,8 @@
 package dev.relay.runner.k8s;
 
+import dev.relay.runner.argo.ArgoPodFields;
+import dev.relay.runner.launch.AttemptDeadline;
+import dev.relay.runner.launch.Durations;
 import dev.relay.runner.engine.ExecutionPhase;
 import dev.relay.runner.executor.ExecutorSpec;
 import dev.relay.runner.launch.ExecutionRequest;
@@ -60,7 +63,7 @@ import java.util.regex.Pattern;
  * An execution that cannot be resolved (unknown input, missing command, bad annotation) gets a
  * Failed {@code status.json} with reason {@code LaunchFailed} instead of a Job.
  */
-public final class KubernetesJobLauncher implements Launcher {
+public final class KubernetesJobLauncher implements Launcher, dev.relay.runner.recovery.RemoteExecutions {
     /** Mount path of the shared emptyDir in every container of the pod. */
     public static final String DIR = "/relay";
     /** Name of the shared volume. */
@@ -72,7 +75,7 @@ public final class KubernetesJobLauncher implements Launcher {
     /** Name of the publishing native sidecar. */
     public static final String PUBLISH = "relay-publish";
     /** Task annotation: {@code activeDeadlineSeconds} as a duration ({@code 30m}, {@code 2h}, {@code 90s}, seconds). */
-    public static final String TIMEOUT = "relay.dev/timeout";
+    public static final String TIMEOUT = AttemptDeadline.TIMEOUT;
     /** Task annotation: CPU of the user's container, a Kubernetes quantity ({@code 500m}, {@code 2}). */
     public static final String CPU = "relay.dev/cpu";
     /** Task annotation: memory of the user's container, a Kubernetes quantity ({@code 512Mi}, {@code 2Gi}). */
@@ -153,6 +156,24 @@ public final class KubernetesJobLauncher implements Launcher {
         return dev.relay.runner.recovery.LaunchIntents.KUBERNETES;
     }
 
+    /**
+     * Whether the attempt's Job ({@link JobNames#jobName}) exists in the namespace and is not being
+     * deleted; the sweep takes an attempt with no status and no Job for lost.
+     *
+     * @throws LaunchException when the API server cannot be asked
+     */
+    @Override
+    public boolean exists(String runId, String task, int attempt) {
+        String name = JobNames.jobName(runId, task, attempt);
+        Job j;
+        try {
+            j = client.batch().v1().jobs().inNamespace(config.namespace()).withName(name).get();
+        } catch (KubernetesClientException e) {
+            throw new LaunchException("cannot read Job " + name + " in namespace " + config.namespace() + ": " + e.getMessage(), e);
+        }
+        return j != null && j.getMetadata().getDeletionTimestamp() == null;
+    }
+
     @Override
     public boolean launch(ExecutionRequest r) {
         if (r.isV2() && r.v2().executor() instanceof ExecutorSpec.Importer) {
@@ -215,6 +236,12 @@ public final class KubernetesJobLauncher implements Launcher {
         PodPlanner.Planned p = r.isV2() ? PodPlanner.planV2(r, DIR, store.bucket()) : PodPlanner.plan(r, DIR, store);
         Map<String, String> ann = r.annotations() == null ? Map.of() : r.annotations();
         long deadline = ann.containsKey(TIMEOUT) ? annotationDuration(ann.get(TIMEOUT)) : config.defaultTimeoutSeconds();
+        if (ann.containsKey(AttemptDeadline.RUN_DEADLINE)) {
+            // the run's deadline (an Argo Workflow's activeDeadlineSeconds) cuts the Job's short; at least 1 s
+            java.time.Instant now = java.time.Instant.now();
+            AttemptDeadline d = AttemptDeadline.of(Map.of(AttemptDeadline.RUN_DEADLINE, ann.get(AttemptDeadline.RUN_DEADLINE)), now);
+            deadline = Math.max(1, Math.min(deadline, (d.left(now).toMillis() + 999) / 1000));
+        }
         ResourceRequirements userResources = r.isV2() && !ann.containsKey(CPU) && !ann.containsKey(MEMORY)
                 && r.v2().executor() instanceof ExecutorSpec.Container c ? v2Resources(c.resources()) : resources(ann);
         String name = JobNames.jobName(r.runId(), r.task(), r.attempt());
@@ -278,6 +305,9 @@ public final class KubernetesJobLauncher implements Launcher {
         if (r.isV2()) {
             PlatformPodPatch.apply(r.v2().platform(), job.getSpec().getTemplate(), MAIN);
         }
+        // a KFP 1.x package's template: volumes, sidecars, node selection (ArgoPodPatch)
+        ArgoPodPatch.apply(ann.get(ArgoPodFields.ANNOTATION), job.getSpec().getTemplate(), MAIN,
+                List.of(VOLUME, MAIN, FETCH, PUBLISH));
         return job;
     }
 

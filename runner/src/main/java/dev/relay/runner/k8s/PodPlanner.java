@@ -1,37 +1,22 @@
 package dev.relay.runner.k8s;
 
-import dev.relay.runner.executor.ExecutorException;
+import dev.relay.runner.contract.AttemptStatus;
 import dev.relay.runner.executor.ExecutorLayout;
 import dev.relay.runner.executor.PreparedExecution;
 import dev.relay.runner.executor.V2Executor;
-import dev.relay.runner.launch.ArgumentValue;
+import dev.relay.runner.launch.CommandStep;
 import dev.relay.runner.launch.ExecutionRequest;
-import dev.relay.runner.launch.LocalLauncher;
-import dev.relay.runner.contract.AttemptStatus;
-import dev.relay.runner.contract.RunLayout;
-import dev.relay.runner.spec.ComponentSpec;
-import dev.relay.runner.spec.ContainerSpec;
-import dev.relay.runner.spec.InputSpec;
-import dev.relay.runner.spec.Names;
-import dev.relay.runner.spec.OutputSpec;
-import dev.relay.runner.spec.PathProvider;
-import dev.relay.runner.spec.ResolvedCommand;
-import dev.relay.runner.spec.Resolver;
-import dev.relay.runner.spec.SpecException;
 import dev.relay.runner.store.ArtifactStore;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Resolves one execution for a pod, the way {@link LocalLauncher} does for a process: the
- * component's placeholders become the exact argv (one element each, never shell text), with
- * {@code inputPath} files at {@code <dir>/inputs/<i>-<name>/data} and {@code outputPath} files at
- * {@code <dir>/outputs/<i>-<name>/data}, where {@code dir} is the pod's shared {@code emptyDir}.
- * An {@code inputValue} fed by an upstream artifact gets the artifact's content, read here.
+ * Plans one execution's pod: the shared task → command step ({@link CommandStep}, the same one
+ * {@code LocalLauncher} runs as a process) with {@code dir} the pod's shared {@code emptyDir}, turned
+ * into what the pod's fetch and publish steps do ({@link PodPlan}). What is the pod's own: a
+ * {@code fileOutputs} path outside the shared dir is staged under {@code <dir>/file-outputs/} by the
+ * wrapper, and a v2 execution's KFP paths are subPath mounts of the shared dir ({@link #V2_MOUNTS}).
  */
 public final class PodPlanner {
     private PodPlanner() {}
@@ -71,99 +56,25 @@ public final class PodPlanner {
      *     cannot be resolved (the spec layer's message), or an unreadable {@code inputValue} artifact
      */
     public static Planned plan(ExecutionRequest r, String dir, ArtifactStore store) throws PlanException {
-        ComponentSpec c = r.component();
-        ContainerSpec k = c.container();
-        if (k == null) {
-            throw new PlanException(AttemptStatus.LAUNCH_FAILED, "component '" + c.name() + "' has no container implementation");
-        }
-        Set<String> valueInputs = k.valueInputs();
-        Map<String, String> values = new LinkedHashMap<>();
-        for (Map.Entry<String, ArgumentValue> e : r.arguments().entrySet()) {
-            if (e.getValue() instanceof ArgumentValue.Artifact a) {
-                values.put(e.getKey(), valueInputs.contains(e.getKey()) ? readText(store, a.uri(), e.getKey()) : a.uri());
-            } else {
-                values.put(e.getKey(), ((ArgumentValue.Value) e.getValue()).text());
-            }
-        }
-        Map<String, String> outputKeys = new LinkedHashMap<>();
+        CommandStep.V1 step;
         try {
-            for (OutputSpec o : c.outputs()) {
-                outputKeys.put(o.name(), RunLayout.outputKey(r.runId(), r.task(), o));
-            }
-        } catch (IllegalArgumentException e) {
-            throw new PlanException(AttemptStatus.LAUNCH_FAILED, e.getMessage());
-        }
-        List<String> inputNames = c.inputs().stream().map(InputSpec::name).toList();
-        List<String> outputNames = c.outputs().stream().map(OutputSpec::name).toList();
-        String[] uriProblem = new String[1];
-        PathProvider paths = new PathProvider() {
-            @Override
-            public String inputPath(String input) {
-                return dir + "/inputs/" + slot(inputNames, input) + "/data";
-            }
-
-            @Override
-            public String outputPath(String output) {
-                return dir + "/outputs/" + slot(outputNames, output) + "/data";
-            }
-
-            @Override
-            public String inputUri(String input) {
-                String uri = uriOf(r.arguments().get(input));
-                if (uri == null) {
-                    uriProblem[0] = "inputUri of '" + input + "' needs an artifact or an s3:// value";
-                    return "";
-                }
-                return uri;
-            }
-
-            @Override
-            public String outputUri(String output) {
-                String key = outputKeys.get(output);
-                if (key == null) {
-                    uriProblem[0] = "unknown output '" + output + "'";
-                    return "";
-                }
-                return store.uri(key);
-            }
-        };
-        ResolvedCommand cmd;
-        try {
-            cmd = Resolver.resolve(c, values, paths);
-        } catch (SpecException e) {
-            throw new PlanException(AttemptStatus.LAUNCH_FAILED, e.getMessage());
-        }
-        if (uriProblem[0] != null) {
-            throw new PlanException(AttemptStatus.LAUNCH_FAILED, uriProblem[0]);
-        }
-        if (cmd.argv().isEmpty()) {
-            throw new PlanException(AttemptStatus.LAUNCH_FAILED, "component '" + c.name()
-                    + "' has no command: Relay wraps the command to collect outputs and cannot know the image's entrypoint");
+            step = CommandStep.resolve(r, dir, store);
+        } catch (CommandStep.StepException e) {
+            throw new PlanException(e.reason(), e.getMessage());
         }
         List<PodPlan.Input> inputs = new ArrayList<>();
-        for (Map.Entry<String, String> e : cmd.inputPaths().entrySet()) {
-            String uri = uriOf(r.arguments().get(e.getKey()));
-            inputs.add(new PodPlan.Input(e.getKey(), e.getValue(), uri,
-                    uri == null ? nullToEmpty(cmd.inputValues().get(e.getKey())) : null));
+        for (CommandStep.Input in : step.inputs()) {
+            inputs.add(new PodPlan.Input(in.name(), in.path(), in.uri(), in.text()));
         }
         List<PodPlan.Output> outputs = new ArrayList<>();
         int copies = 0;
-        for (Map.Entry<String, String> e : cmd.outputPaths().entrySet()) {
-            String declared = e.getValue();
-            if (!declared.startsWith("/")) {
-                throw new PlanException(AttemptStatus.LAUNCH_FAILED, "output '" + e.getKey() + "' has the relative fileOutputs path '"
-                        + declared + "'; Relay needs an absolute path in the container");
-            }
-            String staged = declared.startsWith(dir + "/") ? declared : dir + "/file-outputs/" + (copies++);
-            OutputSpec o = c.output(e.getKey()).orElse(null);
-            String key = outputKeys.get(e.getKey());
-            if (key == null) {
-                throw new PlanException(AttemptStatus.LAUNCH_FAILED, "fileOutputs names the undeclared output '" + e.getKey() + "'");
-            }
-            outputs.add(new PodPlan.Output(e.getKey(), staged, declared, key, o != null && (o.isMetrics() || o.isUiMetadata())));
+        for (CommandStep.Output o : step.outputs()) {
+            // a fileOutputs path outside the shared dir is copied into it by the wrapper, after the command
+            String staged = o.path().startsWith(dir + "/") ? o.path() : dir + "/file-outputs/" + (copies++);
+            outputs.add(new PodPlan.Output(o.name(), staged, o.path(), o.key(), o.optional()));
         }
         PodPlan plan = new PodPlan(r.runId(), r.task(), r.attempt(), dir, inputs, outputs);
-        return new Planned(plan, k.image(), cmd.argv(), cmd.env());
+        return new Planned(plan, r.component().container().image(), step.command().argv(), step.command().env());
     }
 
     /** The directories under the shared dir that the user's container sees at KFP's paths (subPath mounts). */
@@ -183,8 +94,8 @@ public final class PodPlanner {
     public static Planned planV2(ExecutionRequest r, String dir, String bucket) throws PlanException {
         PreparedExecution p;
         try {
-            p = V2Executor.prepare(r.v2(), new ExecutorLayout.Pod(bucket));
-        } catch (ExecutorException e) {
+            p = CommandStep.prepare(r, new ExecutorLayout.Pod(bucket));
+        } catch (CommandStep.StepException e) {
             throw new PlanException(e.reason(), e.getMessage());
         }
         List<PodPlan.Input> inputs = new ArrayList<>();
@@ -218,39 +129,5 @@ public final class PodPlanner {
         }
         throw new PlanException(AttemptStatus.LAUNCH_FAILED, podPath + " is not under a path Relay mounts in the pod "
                 + V2_MOUNTS.values());
-    }
-
-    private static String uriOf(ArgumentValue a) {
-        if (a instanceof ArgumentValue.Artifact art) {
-            return art.uri();
-        }
-        if (a instanceof ArgumentValue.Value v && v.text().startsWith("s3://")) {
-            return v.text();
-        }
-        return null;
-    }
-
-    private static String readText(ArtifactStore store, String uri, String input) throws PlanException {
-        String prefix = "s3://" + store.bucket() + "/";
-        if (!uri.startsWith(prefix) || uri.length() == prefix.length()) {
-            throw new PlanException(AttemptStatus.INPUT_NOT_READABLE,
-                    "input '" + input + "': " + uri + " is not an object in the bucket " + store.bucket());
-        }
-        try {
-            return store.get(uri.substring(prefix.length())).map(b -> new String(b, StandardCharsets.UTF_8))
-                    .orElseThrow(() -> new PlanException(AttemptStatus.INPUT_NOT_READABLE, "input not readable: " + uri));
-        } catch (RuntimeException e) {
-            throw new PlanException(AttemptStatus.INPUT_NOT_READABLE, "input not readable: " + uri + " (" + e.getMessage() + ")");
-        }
-    }
-
-    /** A directory name for the i-th input/output, unique even when names sanitize alike (as {@link LocalLauncher}). */
-    static String slot(List<String> names, String name) {
-        int i = names.indexOf(name);
-        return (i < 0 ? "x" : Integer.toString(i)) + "-" + Names.dnsLabel(name);
-    }
-
-    private static String nullToEmpty(String s) {
-        return s == null ? "" : s;
     }
 }

@@ -14,15 +14,11 @@ import dev.relay.runner.executor.PreparedExecution;
 import dev.relay.runner.executor.PythonEnvCache;
 import dev.relay.runner.executor.V2Executor;
 import dev.relay.runner.spec.ComponentSpec;
-import dev.relay.runner.spec.Names;
-import dev.relay.runner.spec.OutputSpec;
-import dev.relay.runner.spec.PathProvider;
 import dev.relay.runner.spec.ResolvedCommand;
-import dev.relay.runner.spec.Resolver;
-import dev.relay.runner.spec.SpecException;
 import dev.relay.runner.recovery.Generations;
 import dev.relay.runner.recovery.LocalExecutions;
 import dev.relay.runner.store.ArtifactStore;
+import dev.relay.runner.store.ReadWait;
 import dev.relay.runner.store.StoreRetry;
 import dev.relay.runner.store.StoreUnavailableException;
 import java.io.IOException;
@@ -69,7 +65,14 @@ public final class LocalLauncher implements Launcher {
     private final ExecutorService pool;
     private final Set<String> launched = ConcurrentHashMap.newKeySet();
     private final Map<String, Process> running = new ConcurrentHashMap<>();
+    /**
+     * Runs a cancel reached in this process: a hint only, confirmed from the bucket (the run's
+     * current generation ended Canceled), since a retry of the run starts a new generation whose
+     * launches must run.
+     */
     private final Set<String> canceledRuns = ConcurrentHashMap.newKeySet();
+    /** Executions launched (queued or running) when a cancel of their run came: they never run. */
+    private final Set<String> canceledExecutions = ConcurrentHashMap.newKeySet();
     private final LocalExecutions executions;
     private final Map<String, LocalExecutions.Record> records = new ConcurrentHashMap<>();
     private final Generations generations;
@@ -137,31 +140,40 @@ public final class LocalLauncher implements Launcher {
         canceledRuns.add(runId);
         int n = 0;
         String prefix = runId + "/";
+        for (String id : launched) {
+            if (id.startsWith(prefix)) {
+                canceledExecutions.add(id);
+            }
+        }
         for (Map.Entry<String, Process> e : running.entrySet()) {
             if (e.getKey().startsWith(prefix)) {
-                Process p = e.getValue();
-                if (executions != null && LocalExecutions.groupsAvailable()) {
-                    LocalExecutions.killGroup(p.pid(), "TERM");
-                }
-                p.descendants().forEach(ProcessHandle::destroy);
-                p.destroy();
+                end(e.getValue());
                 n++;
-                pool.execute(() -> {
-                    try {
-                        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                            if (executions != null && LocalExecutions.groupsAvailable()) {
-                                LocalExecutions.killGroup(p.pid(), "KILL");
-                            }
-                            p.descendants().forEach(ProcessHandle::destroyForcibly);
-                            p.destroyForcibly();
-                        }
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
             }
         }
         return n;
+    }
+
+    /** Ends a process and its descendants: SIGTERM (to its group where it has one), SIGKILL after 5 s. */
+    private void end(Process p) {
+        if (executions != null && LocalExecutions.groupsAvailable()) {
+            LocalExecutions.killGroup(p.pid(), "TERM");
+        }
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        pool.execute(() -> {
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    if (executions != null && LocalExecutions.groupsAvailable()) {
+                        LocalExecutions.killGroup(p.pid(), "KILL");
+                    }
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     @Override
@@ -243,76 +255,26 @@ public final class LocalLauncher implements Launcher {
 
     private AttemptStatus run(ExecutionRequest r, Path work, Path logFile, Instant started) throws IOException {
         ComponentSpec c = r.component();
-        if (c.container() == null) {
-            throw new Failure(AttemptStatus.LAUNCH_FAILED, "component '" + c.name() + "' has no container implementation", null);
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        Set<String> valueInputs = c.container().valueInputs();
-        for (Map.Entry<String, ArgumentValue> e : r.arguments().entrySet()) {
-            if (e.getValue() instanceof ArgumentValue.Artifact a) {
-                values.put(e.getKey(), valueInputs.contains(e.getKey()) ? readText(a.uri(), e.getKey()) : a.uri());
-            } else {
-                values.put(e.getKey(), ((ArgumentValue.Value) e.getValue()).text());
-            }
-        }
-        Map<String, String> outputKeys = new LinkedHashMap<>();
-        for (OutputSpec o : c.outputs()) {
-            outputKeys.put(o.name(), RunLayout.outputKey(r.runId(), r.task(), o));
-        }
-        PathProvider paths = new PathProvider() {
-            @Override
-            public String inputPath(String input) {
-                return work.resolve("inputs").resolve(slot(c.inputs().stream().map(i -> i.name()).toList(), input)).resolve("data").toString();
-            }
-
-            @Override
-            public String outputPath(String output) {
-                return work.resolve("outputs").resolve(slot(c.outputs().stream().map(o -> o.name()).toList(), output)).resolve("data").toString();
-            }
-
-            @Override
-            public String inputUri(String input) {
-                ArgumentValue a = r.arguments().get(input);
-                if (a instanceof ArgumentValue.Artifact art) {
-                    return art.uri();
-                }
-                if (a instanceof ArgumentValue.Value v && v.text().startsWith("s3://")) {
-                    return v.text();
-                }
-                throw new Failure(AttemptStatus.LAUNCH_FAILED, "inputUri of '" + input + "' needs an artifact or an s3:// value", null);
-            }
-
-            @Override
-            public String outputUri(String output) {
-                String key = outputKeys.get(output);
-                if (key == null) {
-                    throw new Failure(AttemptStatus.LAUNCH_FAILED, "unknown output '" + output + "'", null);
-                }
-                return store.uri(key);
-            }
-        };
-        ResolvedCommand cmd;
+        CommandStep.V1 step;
         try {
-            cmd = Resolver.resolve(c, values, paths);
-        } catch (SpecException e) {
-            throw new Failure(AttemptStatus.LAUNCH_FAILED, e.getMessage(), null);
+            step = CommandStep.resolve(r, work.toString(), store);
+        } catch (CommandStep.StepException e) {
+            throw new Failure(e.reason(), e.getMessage(), null);
         }
-        for (Map.Entry<String, String> e : cmd.inputPaths().entrySet()) {
-            placeInput(r, e.getKey(), Path.of(e.getValue()), cmd.inputValues().get(e.getKey()));
+        ResolvedCommand cmd = step.command();
+        for (CommandStep.Input in : step.inputs()) {
+            placeInput(in, Path.of(in.path()));
         }
         Map<String, Path> written = new LinkedHashMap<>();
         List<Path> absolute = new ArrayList<>();
-        for (Map.Entry<String, String> e : cmd.outputPaths().entrySet()) {
-            Path p = Path.of(e.getValue());
+        for (CommandStep.Output o : step.outputs()) {
+            Path p = Path.of(o.path());
             if (p.startsWith(work)) {
                 Files.createDirectories(p.getParent());
-                written.put(e.getKey(), p);
+                written.put(o.name(), p);
             } else {
                 absolute.add(p);
             }
-        }
-        if (cmd.argv().isEmpty()) {
-            throw new Failure(AttemptStatus.LAUNCH_FAILED, "component '" + c.name() + "' has no command: it relies on its image's entrypoint, which a local process cannot run", null);
         }
         List<String> argv = cmd.argv();
         if (!absolute.isEmpty()) {
@@ -336,18 +298,16 @@ public final class LocalLauncher implements Launcher {
         }
         runProcess(r, argv, cmd.env(), work, logFile);
         Map<String, AttemptStatus.OutputRef> published = new LinkedHashMap<>();
-        for (Map.Entry<String, Path> e : written.entrySet()) {
-            String name = e.getKey();
-            OutputSpec o = c.output(name).orElse(null);
-            boolean special = o != null && (o.isMetrics() || o.isUiMetadata());
+        for (CommandStep.Output o : step.outputs()) {
             // KFP marks UI metadata and metrics as optional artifacts: a missing one is no error
-            if (!Files.exists(e.getValue()) && !special) {
-                throw new Failure(AttemptStatus.OUTPUT_MISSING, "output '" + name + "' was not written to " + cmd.outputPaths().get(name), 0);
+            if (!Files.exists(written.get(o.name())) && !o.optional()) {
+                throw new Failure(AttemptStatus.OUTPUT_MISSING, "output '" + o.name() + "' was not written to " + o.path(), 0);
             }
         }
-        for (Map.Entry<String, Path> e : written.entrySet()) {
-            if (Files.exists(e.getValue())) {
-                published.put(e.getKey(), publish(outputKeys.get(e.getKey()), e.getValue()));
+        for (CommandStep.Output o : step.outputs()) {
+            Path p = written.get(o.name());
+            if (Files.exists(p)) {
+                published.put(o.name(), publish(o.key(), p));
             }
         }
         return new AttemptStatus(r.runId(), r.task(), r.attempt(), ExecutionPhase.Succeeded, 0, null, null,
@@ -380,8 +340,8 @@ public final class LocalLauncher implements Launcher {
         }
         PreparedExecution p;
         try {
-            p = V2Executor.prepare(t, new ExecutorLayout.Local(store.bucket(), work));
-        } catch (ExecutorException e) {
+            p = CommandStep.prepare(r, new ExecutorLayout.Local(store.bucket(), work));
+        } catch (CommandStep.StepException e) {
             throw new Failure(e.reason(), e.getMessage(), null);
         }
         for (PreparedExecution.Download d : p.downloads()) {
@@ -430,33 +390,36 @@ public final class LocalLauncher implements Launcher {
                 Times.format(started), Times.format(clock.instant()), published, result.parameters());
     }
 
-    /** Fetches an object, or every object of a directory artifact, from the Relay bucket to {@code target}. */
+    /**
+     * Downloads an object, or every object under it of a directory artifact, from the Relay bucket
+     * to {@code target}, waiting for it to become readable ({@link ReadWait#DEFAULT}).
+     */
     private void fetch(String uri, Path target, String input) throws IOException {
         Files.createDirectories(target.getParent());
-        String key = keyOf(uri, input);
         try {
-            for (long wait : READ_BACKOFF_MS) {
+            String key = CommandStep.keyOf(store, uri, input);
+            boolean fetched = ReadWait.DEFAULT.<IOException>await(() -> {
                 if (store.stat(key).isPresent()) {
                     store.download(key, target);
-                    return;
+                    return true;
                 }
                 List<String> keys = store.list(key + "/", true);
-                if (!keys.isEmpty()) {
-                    for (String k : keys) {
-                        Path f = target.resolve(RunLayout.safeName(k.substring(key.length() + 1), "file in input directory"));
-                        Files.createDirectories(f.getParent());
-                        store.download(k, f);
-                    }
-                    return;
+                for (String k : keys) {
+                    Path f = target.resolve(RunLayout.safeName(k.substring(key.length() + 1), "file in input directory"));
+                    Files.createDirectories(f.getParent());
+                    store.download(k, f);
                 }
-                sleep(wait);
+                return !keys.isEmpty();
+            });
+            if (!fetched) {
+                throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "input not readable: " + uri, null);
             }
-            throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "input artifact '" + input + "' not readable: " + uri, null);
+        } catch (CommandStep.StepException e) {
+            throw new Failure(e.reason(), e.getMessage(), null);
         } catch (Failure f) {
             throw f;
-        } catch (RuntimeException e) {
-            throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "input artifact '" + input + "' not readable: " + uri
-                    + " (" + e.getMessage() + ")", null);
+        } catch (RuntimeException | IOException e) {
+            throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "input not readable: " + uri + " (" + e.getMessage() + ")", null);
         }
     }
 
@@ -483,20 +446,36 @@ public final class LocalLauncher implements Launcher {
                 .directory(work.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process process;
-        if (canceledRuns.contains(r.runId())) {
+        if (canceled(r, true)) {
             throw new Failure(AttemptStatus.CANCELED, "canceled before it started", null);
+        }
+        // the record's blocks are taken before the command runs: one that fills the disk at once
+        // must not keep the outcome of its attempt from being noted
+        LocalExecutions.Record reserved = null;
+        if (executions != null) {
+            try {
+                reserved = executions.reserve(r.runId(), r.task(), r.attempt());
+            } catch (IOException e) {
+                System.err.println("relay: cannot record the process of " + r.executionId() + ": " + e.getMessage());
+            }
         }
         try {
             process = pb.start();
             running.put(r.executionId(), process);
             if (executions != null) {
                 try {
+                    // also without a record on disk: begin makes the JVM's exit end the process group
                     records.put(r.executionId(), executions.begin(r.runId(), r.task(), r.attempt(), process));
                 } catch (IOException e) {
-                    System.err.println("relay: cannot record the process of " + r.executionId() + ": " + e.getMessage());
+                    if (reserved != null) { // else said above
+                        System.err.println("relay: cannot record the process of " + r.executionId() + ": " + e.getMessage());
+                    }
                 }
             }
         } catch (IOException e) {
+            if (reserved != null) {
+                executions.end(reserved);
+            }
             String exe = argv.get(0);
             String msg = String.valueOf(e.getMessage());
             if (msg.contains("error=2,") || msg.contains("No such file")) {
@@ -504,6 +483,19 @@ public final class LocalLauncher implements Launcher {
             }
             throw new Failure(AttemptStatus.LAUNCH_FAILED, "cannot start " + exe + ": " + msg, null);
         }
+        // the task's timeout or the run's deadline, whichever is first: the process is ended there
+        AttemptDeadline due;
+        try {
+            due = AttemptDeadline.of(r.annotations() == null ? Map.of() : r.annotations(), clock.instant());
+        } catch (IllegalArgumentException e) {
+            end(process);
+            throw new Failure(AttemptStatus.LAUNCH_FAILED, e.getMessage(), null);
+        }
+        java.util.concurrent.atomic.AtomicBoolean overdue = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> watch = due == null ? null : BACKOFF.schedule(() -> {
+            overdue.set(true);
+            end(process);
+        }, due.left(clock.instant()).toMillis(), TimeUnit.MILLISECONDS);
         listener.started(r);
         process.getOutputStream().close();
         try (OutputStream log = Files.newOutputStream(logFile); InputStream out = process.getInputStream()) {
@@ -518,8 +510,14 @@ public final class LocalLauncher implements Launcher {
             throw new Failure(AttemptStatus.ERROR, "interrupted", null);
         } finally {
             running.remove(r.executionId());
+            if (watch != null) {
+                watch.cancel(false);
+            }
         }
-        if (exit != 0 && (canceledRuns.contains(r.runId()) || canceledElsewhere(r.runId()))) {
+        if (overdue.get()) {
+            throw new Failure(AttemptStatus.DEADLINE_EXCEEDED, "ended at " + due.why() + " (exit code " + exit + ")", exit);
+        }
+        if (exit != 0 && canceled(r, false)) {
             throw new Failure(AttemptStatus.CANCELED, "canceled (exit code " + exit + ")", exit);
         }
         if (exit != 0) {
@@ -542,7 +540,22 @@ public final class LocalLauncher implements Launcher {
         }
     }
 
-    /** @return whether the run was ended by a cancel (possibly from another process) */
+    /**
+     * Whether execution {@code r} was canceled: it was launched when a cancel of its run reached
+     * this launcher, or the run's current generation ended Canceled (a cancel from this or another
+     * process). A retry of a canceled run starts a new generation: its new attempts are not canceled.
+     *
+     * @param hinted only read the bucket when a cancel of the run reached this launcher (before a
+     *     process starts, to spare a read per launch)
+     */
+    private boolean canceled(ExecutionRequest r, boolean hinted) {
+        if (canceledExecutions.contains(r.executionId())) {
+            return true;
+        }
+        return (!hinted || canceledRuns.contains(r.runId())) && canceledElsewhere(r.runId());
+    }
+
+    /** @return whether the run's current generation was ended by a cancel (possibly from another process) */
     private boolean canceledElsewhere(String runId) {
         try {
             return generations.status(runId).map(s -> s.phase() == dev.relay.runner.engine.Phase.Canceled).orElse(false);
@@ -551,80 +564,14 @@ public final class LocalLauncher implements Launcher {
         }
     }
 
-    private void placeInput(ExecutionRequest r, String input, Path target, String effectiveValue) throws IOException {
-        Files.createDirectories(target.getParent());
-        ArgumentValue a = r.arguments().get(input);
-        String uri = a instanceof ArgumentValue.Artifact art ? art.uri()
-                : a instanceof ArgumentValue.Value v && v.text().startsWith("s3://") ? v.text() : null;
-        if (uri == null) {
-            Files.writeString(target, effectiveValue == null ? "" : effectiveValue, StandardCharsets.UTF_8);
-            return;
+    /** Places one {@code inputPath} file: its object downloaded, or its text written. */
+    private void placeInput(CommandStep.Input in, Path target) throws IOException {
+        if (in.uri() == null) {
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, in.text(), StandardCharsets.UTF_8);
+        } else {
+            fetch(in.uri(), target, in.name());
         }
-        String key = keyOf(uri, input);
-        try {
-            for (long wait : READ_BACKOFF_MS) {
-                if (store.stat(key).isPresent()) {
-                    store.download(key, target);
-                    return;
-                }
-                List<String> keys = store.list(key + "/", true);
-                if (!keys.isEmpty()) {
-                    for (String k : keys) {
-                        String rel = RunLayout.safeName(k.substring(key.length() + 1), "file in input directory");
-                        Path f = target.resolve(rel);
-                        Files.createDirectories(f.getParent());
-                        store.download(k, f);
-                    }
-                    return;
-                }
-                sleep(wait);
-            }
-            throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "input not readable: " + uri, null);
-        } catch (Failure f) {
-            throw f;
-        } catch (RuntimeException e) {
-            throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "input not readable: " + uri + " (" + e.getMessage() + ")", null);
-        }
-    }
-
-    private String readText(String uri, String input) {
-        String key = keyOf(uri, input);
-        for (long wait : READ_BACKOFF_MS) {
-            Optional<byte[]> b = store.get(key);
-            if (b.isPresent()) {
-                return new String(b.get(), StandardCharsets.UTF_8);
-            }
-            sleep(wait);
-        }
-        throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "input not readable: " + uri, null);
-    }
-
-    /**
-     * An object may be announced before it is readable (eventual consistency, a replica behind):
-     * reads are retried with these pauses, about 1.5 s in all, before the input counts as not
-     * readable.
-     */
-    private static final long[] READ_BACKOFF_MS = {50, 100, 200, 400, 800, 0};
-
-    private static void sleep(long ms) {
-        if (ms <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "interrupted while waiting for an input", null);
-        }
-    }
-
-    private String keyOf(String uri, String input) {
-        String prefix = "s3://" + store.bucket() + "/";
-        if (!uri.startsWith(prefix) || uri.length() == prefix.length()) {
-            throw new Failure(AttemptStatus.INPUT_NOT_READABLE,
-                    "input '" + input + "': " + uri + " is not an object in the bucket " + store.bucket(), null);
-        }
-        return uri.substring(prefix.length());
     }
 
     private AttemptStatus failed(ExecutionRequest r, Instant started, String reason, String message, Integer exitCode) {
@@ -644,12 +591,6 @@ public final class LocalLauncher implements Launcher {
             }
         }
         return false;
-    }
-
-    /** A directory name for the i-th input/output, unique even when names sanitize alike. */
-    private static String slot(List<String> names, String name) {
-        int i = names.indexOf(name);
-        return (i < 0 ? "x" : Integer.toString(i)) + "-" + Names.dnsLabel(name);
     }
 
     /**

@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  *   <li><b>image-only tools</b>: a container command whose program is not on this host's
  *       {@code PATH} ({@code my_program}, {@code jq}), a script file of the image ({@code sh run.sh}),
  *       {@code python3 -m M} for a module the host's {@code python3} cannot import, a containerized
- *       Python component (its code is in the image), a container without a command;</li>
+ *       Python component (its code is in the image), a container without a command, an
+ *       {@code sh -c} script using {@code [[ ]]} when this host's {@code sh} lacks it (dash);</li>
  *   <li><b>network packages</b>: a lightweight component whose {@code pip install} names packages
  *       besides {@code kfp} that no configured wheel folder ({@code PIP_FIND_LINKS}, pip.conf
  *       {@code find-links}) holds, when no package index is configured either
@@ -70,6 +71,9 @@ public final class V2HostCheck {
     private final Map<String, String> env;
     private final Predicate<String> onPath;
     private final Predicate<String> importable;
+    private final java.util.function.BooleanSupplier shBrackets;
+    /** Whether this host's {@code sh} runs {@code [[ ]]}: asked once. */
+    private static volatile Boolean hostShBrackets;
 
     /**
      * @param env        the environment a run gets (PATH and PIP_* are read)
@@ -77,9 +81,19 @@ public final class V2HostCheck {
      * @param importable whether the host's {@code python3} imports a top-level module
      */
     public V2HostCheck(Map<String, String> env, Predicate<String> onPath, Predicate<String> importable) {
+        this(env, onPath, importable, () -> true);
+    }
+
+    /**
+     * @param shBrackets whether this host's {@code sh} knows {@code [[ ]]} (bash, busybox; not dash)
+     * @see #V2HostCheck(Map, Predicate, Predicate)
+     */
+    public V2HostCheck(Map<String, String> env, Predicate<String> onPath, Predicate<String> importable,
+                       java.util.function.BooleanSupplier shBrackets) {
         this.env = Map.copyOf(env);
         this.onPath = onPath;
         this.importable = importable;
+        this.shBrackets = shBrackets;
     }
 
     /** A check of this host: {@code env}'s PATH searched on disk, modules asked of {@code python3}. */
@@ -88,7 +102,30 @@ public final class V2HostCheck {
         Map<String, Boolean> modules = new HashMap<>();
         return new V2HostCheck(env, p -> Stream.of(path.split(File.pathSeparator)).filter(d -> !d.isEmpty())
                 .anyMatch(d -> Files.isExecutable(Path.of(d, p)) && !Files.isDirectory(Path.of(d, p))),
-                m -> modules.computeIfAbsent(m, V2HostCheck::pythonImports));
+                m -> modules.computeIfAbsent(m, V2HostCheck::pythonImports), V2HostCheck::shKnowsBrackets);
+    }
+
+    /** Asks this host's {@code sh} (once) whether it runs {@code [[ a == a ]]}. */
+    private static boolean shKnowsBrackets() {
+        Boolean b = hostShBrackets;
+        if (b == null) {
+            b = false;
+            try {
+                Process p = new ProcessBuilder("sh", "-c", "[[ a == a ]]").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor(30, TimeUnit.SECONDS)) {
+                    b = p.exitValue() == 0;
+                } else {
+                    p.destroyForcibly();
+                }
+            } catch (IOException e) {
+                b = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            hostShBrackets = b;
+        }
+        return b;
     }
 
     /**
@@ -169,6 +206,10 @@ public final class V2HostCheck {
             if (i < argv.size() && argv.get(i).startsWith("-") && argv.get(i).contains("c")) {
                 if (i + 1 < argv.size()) {
                     script(at, argv.get(i + 1), out);
+                    if (base.equals("sh") && PythonEnvCache.words(argv.get(i + 1)).contains("[[") && !shBrackets.getAsBoolean()) {
+                        out.add(at + "its sh script uses [[ ]], which the image's sh may have (bash, busybox) but this host's"
+                                + " sh does not (a POSIX sh such as dash)");
+                    }
                 }
                 return;
             }

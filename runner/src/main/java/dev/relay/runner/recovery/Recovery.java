@@ -15,9 +15,18 @@ public record Recovery(ArtifactStore store, Generations generations, LaunchInten
 
     /** @param driver the run controller's evaluation of one run */
     public static Recovery of(ArtifactStore store, LocalExecutions executions, RunDriver driver, Clock clock) {
+        return of(store, executions, driver, clock, null);
+    }
+
+    /**
+     * @param driver the run controller's evaluation of one run
+     * @param remote where the sweep asks whether a Job-launched attempt's Job still exists, or null
+     */
+    public static Recovery of(ArtifactStore store, LocalExecutions executions, RunDriver driver, Clock clock,
+                              RemoteExecutions remote) {
         Generations g = new Generations(store, clock);
         LaunchIntents i = new LaunchIntents(store, clock);
-        Sweep s = new Sweep(store, g, i, executions, driver, clock);
+        Sweep s = new Sweep(store, g, i, executions, driver, clock, remote);
         return new Recovery(store, g, i, executions, s, new RunRetry(store, g, s));
     }
 }

@@ -20,7 +20,9 @@ import java.util.Optional;
  *       live while its {@link Owner} is alive (or it runs elsewhere: a Kubernetes Job, another
  *       machine); otherwise its process group, if still there, is killed and the attempt is
  *       written Failed with reason {@code Lost} (or the outcome its owner noted locally, e.g.
- *       {@code StoreUnavailable});</li>
+ *       {@code StoreUnavailable}); an attempt launched as a Kubernetes Job is {@code Lost} when
+ *       its Job is gone ({@link RemoteExecutions}), judged only {@link #REMOTE_GRACE} after its
+ *       claim (the claim is written before the Job is created);</li>
  *   <li>the run is driven again ({@link RunDriver#drive}): a status whose notification was lost
  *       gets its decision now, and a run whose tasks are all over ends. Launches stay single because the driver claims them.</li>
  * </ol>
@@ -30,6 +32,8 @@ import java.util.Optional;
 public final class Sweep {
     /** Grace between SIGTERM and SIGKILL when an orphan is ended (ms). */
     static final long KILL_GRACE_MS = 2000;
+    /** How long after its claim a remote attempt's missing execution is taken for lost. */
+    public static final java.time.Duration REMOTE_GRACE = java.time.Duration.ofSeconds(60);
 
     /**
      * What a sweep did.
@@ -56,10 +60,21 @@ public final class Sweep {
     private final LocalExecutions local;
     private final RunDriver driver;
     private final Clock clock;
+    private final RemoteExecutions remote;
 
     /** @param local the records of local executions on this machine, or null (none here, e.g. the cluster) */
     public Sweep(ArtifactStore store, Generations generations, LaunchIntents intents, LocalExecutions local,
                  RunDriver driver, Clock clock) {
+        this(store, generations, intents, local, driver, clock, null);
+    }
+
+    /**
+     * @param remote where the executions of another launcher kind (Jobs) are asked after, or null
+     *     (then their attempts are left to their own status handler)
+     */
+    public Sweep(ArtifactStore store, Generations generations, LaunchIntents intents, LocalExecutions local,
+                 RunDriver driver, Clock clock, RemoteExecutions remote) {
+        this.remote = remote;
         this.store = store;
         this.generations = generations;
         this.intents = intents;
@@ -116,7 +131,8 @@ public final class Sweep {
                 intent = Optional.empty(); // a record cut short by a crash: its owner is unknown
             }
             if (intent.isPresent() && !LaunchIntents.LOCAL.equals(intent.get().launcher())) {
-                continue; // a Job: its own status handler reports its end
+                remoteLost(intent.get()).ifPresent(out::add); // a Job: its status handler reports its end, unless it is gone
+                continue;
             }
             Owner owner = intent.map(LaunchIntents.Intent::owner).orElse(null);
             if (owner != null && owner.alive()) {
@@ -133,6 +149,25 @@ public final class Sweep {
             out.add(new Lost(task, n, reason, message, intent.map(LaunchIntents.Intent::launchedAt).orElse(null), rec.orElse(null)));
         }
         return out;
+    }
+
+    /** A remote attempt (a Job) whose execution is gone, once {@link #REMOTE_GRACE} has passed since its claim. */
+    private Optional<Lost> remoteLost(LaunchIntents.Intent i) {
+        if (remote == null || !remote.kind().equals(i.launcher())) {
+            return Optional.empty();
+        }
+        try {
+            if (i.launchedAt() != null && Times.parse(i.launchedAt()).plus(REMOTE_GRACE).isAfter(clock.instant())) {
+                return Optional.empty();
+            }
+            if (remote.exists(i.runId(), i.task(), i.attempt())) {
+                return Optional.empty();
+            }
+        } catch (RuntimeException e) {
+            return Optional.empty(); // cannot be told now (API server down): judged by a later sweep
+        }
+        return Optional.of(new Lost(i.task(), i.attempt(), AttemptStatus.LOST, "its " + i.launcher()
+                + " execution is gone (deleted, or it vanished) and it wrote no status", i.launchedAt(), null));
     }
 
     /** Ends what is left of each lost attempt and writes its Failed status; @return groups ended */

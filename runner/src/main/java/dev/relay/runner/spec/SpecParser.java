@@ -403,6 +403,8 @@ final class SpecParser {
         String image = string(f, "image", path + ".", true);
         if (!f.containsKey("image")) {
             error(n, path + " has no image");
+        } else if (image == null && isNull(f.get("image").getValueNode())) {
+            error(f.get("image").getValueNode(), path + ".image is empty; expected the container image, e.g. python:3.11");
         }
         List<Placeholder> command = placeholders(valueOf(f, "command"), "command", scope);
         List<Placeholder> args = placeholders(valueOf(f, "args"), "args", scope);

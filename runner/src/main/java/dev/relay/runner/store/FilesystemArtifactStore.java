@@ -235,9 +235,12 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         Path f = file(key);
         try {
             return Optional.of(Files.readAllBytes(f));
+        } catch (NoSuchFileException e) {
+            // absent when read; a writer may publish it a moment later (checking again would call that a failure)
+            return Optional.empty();
         } catch (IOException e) {
             if (!Files.isRegularFile(f)) {
-                return Optional.empty(); // no such file, a "directory" of keys, or a path through an object
+                return Optional.empty(); // a "directory" of keys, or a path through an object
             }
             throw fail("get", key, e);
         }

@@ -105,4 +105,46 @@ class ArgoSharedCasesTest {
         o.forEach((k, v) -> System.out.println("v1_argo_workflows/" + k + ": " + v));
         assertEquals(5, o.size());
     }
+    /**
+     * The same packages read for Kubernetes Jobs ({@link ArgoPipeline#loadForAnyLauncher}): volumes,
+     * sidecars and secret volumes go to the pod, so only resource templates, pod fields holding
+     * {@code {{...}}} and templates without a command stay refused, each with its reason.
+     */
+    @Test
+    void onAClusterOnlyWhatNoJobCanDoIsRefused() throws IOException {
+        Map<String, String> o = new TreeMap<>();
+        for (String folder : List.of("v1_kfp_sdk", "v1_argo_workflows")) {
+            Path dir = shared(folder);
+            for (Path p : packages(dir)) {
+                String name = folder + "/" + dir.relativize(p);
+                try {
+                    ArgoPipeline.loadForAnyLauncher(ArgoPackage.read(Files.readAllBytes(p), p.toString()));
+                    o.put(name, "accepted");
+                } catch (SpecException e) {
+                    for (SpecError err : e.errors()) {
+                        assertFalse(err.message().contains("\n"), err.toString());
+                    }
+                    o.put(name, "refused: " + e.errors().get(0).message());
+                }
+            }
+        }
+        o.forEach((k, v) -> System.out.println("cluster " + k + ": " + v));
+        for (String accepted : List.of("v1_kfp_sdk/sidecar.yaml", "v1_kfp_sdk/volume.yaml", "v1_kfp_sdk/basic_no_decorator.yaml",
+                "v1_kfp_sdk/withparam_output.yaml", "v1_kfp_sdk/seed/random_sum_funcs_v1.tar.gz")) {
+            assertEquals("accepted", o.get(accepted), accepted);
+        }
+        for (String resource : List.of("volumeop_basic", "volumeop_dag", "volumeop_parallel", "volumeop_sequential",
+                "volume_snapshotop_rokurl", "volume_snapshotop_sequential", "resourceop_basic", "param_substitutions")) {
+            String v = o.get("v1_kfp_sdk/" + resource + ".yaml");
+            // the claim a VolumeOp creates, or its name passed on as {{...}} into a pod field
+            assertTrue(v.startsWith("refused: ") && (v.contains(".resource: a resource template (")
+                    || v.contains(": holds a {{...}} reference")), resource + ": " + v);
+        }
+        assertTrue(o.get("v1_kfp_sdk/param_op_transform.yaml").contains("(cop).container.command: missing: Relay's Jobs"),
+                o.get("v1_kfp_sdk/param_op_transform.yaml"));
+        assertTrue(o.get("v1_argo_workflows/artifact_passing_using_volume.workflow.yaml").contains(
+                ".container.volumeMounts: holds a {{...}} reference"), "its subPath names the run");
+        assertTrue(o.get("v1_kfp_sdk/pipelineparams.yaml").contains(".sidecars: holds a {{...}} reference ({{inputs.parameters.tag}})"),
+                o.get("v1_kfp_sdk/pipelineparams.yaml"));
+    }
 }

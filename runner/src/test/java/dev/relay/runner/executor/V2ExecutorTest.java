@@ -172,6 +172,18 @@ class V2ExecutorTest {
     }
 
     @Test
+    void theWorkspacePathIsRefusedByName(@TempDir Path work) throws Exception {
+        // critical__pipeline_with_workspace: dsl.WORKSPACE_PATH_PLACEHOLDER given as a constant
+        ExecutorTask t = new ExecutorTask(new TaskIdentity("r-1", "demo", "t", "t", 1), null,
+                ComponentIo.parse("c", yaml("{executorLabel: exec-t, inputDefinitions: {parameters: {workspace_path: {parameterType: STRING}}}}")),
+                ExecutorSpec.parse("exec-t", yaml("container: {image: x, command: [echo, \"{{$.inputs.parameters['workspace_path']}}\"]}")),
+                PlatformSpec.NONE, Map.of("workspace_path", TextNode.valueOf("{{$.workspace_path}}")), Map.of());
+        ExecutorException e = assertThrows(ExecutorException.class, () -> V2Executor.prepare(t, new ExecutorLayout.Local("b", work)));
+        assertTrue(e.getMessage().contains("{{$.workspace_path}} is the KFP pipeline workspace (platforms.kubernetes.pipelineConfig"
+                + ".workspace, a PVC the run's tasks share), which Relay does not provide"), e.getMessage());
+    }
+
+    @Test
     void runtimeConstantsAndFStringsResolveInValues(@TempDir Path work) throws Exception {
         ExecutorTask t = new ExecutorTask(new TaskIdentity("r-9", "demo", "t", "print", 1), null,
                 ComponentIo.parse("c", yaml("""
@@ -220,6 +232,28 @@ class V2ExecutorTest {
         Files.delete(Path.of(p.executorOutputFile()));
         ExecutorException bad = assertThrows(ExecutorException.class, () -> V2Executor.collect(p));
         assertEquals("output parameter 'acc': 'high' is not a number (NUMBER_DOUBLE)", bad.getMessage());
+    }
+
+    @Test
+    void anArtifactReturnedWithItsOwnUriIsCollectedFromTheTaskRootOnly(@TempDir Path work) throws Exception {
+        // `return Artifact(uri=dsl.get_uri(), ...)`: the SDK's task root is the output file's directory
+        PreparedExecution p = V2Executor.prepare(task(Map.of("count", LongNode.valueOf(1)), data()),
+                new ExecutorLayout.Local("mlpipeline", work));
+        Files.createDirectories(Path.of(p.outputParameters().get("acc")).getParent());
+        Files.writeString(Path.of(p.outputParameters().get("acc")), "1");
+        Files.writeString(Path.of(p.outputParameters().get("label")), "x");
+        Path root = Path.of(p.executorOutputFile()).getParent();
+        Files.createDirectories(root);
+        Path own = root.resolve("Output");
+        Files.writeString(own, "Hello");
+        Files.writeString(Path.of(p.executorOutputFile()), "{\"artifacts\": {\"model\": {\"artifacts\": [{\"name\": \"model\", \"uri\": \""
+                + own + "\", \"metadata\": {\"length\": 5}}]}, \"metrics\": {\"artifacts\": [{\"name\": \"metrics\", \"uri\": \"/etc/hostname\"}]}}}");
+        ExecutorResult r = V2Executor.collect(p);
+        assertEquals(own.toString(), r.artifacts().get("model").path(), "published from where the program wrote it");
+        assertTrue(r.artifacts().get("model").storeKey().endsWith("/outputs/model"), "stored in the run's layout");
+        assertEquals(5, r.artifacts().get("model").metadata().get("length").asInt());
+        assertNull(r.artifacts().get("metrics").path(), "a file outside the task root is never published");
+        assertNull(V2Executor.returnedPath("gs://b/k/Output", p.executorOutputFile()), "gs://b/k is /gcs/b/k: outside the task root");
     }
 
     @Test

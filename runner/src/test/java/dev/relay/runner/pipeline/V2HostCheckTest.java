@@ -52,6 +52,19 @@ class V2HostCheckTest {
     }
 
     @Test
+    void anShScriptWithDoubleBracketsNeedsAnShThatHasThem() throws Exception {
+        // valid__pipeline_with_concat_placeholder: busybox's sh runs [[ ]], dash does not (exit 127)
+        Pipeline p = ir("container: {image: busybox, command: [sh, -ec], args: ['echo \"$0\" > /tmp/t && [[ \"$0\" == x ]]', x]}\n", "");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("HOME", tmp.toString(), "PIP_CONFIG_FILE", "/dev/null"));
+        assertEquals(List.of("executor exec-a (image busybox): its sh script uses [[ ]], which the image's sh may have (bash,"
+                + " busybox) but this host's sh does not (a POSIX sh such as dash)"),
+                new V2HostCheck(env, Set.of("sh", "echo")::contains, m -> false, () -> false).problems(p, Map.of()));
+        assertEquals(List.of(), new V2HostCheck(env, Set.of("sh", "echo")::contains, m -> false, () -> true).problems(p, Map.of()));
+        Pipeline bash = ir("container: {image: busybox, command: [bash, -c, '[[ a == a ]]']}\n", "");
+        assertEquals(List.of(), new V2HostCheck(env, Set.of("bash")::contains, m -> false, () -> false).problems(bash, Map.of()));
+    }
+
+    @Test
     void hostToolsPass() throws Exception {
         Pipeline p = ir("container: {image: alpine, command: [sh, -c, 'mkdir -p /x && echo hi | tee y'], args: []}\n", "");
         assertEquals(List.of(), check(Map.of(), Set.of("sh", "mkdir", "tee")).problems(p, Map.of()));

@@ -199,6 +199,33 @@ class FilesystemArtifactStoreTest {
     }
 
     @Test
+    void aKeyReadWhileItIsWrittenIsAbsentOrWholeNeverAFailure() throws Exception {
+        // a run's status.json read by GET /runs/{id} while the controller writes it (KfpApiTest saw a 500)
+        int n = 3000;
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> reader = pool.submit(() -> {
+                int absent = 0;
+                for (int i = 0; i < n; i++) {
+                    String key = "race/" + i + "/status.json";
+                    Optional<byte[]> got;
+                    while ((got = files.get(key)).isEmpty()) {
+                        absent++;
+                    }
+                    assertEquals("done " + i, new String(got.get(), StandardCharsets.UTF_8));
+                }
+                return absent;
+            });
+            for (int i = 0; i < n; i++) {
+                files.put("race/" + i + "/status.json", ("done " + i).getBytes(StandardCharsets.UTF_8));
+            }
+            assertTrue(reader.get() > 0, "the reader met keys not yet written");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void overwritingReplacesContentAndETag() {
         files.put("h/k.txt", "one".getBytes(StandardCharsets.UTF_8));
         files.put("h/k.txt", "two".getBytes(StandardCharsets.UTF_8));
