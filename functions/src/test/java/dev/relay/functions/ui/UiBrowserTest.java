@@ -470,6 +470,30 @@ class UiBrowserTest {
         browser.until(20, d -> browser.find("#panel tr[data-input='text'] pre.artifact-preview").getText().strip().equals("heads"));
     }
 
+    /** A KFP v2 cache hit is marked on the graph ("cached") and in the side panel; the first run's task is not. */
+    @Test
+    void aCachedTaskIsMarked() throws Exception {
+        Path countdir = Files.createTempDirectory("ui-cache-");
+        String yaml = Files.readString(TestSupport.repo().resolve("runner/src/test/resources/v2run/cached.yaml"));
+        // a word of its own: the test state dir outlives a build, and an earlier build's run would be a cache hit
+        String params = "{\"countdir\":" + Json.MAPPER.valueToTree(countdir.toString()) + ",\"word\":\"w" + Long.toHexString(System.nanoTime()) + "\"}";
+        String[] runs = new String[2];
+        for (int i = 0; i < 2; i++) {
+            runs[i] = given().contentType("application/json").body("{\"pipeline\":{\"inline\":" + Json.MAPPER.valueToTree(yaml)
+                    + "},\"parameters\":" + params + "}").post("/api/v1/runs").then().statusCode(201).extract().jsonPath().getString("runId");
+            assertEquals("Succeeded", await(runs[i]).path("phase").asText());
+        }
+        assertEquals(1, Files.readAllLines(countdir.resolve("starts")).size(), "the second run started no process");
+        browser.open(url("#/runs/details/" + runs[1]));
+        browser.until(30, d -> "cached".equals(browser.text("svg.graph g.node[data-path='produce'] text.mark")));
+        assertEquals("", browser.text("svg.graph g.node[data-path='consume'] text.mark"), "consume does not cache");
+        browser.find("svg.graph g.node[data-path='produce']").click();
+        browser.until(20, d -> browser.text("#task-state").contains("(cached)"));
+        browser.open(url("#/runs/details/" + runs[0]));
+        browser.find("svg.graph g.node[data-path='produce'][data-state='Succeeded']");
+        assertEquals("", browser.text("svg.graph g.node[data-path='produce'] text.mark"), "the first run ran it");
+    }
+
     /** The side panel's log of every attempt: a task that fails once and succeeds on its retry. */
     @Test
     void theLogOfEveryAttemptIsSelectable() throws Exception {
