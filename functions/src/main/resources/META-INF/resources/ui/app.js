@@ -67,6 +67,13 @@ const Relay = (() => {
     return t;
   }
 
+  /** A one-shot timer that leaving the page clears (clearInterval clears timeouts too). */
+  function later(ms, fn) {
+    const t = setTimeout(() => { timers = timers.filter(x => x !== t); fn(); }, ms);
+    timers.push(t);
+    return t;
+  }
+
   function fmtTime(t) {
     if (!t) return '';
     const d = new Date(t);
@@ -185,41 +192,82 @@ const Relay = (() => {
 
   // ------------------------------------------------------------------ runs list
 
-  async function kfpIndex() {
-    // experiment and display name of each run, from KFP's API
-    const [runs, exps] = await Promise.all([
-      api('/apis/v2beta1/runs?page_size=10000').catch(() => ({runs: []})),
-      api('/apis/v2beta1/experiments?page_size=1000').catch(() => ({experiments: []}))]);
-    const expName = {};
-    (exps.experiments || []).forEach(e => { expName[e.experiment_id] = e.display_name; });
-    const byRun = {};
-    (runs.runs || []).forEach(r => { byRun[r.run_id] = {experimentId: r.experiment_id, experiment: expName[r.experiment_id] || '', name: r.display_name}; });
-    return byRun;
+  /** Records `performance.measure('relay:NAME')` from `t0` (what UiBenchmark reports). */
+  function measure(name, t0) {
+    try { performance.measure('relay:' + name, {start: t0, end: performance.now()}); } catch (e) { /* old browser */ }
   }
 
   /**
-   * A table of runs: filter, sort, select for compare, live refresh while runs are active.
+   * Display names and experiments of runs (GET /api/v1/run-records), merged into `into`; ids are sent
+   * in requests of at most ~3,000 characters (the server's request line limit is 4 KiB).
+   */
+  async function runRecords(ids, into) {
+    const todo = ids.filter(id => !into[id]);
+    const chunks = [];
+    let cur = [], len = 0;
+    todo.forEach(id => {
+      if (cur.length && (len + id.length + 3 > 3000 || cur.length >= 1000)) { chunks.push(cur); cur = []; len = 0; }
+      cur.push(id);
+      len += id.length + 3;
+    });
+    if (cur.length) chunks.push(cur);
+    for (const c of chunks) {
+      const r = await api('/api/v1/run-records?runs=' + c.map(encodeURIComponent).join(','));
+      Object.assign(into, r.records || {});
+    }
+  }
+
+  /**
+   * A table of runs from the index (GET /api/v1/runs): filter, sort, pages of 100 rows (1,000 rows
+   * of DOM made the list slow), select for compare, live refresh while runs are active. Display names
+   * and experiments come from /api/v1/run-records, first for the rows shown, then for the rest.
    * opts.experimentId narrows to one experiment.
    */
   async function runsTable(container, opts = {}) {
-    const st = {sort: 'createdAt', desc: true, filter: '', selected: new Set(), data: null, kfp: {}};
+    const st = {sort: 'createdAt', desc: true, filter: '', selected: new Set(), data: null, kfp: {}, page: 0, size: 100};
     container.innerHTML = `<div class="toolbar">
-        <input id="runs-filter" placeholder="Filter runs (id, pipeline, state, experiment, cause)" size="48">
+        <input id="runs-filter" placeholder="Filter runs (id, name, pipeline, state, experiment, cause)" size="48">
         <button id="compare-btn" disabled>Compare runs</button>
-        <span id="runs-count" class="muted"></span><span id="runs-live" class="muted"></span></div>
+        <span id="runs-count" class="muted"></span><span id="runs-live" class="muted"></span>
+        <span class="pager runs-pager"><button id="runs-prev" title="Previous page">‹</button><span id="runs-page"></span>
+        <button id="runs-next" title="Next page">›</button>
+        <label>Rows <select id="runs-size"><option>20</option><option>50</option><option selected>100</option><option>250</option></select></label></span></div>
       <div id="runs-body"></div>`;
     const filter = container.querySelector('#runs-filter');
-    filter.oninput = () => { st.filter = filter.value.toLowerCase(); draw(); };
+    filter.oninput = () => { st.filter = filter.value.toLowerCase(); st.page = 0; draw(); };
     container.querySelector('#compare-btn').onclick = () => { location.hash = '#/compare?runlist=' + [...st.selected].join(','); };
+    container.querySelector('#runs-prev').onclick = () => { st.page--; draw(); };
+    container.querySelector('#runs-next').onclick = () => { st.page++; draw(); };
+    container.querySelector('#runs-size').onchange = ev => { st.size = Number(ev.target.value); st.page = 0; draw(); };
 
     async function load() {
-      const [list, kfp] = await Promise.all([api('/api/v1/runs'), kfpIndex()]);
+      const t0 = performance.now();
+      const list = await api('/api/v1/runs');
+      measure('runs-api', t0);
+      const sig = JSON.stringify(list);
+      const changed = sig !== st.sig; // a refresh that changed nothing leaves the table (and what the user points at) alone
+      st.sig = sig;
       st.data = list;
-      st.kfp = kfp;
-      draw();
+      if (opts.experimentId) await runRecords(list.runs.map(r => r.runId), st.kfp); // the filter needs every run's experiment
+      if (changed) draw();
       const live = list.runs.some(r => active(r.phase));
       container.querySelector('#runs-live').textContent = live ? ' · live' : '';
       return live;
+    }
+
+    /** Names of the rows shown first (then redraw), then of every other run (for the filter and sort). */
+    async function names() {
+      const t0 = performance.now();
+      const shown = [...container.querySelectorAll('tr[data-run]')].map(tr => tr.dataset.run);
+      await runRecords(shown, st.kfp);
+      draw();
+      measure('run-names-shown', t0);
+      const rest = st.data.runs.map(r => r.runId).filter(id => !st.kfp[id]);
+      if (rest.length) {
+        await runRecords(rest, st.kfp);
+        draw();
+      }
+      measure('run-names-all', t0);
     }
 
     function value(r, key) {
@@ -231,25 +279,29 @@ const Relay = (() => {
 
     function draw() {
       const list = st.data;
-      if (!list) return;
+      if (!list || !container.isConnected) return;
+      const t0 = performance.now();
       const cols = list.metricColumns || [];
       let runs = list.runs.filter(r => {
         if (opts.experimentId && (st.kfp[r.runId] || {}).experimentId !== opts.experimentId) return false;
         if (!st.filter) return true;
         const k = st.kfp[r.runId] || {};
-        return [r.runId, r.pipeline, r.phase, r.cause, k.experiment, k.name].some(v => v && String(v).toLowerCase().includes(st.filter));
+        return [r.runId, r.pipeline, r.phase, r.cause, k.experiment, k.displayName].some(v => v && String(v).toLowerCase().includes(st.filter));
       });
       runs = runs.slice().sort((a, b) => {
         const x = value(a, st.sort), y = value(b, st.sort);
         const c = x == null ? (y == null ? 0 : 1) : y == null ? -1 : x < y ? -1 : x > y ? 1 : 0;
         return st.desc ? -c : c;
       });
+      const pages = Math.max(1, Math.ceil(runs.length / st.size));
+      st.page = Math.max(0, Math.min(st.page, pages - 1));
+      const shown = runs.slice(st.page * st.size, (st.page + 1) * st.size);
       const head = [['runId', 'Run'], ['phase', 'State'], ['pipeline', 'Pipeline'], ['experiment', 'Experiment'],
         ['cause', 'Cause'], ['createdAt', 'Started'], ['duration', 'Duration']].concat(cols.map(c => ['m:' + c, c]));
-      const rows = runs.map(r => {
+      const rows = shown.map(r => {
         const k = st.kfp[r.runId] || {};
         return `<tr data-run="${esc(r.runId)}"><td><input type="checkbox" class="pick" value="${esc(r.runId)}" ${st.selected.has(r.runId) ? 'checked' : ''}></td>
-          <td><a href="#/runs/details/${encodeURIComponent(r.runId)}">${esc(k.name && k.name !== r.runId ? k.name + ' (' + r.runId + ')' : r.runId)}</a></td>
+          <td><a href="#/runs/details/${encodeURIComponent(r.runId)}">${esc(k.displayName && k.displayName !== r.runId ? k.displayName + ' (' + r.runId + ')' : r.runId)}</a></td>
           <td>${stateBadge(r.phase)}</td><td>${esc(r.pipeline)}</td><td>${k.experimentId ? `<a href="#/experiments/details/${encodeURIComponent(k.experimentId)}">${esc(k.experiment)}</a>` : ''}</td>
           <td>${esc(r.cause)}</td><td>${esc(fmtTime(r.createdAt))}</td><td>${esc(duration(r.createdAt, r.finishedAt))}</td>
           ${cols.map(c => `<td class="metric">${esc(fmtMetric(r.metrics[c], (r.formats || {})[c]))}</td>`).join('')}</tr>`;
@@ -259,23 +311,36 @@ const Relay = (() => {
         `<th class="sortable" data-key="${esc(k)}">${esc(t)}${st.sort === k ? (st.desc ? ' ▾' : ' ▴') : ''}</th>`).join('')}</tr></thead>
         <tbody>${rows || `<tr><td colspan="${head.length + 1}" class="muted">No runs.</td></tr>`}</tbody></table>`;
       container.querySelector('#runs-count').textContent = runs.length + ' of ' + list.runs.length + ' runs';
+      container.querySelector('#runs-page').textContent = `page ${st.page + 1} of ${pages}`;
+      container.querySelector('#runs-prev').disabled = st.page === 0;
+      container.querySelector('#runs-next').disabled = st.page >= pages - 1;
       body.querySelectorAll('th.sortable').forEach(th => th.onclick = () => {
         st.desc = st.sort === th.dataset.key ? !st.desc : false;
         st.sort = th.dataset.key;
         draw();
       });
-      body.querySelectorAll('input.pick').forEach(cb => cb.onchange = () => {
+      body.querySelector('tbody').onchange = ev => {
+        const cb = ev.target;
+        if (!cb.classList.contains('pick')) return;
         cb.checked ? st.selected.add(cb.value) : st.selected.delete(cb.value);
         container.querySelector('#compare-btn').disabled = st.selected.size < 2;
-      });
+      };
+      measure('runs-draw', t0);
     }
 
     await load();
-    let busy = false;
+    names().catch(() => { /* names stay ids; the next refresh asks again */ });
+    let busy = false, ticks = 0;
+    // every 2 s while runs are active, else every 10 s (runs started elsewhere appear)
     every(2000, async () => {
-      if (busy || !st.data || !st.data.runs.some(r => active(r.phase))) return;
+      ticks++;
+      if (busy || !st.data || (!st.data.runs.some(r => active(r.phase)) && ticks % 5)) return;
       busy = true;
-      try { await load(); } catch (e) { /* next tick */ } finally { busy = false; }
+      try {
+        await load();
+        const unnamed = st.data.runs.map(r => r.runId).filter(id => !st.kfp[id]);
+        if (unnamed.length) { await runRecords(unnamed, st.kfp); draw(); }
+      } catch (e) { /* next tick */ } finally { busy = false; }
     });
   }
 
@@ -304,15 +369,19 @@ const Relay = (() => {
   /**
    * Lays out and draws a pipeline graph into `el` with dagre (compound graph: loops, conditions and
    * nested pipelines are clusters). graph: {nodes: [{path, name, kind, parent, dependencies}]};
-   * states: path → phase; onSelect(path) on a click.
+   * states: path → phase; onSelect(path) on a click. The layout is done once per graph: later
+   * state changes go through paintGraph, which only touches the nodes whose state or mark changed
+   * (laying out a 500-task graph again on every refresh froze the page).
    */
   function drawGraph(el, graph, states, onSelect, marks = {}) {
+    const t0 = performance.now();
     const nodes = graph.nodes;
     const byPath = {};
     nodes.forEach(n => { byPath[n.path] = n; });
     const children = {};
     nodes.forEach(n => { if (n.parent) (children[n.parent] = children[n.parent] || []).push(n); });
     const isGroup = n => n.kind !== 'task';
+    const compound = nodes.some(isGroup);
     // edges to or from a group go to its entry / from its exit tasks (dagre draws no edges of clusters)
     const entries = p => {
       const n = byPath[p];
@@ -327,18 +396,21 @@ const Relay = (() => {
       const used = new Set(kids.flatMap(k => k.dependencies));
       return kids.filter(k => !used.has(k.path)).flatMap(k => exits(k.path));
     };
-    const g = new dagre.graphlib.Graph({compound: true, multigraph: false});
-    g.setGraph({rankdir: 'TB', nodesep: 24, ranksep: 36, marginx: 12, marginy: 12});
+    const g = new dagre.graphlib.Graph({compound, multigraph: false});
+    // network-simplex ranking costs most on big graphs; longest-path ranks a big DAG about as well, faster
+    g.setGraph({rankdir: 'TB', nodesep: 24, ranksep: 36, marginx: 12, marginy: 12, ranker: nodes.length > 200 ? 'longest-path' : 'network-simplex'});
     g.setDefaultEdgeLabel(() => ({}));
     nodes.forEach(n => {
       if (isGroup(n)) g.setNode(n.path, {label: n.name, group: true, paddingTop: 20});
       else g.setNode(n.path, {label: n.name, width: Math.min(260, Math.max(110, n.name.length * 7.5 + 30)), height: 34});
     });
-    nodes.forEach(n => { if (n.parent && byPath[n.parent]) g.setParent(n.path, n.parent); });
+    if (compound) nodes.forEach(n => { if (n.parent && byPath[n.parent]) g.setParent(n.path, n.parent); });
     nodes.forEach(n => n.dependencies.forEach(d => {
       exits(d).forEach(from => entries(n.path).forEach(to => { if (g.hasNode(from) && g.hasNode(to) && from !== to) g.setEdge(from, to); }));
     }));
     dagre.layout(g);
+    measure('graph-layout', t0);
+    const t1 = performance.now();
     const gw = g.graph().width || 200, gh = g.graph().height || 100;
     const parts = [`<svg class="graph" xmlns="http://www.w3.org/2000/svg" width="${gw}" height="${gh}" viewBox="0 0 ${gw} ${gh}">
       <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -346,10 +418,9 @@ const Relay = (() => {
     nodes.filter(isGroup).sort((a, b) => a.path.split('/').length - b.path.split('/').length).forEach(n => {
       const v = g.node(n.path);
       if (!v || v.width == null) return;
-      const st = states[n.path];
-      parts.push(`<g class="group kind-${esc(n.kind)}${st ? ' state-' + esc(st) : ''}" data-path="${esc(n.path)}" data-kind="${esc(n.kind)}">
+      parts.push(`<g class="group kind-${esc(n.kind)}" data-path="${esc(n.path)}" data-kind="${esc(n.kind)}">
         <rect x="${v.x - v.width / 2}" y="${v.y - v.height / 2}" width="${v.width}" height="${v.height}" rx="8"/>
-        <text x="${v.x - v.width / 2 + 8}" y="${v.y - v.height / 2 + 13}">${esc(n.kind === 'loop' ? '↻ ' : n.kind === 'condition' ? '◇ ' : '▣ ')}${esc(n.name)}${marks[n.path] ? ' ' + esc(marks[n.path]) : ''}</text></g>`);
+        <text x="${v.x - v.width / 2 + 8}" y="${v.y - v.height / 2 + 13}">${esc(n.kind === 'loop' ? '↻ ' : n.kind === 'condition' ? '◇ ' : '▣ ')}${esc(n.name)}<tspan class="mark"></tspan></text></g>`);
     });
     g.edges().forEach(e => {
       const pts = g.edge(e).points || [];
@@ -357,20 +428,59 @@ const Relay = (() => {
     });
     nodes.filter(n => !isGroup(n)).forEach(n => {
       const v = g.node(n.path);
-      const st = states[n.path] || 'Pending';
-      parts.push(`<g class="node state-${esc(st)}" data-path="${esc(n.path)}" data-state="${esc(st)}" transform="translate(${v.x - v.width / 2},${v.y - v.height / 2})">
-        <title>${esc(n.path)}: ${esc(st)}</title><rect width="${v.width}" height="${v.height}" rx="6"/>
+      parts.push(`<g class="node" data-path="${esc(n.path)}" transform="translate(${v.x - v.width / 2},${v.y - v.height / 2})">
+        <title></title><rect width="${v.width}" height="${v.height}" rx="6"/>
         <text x="10" y="21">${esc(n.name.length > 32 ? n.name.substring(0, 31) + '…' : n.name)}</text>
-        <text class="mark" x="${v.width - 8}" y="21" text-anchor="end">${esc(marks[n.path] || '')}</text></g>`);
+        <text class="mark" x="${v.width - 8}" y="21" text-anchor="end"></text></g>`);
     });
     parts.push('</svg>');
     el.innerHTML = parts.join('');
-    el.querySelectorAll('.node, .group').forEach(x => x.addEventListener('click', ev => {
+    el.graphEls = {};
+    el.querySelectorAll('.node, .group').forEach(x => { el.graphEls[x.dataset.path] = x; });
+    // one listener for every node (500 listeners made drawing slower)
+    el.firstElementChild.addEventListener('click', ev => {
+      const x = ev.target.closest('.node, .group');
+      if (!x) return;
       ev.stopPropagation();
       el.querySelectorAll('.selected').forEach(s => s.classList.remove('selected'));
       x.classList.add('selected');
       if (onSelect) onSelect(x.dataset.path);
-    }));
+    });
+    paintGraph(el, states, marks);
+    measure('graph-svg', t1);
+    requestAnimationFrame(() => setTimeout(() => measure('graph-painted', t0))); // after the browser drew it
+    if (nodes.length > 60 && !el.parentElement.querySelector('.graph-fit')) {
+      // a big graph is wider than the screen: fit it to the width, or back to its size
+      const b = h('<button class="graph-fit" type="button">Fit to width</button>');
+      b.onclick = () => {
+        const svg = el.querySelector('svg.graph');
+        const fit = !svg.classList.contains('fit');
+        svg.classList.toggle('fit', fit);
+        b.textContent = fit ? 'Actual size' : 'Fit to width';
+      };
+      el.parentElement.insertBefore(b, el);
+    }
+  }
+
+  /** Sets each drawn node's state (class, data-state, tooltip) and mark (×N, cached); groups without a state stay plain. */
+  function paintGraph(el, states, marks) {
+    Object.entries(el.graphEls || {}).forEach(([path, x]) => {
+      const isNode = x.classList.contains('node');
+      const st = states[path] || (isNode ? 'Pending' : '');
+      const mark = marks[path] || '';
+      if (x.dataset.state === st && x.dataset.mark === mark && x.dataset.painted) return;
+      x.dataset.painted = '1';
+      if (x.dataset.state) x.classList.remove('state-' + x.dataset.state);
+      if (st) x.classList.add('state-' + st);
+      x.dataset.state = st;
+      x.dataset.mark = mark;
+      if (isNode) {
+        x.querySelector('title').textContent = path + ': ' + st;
+        x.querySelector('text.mark').textContent = mark;
+      } else {
+        x.querySelector('tspan.mark').textContent = mark ? ' ' + mark : '';
+      }
+    });
   }
 
   // ------------------------------------------------------------------ run page
@@ -387,14 +497,17 @@ const Relay = (() => {
       tabs.forEach(x => x.classList.toggle('active', x === b));
       ['graph', 'output', 'config'].forEach(t => { document.getElementById('tab-' + t).hidden = t !== b.dataset.tab; });
     });
-    let graph = null;
-    try {
-      graph = await api('/api/v1/runs/' + encodeURIComponent(runId) + '/graph');
-    } catch (e) {
-      if (e.status === 401) throw e;
-      document.getElementById('graph-note').textContent = 'No pipeline graph: ' + e.message;
-    }
+    // the graph and the run in parallel (one after the other cost their sum)
+    const t0 = performance.now();
+    const graphCall = api('/api/v1/runs/' + encodeURIComponent(runId) + '/graph').then(g => { measure('graph-api', t0); return g; },
+      e => { if (e.status === 401) throw e; return e; });
     let run = await api('/api/v1/runs/' + encodeURIComponent(runId));
+    measure('run-api', t0);
+    let graph = await graphCall;
+    if (graph instanceof Error) {
+      document.getElementById('graph-note').textContent = 'No pipeline graph: ' + graph.message;
+      graph = null;
+    }
     let selected = null;
     let drawnKey = null;
     let vizKey = null;
@@ -419,7 +532,14 @@ const Relay = (() => {
       const phases = {};
       run.tasks.forEach(t => { const p = known.has(staticPath(t.name)) ? staticPath(t.name) : t.name; (phases[p] = phases[p] || []).push(t.phase); });
       const states = {}, marks = {};
-      Object.keys(phases).forEach(p => { states[p] = aggregate(phases[p]); if (phases[p].length > 1) marks[p] = '×' + phases[p].length; });
+      // ×N: how many times a node ran (loop iterations); a loop group's own entry is not one of its iterations
+      const own = {};
+      run.tasks.forEach(t => { if (t.name === staticPath(t.name) && known.has(t.name)) own[t.name] = (own[t.name] || 0) + 1; });
+      Object.keys(phases).forEach(p => {
+        states[p] = aggregate(phases[p]);
+        const runs = phases[p].length - (phases[p].length > (own[p] || 0) ? (own[p] || 0) : 0);
+        if (runs > 1) marks[p] = '×' + runs;
+      });
       // a group's state from its tasks
       all.nodes.slice().reverse().forEach(n => {
         if (n.kind !== 'task') {
@@ -427,15 +547,24 @@ const Relay = (() => {
           if (kids.length) states[n.path] = aggregate(kids);
         }
       });
+      // a task under a skipped group never runs; in a finished run, a task without a state never ran: Skipped
+      const over = !active(run.phase);
+      all.nodes.forEach(n => {
+        if (!states[n.path] && ((n.parent && states[n.parent] === 'Skipped') || (over && n.kind === 'task'))) states[n.path] = 'Skipped';
+      });
       run.tasks.forEach(t => { if (t.cached) marks[staticPath(t.name)] = 'cached'; });
-      const key = JSON.stringify([states, marks, all.nodes.length]);
+      const key = all.nodes.length;
+      const box = document.getElementById('graph');
+      if (key !== drawnKey) {
+        shownGraph = {byPath: {}};
+        all.nodes.forEach(n => { shownGraph.byPath[n.path] = n; });
+      }
       if (key !== drawnKey) {
         drawnKey = key;
-        drawGraph(document.getElementById('graph'), all, states, p => { selected = p; showTask(run, p); }, marks);
-        if (selected) {
-          const s = document.querySelector(`#graph [data-path="${CSS.escape(selected)}"]`);
-          if (s) s.classList.add('selected');
-        }
+        drawGraph(box, all, states, p => { selected = p; showTask(run, p); }, marks);
+        if (selected && box.graphEls[selected]) box.graphEls[selected].classList.add('selected');
+      } else {
+        paintGraph(box, states, marks);
       }
       const vk = JSON.stringify([run.visualizations.length, run.metrics.length, run.errors.length]);
       if (vk !== vizKey) {
@@ -445,16 +574,26 @@ const Relay = (() => {
       renderConfig(document.getElementById('tab-config'), run);
     }
     render();
-    let busy = false;
-    every(1500, async () => {
-      if (busy || !active(run.phase)) return;
-      busy = true;
-      try {
-        run = await api('/api/v1/runs/' + encodeURIComponent(runId));
-        render();
-        if (selected) refreshTask(run, selected);
-      } catch (e) { /* next tick */ } finally { busy = false; }
-    });
+    measure('run-page', t0);
+    // live refresh while the run is active, waiting at least twice as long as the last answer took
+    // (a 500-task run's document is not read back to back)
+    const nav = navigation;
+    const refresh = async () => {
+      if (nav !== navigation) return;
+      let wait = 1500;
+      if (active(run.phase)) {
+        const t = performance.now();
+        try {
+          run = await api('/api/v1/runs/' + encodeURIComponent(runId));
+          if (nav !== navigation) return;
+          render();
+          if (selected) refreshTask(run, selected);
+        } catch (e) { /* next tick */ }
+        wait = Math.max(1500, 2 * (performance.now() - t));
+      }
+      if (nav === navigation) later(wait, refresh);
+    };
+    later(1500, refresh);
   }
 
   function renderConfig(el, run) {
@@ -500,6 +639,13 @@ const Relay = (() => {
     return run.tasks.filter(t => t.name === nodePath || staticPath(t.name) === nodePath);
   }
 
+  /** A task path in a URL: each segment encoded, the `/` between them kept (nested and loop tasks). */
+  function taskUrl(task) {
+    return task.split('/').map(encodeURIComponent).join('/');
+  }
+
+  let shownGraph = {byPath: {}}; // the run page's graph nodes by path (the side panel reads their inputs)
+
   function showTask(run, nodePath) {
     const tasks = tasksOf(run, nodePath);
     const p = openPanel(`<h2 id="panel-title">${esc(nodePath)}</h2>
@@ -518,40 +664,124 @@ const Relay = (() => {
     const name = p.dataset.task;
     const t = run.tasks.find(x => x.name === name);
     const st = document.getElementById('task-state');
-    if (t && st && st.dataset.state !== t.phase) {
+    if (t && st && (st.dataset.state !== t.phase || Number(st.dataset.attempts) !== t.attempts)) {
       taskBody(run, name, true);
     }
+  }
+
+  /** A run parameter's value: a string, or an artifact reference {"uri"} (as an object or its JSON text). */
+  function paramValue(v) {
+    if (v && typeof v === 'object' && typeof v.uri === 'string') return {uri: v.uri};
+    if (typeof v === 'string' && /^\s*\{\s*"uri"\s*:/.test(v)) {
+      try { const o = JSON.parse(v); if (typeof o.uri === 'string') return {uri: o.uri}; } catch (e) { /* text */ }
+    }
+    return {text: v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v)};
+  }
+
+  /**
+   * Where input `src` (a graph node's inputs entry) of the concrete task `taskName` comes from, and
+   * its value where the run tells it: {text, uri, task, output, source}. A task output with a file
+   * can be previewed and downloaded (task, output); inputs of a group are followed up to the run's
+   * parameters; a loop's item is named by its iteration.
+   */
+  function resolveInput(run, node, taskName, src, depth = 0) {
+    const sel = src.select ? ` (selected by ${src.select})` : '';
+    const segs = taskName.split('/');
+    if (src.from === 'constant') return {text: typeof src.value === 'string' ? src.value : JSON.stringify(src.value), source: 'constant' + sel};
+    if (src.from === 'task' || src.from === 'status') {
+      const producer = segs.slice(0, -1).concat([src.task.split('/').pop()]).join('/');
+      const pt = run.tasks.find(x => x.name === producer);
+      if (src.from === 'status') return {text: pt ? pt.phase : '', source: 'final status of ' + producer};
+      const uri = pt && (pt.outputs || {})[src.output];
+      return {uri, task: uri ? producer : null, output: src.output, text: uri ? '' : '(not written yet)', source: `output ${src.output} of ${producer}` + sel};
+    }
+    // the enclosing DAG's input: a run parameter at the root, else the group's own input
+    if (!node || !node.parent || depth > 20) {
+      return Object.assign(paramValue((run.parameters || {})[src.name]), {source: 'run parameter ' + src.name + sel});
+    }
+    const group = shownGraph.byPath[node.parent];
+    let up = segs.slice(0, -1);
+    let iteration = null;
+    if (group && group.kind === 'loop' && /^[0-9]+$/.test(up[up.length - 1] || '')) iteration = up.pop();
+    const upSrc = group && (group.inputs || {})[src.name];
+    if (upSrc) {
+      const r = resolveInput(run, group, up.join('/'), upSrc, depth + 1);
+      r.source = `${group.name} input ${src.name} ← ${r.source}`;
+      return r;
+    }
+    return {text: iteration != null ? `item ${iteration} of the loop` : '', source: `${group ? group.name : node.parent} input ${src.name}` + sel};
+  }
+
+  function inputsTable(run, node, taskName) {
+    const names = Object.keys((node && node.inputs) || {});
+    if (!names.length) return '<p class="muted">None.</p>';
+    return `<table class="kv inputs">${names.map(n => {
+      const r = resolveInput(run, node, taskName, node.inputs[n]);
+      const links = r.task ? `<br><a href="#" class="preview" data-task="${esc(r.task)}" data-name="${esc(r.output)}">Preview</a> ·
+        <a href="#" class="download" data-task="${esc(r.task)}" data-name="${esc(r.output)}">Download</a>
+        <pre class="artifact-preview" hidden></pre>` : '';
+      return `<tr data-input="${esc(n)}"><th>${esc(n)}</th><td>${r.uri ? `<code class="uri">${esc(r.uri)}</code>` : `<span class="value">${esc(r.text)}</span>`}
+        <div class="muted source">${esc(r.source)}</div>${links}</td></tr>`;
+    }).join('')}</table>`;
   }
 
   function taskBody(run, taskName, keepLog) {
     const p = panel();
     p.dataset.task = taskName;
-    const t = run.tasks.find(x => x.name === taskName) || {name: taskName, phase: 'Pending', outputs: {}};
+    const t = run.tasks.find(x => x.name === taskName) || {name: taskName, phase: 'Pending', outputs: {}, attempts: 0};
+    const node = shownGraph.byPath[staticPath(taskName)] || shownGraph.byPath[taskName];
     const metrics = run.metrics.filter(m => m.task === taskName);
     const body = document.getElementById('task-body');
-    const keep = keepLog ? document.getElementById('log') : null;
+    const keep = keepLog ? document.getElementById('log-box') : null;
+    const attempts = [];
+    for (let i = t.attempts || 0; i >= 1; i--) attempts.push(i);
     body.innerHTML = `<table class="kv">
-      <tr><th>State</th><td id="task-state" data-state="${esc(t.phase)}">${stateBadge(t.phase)}${t.cached ? ' (cached)' : ''}</td></tr>
+      <tr><th>State</th><td id="task-state" data-state="${esc(t.phase)}" data-attempts="${esc(t.attempts || 0)}">${stateBadge(t.phase)}${t.cached ? ' (cached)' : ''}</td></tr>
+      <tr><th>Task path</th><td><code>${esc(taskName)}</code></td></tr>
       <tr><th>Attempts</th><td>${esc(t.attempts)}</td></tr>
       ${t.exitCode != null ? `<tr><th>Exit code</th><td>${esc(t.exitCode)}</td></tr>` : ''}
       ${t.reason || t.message ? `<tr><th>Reason</th><td>${esc(t.reason || '')} ${esc(t.message || '')}</td></tr>` : ''}
       <tr><th>Started</th><td>${esc(fmtTime(t.startedAt))}</td></tr><tr><th>Finished</th><td>${esc(fmtTime(t.finishedAt))}</td></tr></table>
-      ${t.parameters ? '<h3>Parameters</h3>' + kvTable(t.parameters) : ''}
-      <h3>Run parameters</h3>${kvTable(run.parameters || {})}
+      <h3>Inputs</h3>${inputsTable(run, node, taskName)}
+      ${t.parameters ? '<h3>Output parameters</h3>' + kvTable(t.parameters) : ''}
       <h3>Output artifacts</h3>${artifactList(run, t)}
       ${metrics.length ? '<h3>Metrics</h3>' + metricsTable(metrics) : ''}
       <h3>Visualizations</h3><div id="task-viz"></div>
-      <h3>Log <span id="log-attempt" class="muted"></span></h3><div id="log-slot"></div>`;
+      <h3>Run parameters</h3>${kvTable(run.parameters || {})}
+      <h3>Log <span id="log-attempt" class="muted"></span></h3>
+      ${attempts.length > 1 ? `<label>Attempt <select id="attempt-pick">${attempts.map((n, i) => `<option value="${n}">${n}${i === 0 ? ' (latest)' : ''}</option>`).join('')}</select></label>` : ''}
+      <div id="log-slot"></div>`;
     renderOutputs(document.getElementById('task-viz'), run, taskName, true);
-    body.querySelectorAll('a.preview').forEach(a => a.onclick = ev => { ev.preventDefault(); preview(run.runId, taskName, a.dataset.name, a); });
-    body.querySelectorAll('a.download').forEach(a => a.onclick = ev => { ev.preventDefault(); download(run.runId, taskName, a.dataset.name); });
+    body.querySelectorAll('a.preview').forEach(a => a.onclick = ev => { ev.preventDefault(); preview(run.runId, a.dataset.task || taskName, a.dataset.name, a); });
+    body.querySelectorAll('a.download').forEach(a => a.onclick = ev => { ev.preventDefault(); download(run.runId, a.dataset.task || taskName, a.dataset.name); });
     const slot = document.getElementById('log-slot');
-    if (keep) {
+    const pick = document.getElementById('attempt-pick');
+    const follow = () => {
+      if (p.logTimer) clearTimeout(p.logTimer);
+      slot.innerHTML = '<div id="log-box"><pre id="log" class="log"></pre></div>';
+      followLog(run.runId, taskName);
+    };
+    if (pick) {
+      pick.onchange = async () => {
+        if (pick.value === String(attempts[0])) { follow(); return; }
+        // an earlier attempt: its finished log, read once
+        if (p.logTimer) clearTimeout(p.logTimer);
+        p.logTimer = null;
+        slot.innerHTML = `<div id="log-box"><pre id="log" class="log" data-attempt="${esc(pick.value)}"></pre></div>`;
+        document.getElementById('log-attempt').textContent = '(attempt ' + pick.value + ')';
+        try {
+          const r = await fetch(`/api/v1/runs/${encodeURIComponent(run.runId)}/tasks/${taskUrl(taskName)}/attempts/${pick.value}/log`, {credentials: 'same-origin'});
+          const text = await r.text();
+          document.getElementById('log').textContent = r.ok ? text : (JSON.parse(text || '{}').error || 'HTTP ' + r.status);
+        } catch (e) {
+          document.getElementById('log').textContent = e.message;
+        }
+      };
+    }
+    if (keep && (!pick || pick.value === String(attempts[0]))) {
       slot.appendChild(keep);
     } else {
-      if (p.logTimer) clearTimeout(p.logTimer);
-      slot.innerHTML = '<pre id="log" class="log"></pre>';
-      followLog(run.runId, taskName);
+      follow();
     }
   }
 
@@ -564,7 +794,9 @@ const Relay = (() => {
   }
 
   async function artifactBytes(runId, task, name) {
-    const r = await api(`/apis/v2beta1/runs/${encodeURIComponent(runId)}/nodes/${encodeURIComponent(task)}/artifacts/${encodeURIComponent(name)}:read`);
+    // a nested task by its KFP task id (RUN-a.0.b): task path segments are DNS-1123 labels, never holding '.'
+    const node = task.includes('/') ? runId + '-' + task.replace(/\//g, '.') : task;
+    const r = await api(`/apis/v2beta1/runs/${encodeURIComponent(runId)}/nodes/${encodeURIComponent(node)}/artifacts/${encodeURIComponent(name)}:read`);
     const bin = atob(r.data || '');
     const bytes = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
@@ -595,16 +827,18 @@ const Relay = (() => {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
-  /** Follows a task's log from byte offsets (GET /apis/v2beta1/runs/{id}/tasks/{task}/logs?offset=N). */
+  /** Follows a task's latest attempt's log from byte offsets (GET /apis/v2beta1/runs/{id}/tasks/{task}/logs?offset=N). */
   function followLog(runId, task) {
     const p = panel();
     let offset = 0, attempt = 0;
+    const pre0 = document.getElementById('log');
     const tick = async () => {
       const pre = document.getElementById('log');
-      if (!pre || p.dataset.task !== task) return;
+      if (!pre || pre !== pre0 || p.dataset.task !== task) return;
       let live = true;
       try {
-        const c = await api(`/apis/v2beta1/runs/${encodeURIComponent(runId)}/tasks/${encodeURIComponent(task)}/logs?offset=${offset}`);
+        const c = await api(`/apis/v2beta1/runs/${encodeURIComponent(runId)}/tasks/${taskUrl(task)}/logs?offset=${offset}`);
+        if (pre !== document.getElementById('log')) return;
         if (c.attempt !== attempt && c.attempt > 0) {
           if (attempt > 0) pre.textContent += `\n--- attempt ${c.attempt} ---\n`;
           attempt = c.attempt;
@@ -620,7 +854,7 @@ const Relay = (() => {
       } catch (e) {
         live = e.status !== 404 && e.status !== 401;
       }
-      if (p.dataset.task === task && document.getElementById('log')) {
+      if (p.dataset.task === task && document.getElementById('log') === pre) {
         p.logTimer = setTimeout(tick, live ? 700 : 3000);
       }
     };
@@ -902,6 +1136,18 @@ const Relay = (() => {
   /** The pipeline's parameters from a v1 graph component (inputs) or from KFP v2 IR (root.inputDefinitions). */
   function parametersOf(spec) {
     if (!spec || typeof spec !== 'object') return [];
+    if (spec.kind === 'Workflow' && /^argoproj\.io\//.test(spec.apiVersion || '')) {
+      // a KFP 1.x package: spec.arguments.parameters, typed by KFP's pipeline_spec annotation where it has one
+      let kfpSpec = {};
+      try { kfpSpec = JSON.parse(((spec.metadata || {}).annotations || {})['pipelines.kubeflow.org/pipeline_spec'] || '{}'); } catch (e) { /* untyped */ }
+      const declared = {};
+      (kfpSpec.inputs || []).forEach(i => { declared[i.name] = i; });
+      return (((spec.spec || {}).arguments || {}).parameters || []).map(a => {
+        const d = declared[a.name] || {name: a.name};
+        const p = parametersOf({inputs: [Object.assign({}, d, {type: d.type || 'String'})]})[0];
+        return Object.assign(p, {default: a.value !== undefined ? a.value : d.default, optional: a.value !== undefined || d.default !== undefined || !!d.optional});
+      });
+    }
     const ir = spec.pipelineSpec || spec;
     if (ir.root) {
       const defs = (ir.root.inputDefinitions || {});
@@ -915,7 +1161,9 @@ const Relay = (() => {
     return (spec.inputs || []).map(i => {
       const t = typeof i.type === 'string' ? i.type : i.type ? Object.keys(i.type)[0] : 'String';
       const type = /^(Integer|int)$/i.test(t) ? 'integer' : /^(Float|double)$/i.test(t) ? 'float' : /^(Boolean|bool)$/i.test(t) ? 'boolean'
-        : /^(List|JsonArray)$/i.test(t) ? 'list' : /^(Dict|JsonObject)$/i.test(t) ? 'json' : 'string';
+        : /^(List|JsonArray)$/i.test(t) ? 'list' : /^(Dict|JsonObject)$/i.test(t) ? 'json'
+        : !i.type || /^(String|str|Text|GCSPath|GcsUri|GCPProjectID|GCPRegion|Uri|URI|Url|URL|LocalPath)$/i.test(t) ? 'string' : 'artifact';
+      // a typed v1 input (CSV, Dataset, Model…) is a file: the form uploads it and passes {"uri": …}
       return {name: i.name, type, kfpType: t, default: i.default, description: i.description, optional: !!i.optional || i.default !== undefined};
     });
   }
@@ -929,6 +1177,8 @@ const Relay = (() => {
       case 'boolean': return /^(true|false)$/i.test(text.trim()) ? [text.trim().toLowerCase() === 'true', null] : [null, 'expected true or false'];
       case 'list': try { const v = JSON.parse(text); return Array.isArray(v) ? [v, null] : [null, 'expected a JSON list']; } catch (e) { return [null, 'expected a JSON list: ' + e.message]; }
       case 'json': try { return [JSON.parse(text), null]; } catch (e) { return [null, 'expected JSON: ' + e.message]; }
+      case 'artifact': return /^(s3|minio):\/\/[^/\s]+\/\S+$/.test(text.trim()) ? [{uri: text.trim()}, null]
+        : [null, 'expected an s3://bucket/key URI, or upload a file'];
       default: return [text, null];
     }
   }
@@ -945,16 +1195,26 @@ const Relay = (() => {
         <label for="param-${esc(p.name)}">${esc(p.name)} <span class="muted">(${esc(p.kfpType || p.type)}${p.optional ? ', optional' : ''})</span></label>
         ${p.type === 'boolean' ? `<select id="param-${esc(p.name)}" name="${esc(p.name)}" data-type="boolean"><option value=""></option><option ${String(p.default) === 'true' ? 'selected' : ''}>true</option><option ${String(p.default) === 'false' ? 'selected' : ''}>false</option></select>`
           : p.type === 'list' || p.type === 'json' ? `<textarea id="param-${esc(p.name)}" name="${esc(p.name)}" data-type="${p.type}" rows="3" cols="50">${esc(shown(p.default))}</textarea>`
-          : p.type === 'artifact' ? `<input id="param-${esc(p.name)}" name="${esc(p.name)}" data-type="artifact" size="50" placeholder="s3://mlpipeline/… (an existing object)">`
+          : p.type === 'artifact' ? `<input id="param-${esc(p.name)}" name="${esc(p.name)}" data-type="artifact" size="50" placeholder="s3://… (an object in the Relay bucket)" value="${esc(typeof p.default === 'string' && /^(s3|minio):\/\//.test(p.default) ? p.default : '')}">
+             <span class="muted">or upload</span> <input id="param-${esc(p.name)}-file" class="param-file" type="file" data-param="${esc(p.name)}">`
           : `<input id="param-${esc(p.name)}" name="${esc(p.name)}" data-type="${p.type}" size="40" value="${esc(shown(p.default))}"${p.type === 'integer' || p.type === 'float' ? ' inputmode="decimal"' : ''}>`}
         ${p.description ? `<div class="help">${esc(p.description)}</div>` : ''}<div class="field-error"></div></div>`).join('') || '<p class="muted">No parameters.</p>'}
+      ${params.some(p => p.type === 'artifact') ? '<p class="muted">A run with a file goes through Relay\'s run API: it is in the Default experiment under its id.</p>' : ''}
       <button class="primary" type="submit" id="run-submit">Start run</button> <span id="run-error" class="error"></span></form>`;
     document.getElementById('run-form').onsubmit = async ev => {
       ev.preventDefault();
       const values = {};
+      const uploads = [];
       let bad = false;
       params.forEach(p => {
         const row = el.querySelector(`[data-param="${CSS.escape(p.name)}"]`);
+        const file = row.querySelector('input.param-file');
+        if (file && file.files.length) {
+          // uploaded on submit, then passed as an explicit artifact reference (contracts.md)
+          row.querySelector('.field-error').textContent = '';
+          uploads.push([p.name, file.files[0], row]);
+          return;
+        }
         const [v, err] = typed(p, row.querySelector('input,select,textarea').value);
         row.querySelector('.field-error').textContent = err || '';
         if (err) bad = true;
@@ -963,14 +1223,37 @@ const Relay = (() => {
       const errEl = document.getElementById('run-error');
       if (bad) { errEl.textContent = 'Fix the fields marked above.'; return; }
       errEl.textContent = '';
+      for (const [name, f, row] of uploads) {
+        const fd = new FormData();
+        fd.append('file', f, f.name);
+        errEl.textContent = 'Uploading ' + f.name + '…';
+        try {
+          const u = await api('/api/v1/uploads', {method: 'POST', body: fd});
+          values[name] = {uri: u.uri};
+          row.querySelector('.field-error').textContent = '';
+          row.dataset.uploaded = u.uri;
+        } catch (e) {
+          row.querySelector('.field-error').textContent = 'upload failed: ' + e.message;
+          errEl.textContent = 'Fix the fields marked above.';
+          return;
+        }
+      }
+      errEl.textContent = '';
       const body = {display_name: document.getElementById('run-name').value,
         pipeline_version_reference: {pipeline_id: pipeline.pipeline_id, pipeline_version_id: version.pipeline_version_id},
         runtime_config: {parameters: values}};
       const exp = document.getElementById('run-experiment').value;
       if (exp) body.experiment_id = exp;
       try {
-        const r = await api('/apis/v2beta1/runs', {method: 'POST', json: body});
-        location.hash = '#/runs/details/' + encodeURIComponent(r.run_id);
+        if (Object.values(values).some(v => v && typeof v === 'object' && !Array.isArray(v) && v.uri)) {
+          // an artifact reference {"uri"} goes through Relay's run request (KFP's runtime_config turns objects into text)
+          const r = await api('/api/v1/runs', {method: 'POST', json: {pipeline: {name: pipeline.name || pipeline.display_name, version: version.name},
+            parameters: values}});
+          location.hash = '#/runs/details/' + encodeURIComponent(r.runId);
+        } else {
+          const r = await api('/apis/v2beta1/runs', {method: 'POST', json: body});
+          location.hash = '#/runs/details/' + encodeURIComponent(r.run_id);
+        }
       } catch (e) {
         errEl.textContent = e.message;
       }
@@ -1039,6 +1322,7 @@ const Relay = (() => {
   // ------------------------------------------------------------------ start
 
   async function start() {
+    measure('app-start', 0);
     window.addEventListener('hashchange', route);
     try {
       const s = await session();

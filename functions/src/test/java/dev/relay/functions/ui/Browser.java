@@ -77,6 +77,14 @@ final class Browser implements AutoCloseable {
         });
     }
 
+    /** The text of the first element matching {@code css}, read again when the page redrew it meanwhile. */
+    String text(String css) {
+        return until(30, d -> {
+            List<WebElement> l = d.findElements(By.cssSelector(css));
+            return l.isEmpty() ? null : l.get(0).getText();
+        });
+    }
+
     List<WebElement> all(String css) {
         return driver.findElements(By.cssSelector(css));
     }

@@ -42,6 +42,7 @@ class UiBrowserTest {
     static String runB;
 
     @TestHTTPResource("/") URI root;
+    @jakarta.inject.Inject dev.relay.functions.app.Backend backend;
     String shot;
 
     @BeforeAll
@@ -110,17 +111,51 @@ class UiBrowserTest {
     void runsListShowsRunsWithStateAndMetricColumns() throws Exception {
         twoRuns();
         browser.open(url("#/runs"));
-        WebElement row = browser.find("tr[data-run='" + runA + "']");
+        // the table is drawn again when the runs' names arrive: rows are read by selector, not kept
+        String row = browser.text("tr[data-run='" + runA + "']");
         browser.find("tr[data-run='" + runB + "']");
-        assertTrue(row.getText().contains("Succeeded"), row.getText());
-        assertTrue(row.getText().contains("ui-viz"), row.getText());
-        List<String> heads = browser.all("table.runs th").stream().map(WebElement::getText).toList();
+        assertTrue(row.contains("Succeeded"), row);
+        assertTrue(row.contains("ui-viz"), row);
+        List<String> heads = browser.until(10, d -> browser.all("table.runs th").stream().map(WebElement::getText).toList());
         assertTrue(heads.stream().anyMatch(h -> h.startsWith("accuracy")), "metric column: " + heads);
-        assertTrue(row.getText().contains("80.00%"), "accuracy as a percentage: " + row.getText());
+        assertTrue(row.contains("80.00%"), "accuracy as a percentage: " + row);
         // filter narrows to one run
         browser.find("#runs-filter").sendKeys(runB);
         browser.until(10, d -> browser.all("tr[data-run='" + runA + "']").isEmpty());
         assertEquals(1, browser.all("tr[data-run]").size());
+    }
+
+    @Test
+    void runsListShowsKfpNamesAndExperimentsAndPages() throws Exception {
+        twoRuns();
+        String expName = "ui-list-exp-" + Long.toHexString(System.nanoTime());
+        String exp = given().contentType("application/json").body("{\"display_name\": \"" + expName + "\"}")
+                .post("/apis/v2beta1/experiments").then().statusCode(200).extract().path("experiment_id");
+        JsonNode spec = Json.MAPPER.valueToTree(new org.yaml.snakeyaml.Yaml().load(TestSupport.ECHO));
+        String run = given().contentType("application/json").body("{\"display_name\": \"named in kfp\", \"experiment_id\": \"" + exp
+                + "\", \"pipeline_spec\": " + spec + ", \"runtime_config\": {\"parameters\": {\"text\": \"hi\"}}}")
+                .post("/apis/v2beta1/runs").then().statusCode(200).extract().path("run_id");
+        await(run);
+        // the index learns of the run from the bucket's notifications, a moment after the bucket
+        browser.until(30, d -> given().get("/api/v1/runs").asString().contains("\"" + run + "\"") ? true : null);
+        browser.open("about:blank"); // the page may be on #/runs already: a fresh load
+        browser.open(url("#/runs"));
+        browser.until(20, d -> {
+            String row = browser.text("tr[data-run='" + run + "']");
+            return row.contains("named in kfp (" + run + ")") && row.contains(expName);
+        });
+        // the filter finds it by experiment name (names of every run are loaded after the first page)
+        browser.find("#runs-filter").sendKeys(expName);
+        browser.until(10, d -> browser.all("tr[data-run]").size() == 1);
+        assertEquals(run, browser.find("tr[data-run]").getAttribute("data-run"));
+        browser.find("#runs-filter").clear();
+        browser.js("const f = document.getElementById('runs-filter'); f.value = ''; f.dispatchEvent(new Event('input'));");
+        // pages: 20 rows a page, the count names them all
+        new org.openqa.selenium.support.ui.Select(browser.find("#runs-size")).selectByVisibleText("20");
+        int total = Integer.parseInt(browser.find("#runs-count").getText().replaceAll(" of .*", ""));
+        assertTrue(total >= 3, "at least the two fixture runs and this one: " + total);
+        browser.until(10, d -> browser.all("tr[data-run]").size() == Math.min(20, total));
+        assertEquals("page 1 of " + ((total + 19) / 20), browser.find("#runs-page").getText());
     }
 
     @Test
@@ -299,6 +334,185 @@ class UiBrowserTest {
         browser.find("svg.graph g.node[data-path='print']").click();
         browser.until(30, d -> browser.find("#panel-title").getText().equals("print")
                 && browser.find("#log").getText().strip().equals(Long.toString(sum)));
+    }
+
+    /**
+     * A file parameter: the form uploads the chosen file (POST /api/v1/uploads) and passes it as
+     * {@code {"uri": "s3://…"}} in the run request; the task reads it as its file input. The last
+     * part needs the server side of issue 13's artifact references (helper "doors"): until the run
+     * API takes them, it refuses the object parameter, and the test checks the upload and stops there
+     * (skipped, with that reason).
+     */
+    @Test
+    void aFileParameterIsUploadedFromTheFormAndReachesTheTaskAsItsFile() throws Exception {
+        Path csv = Files.createTempFile("ui-rows-", ".csv");
+        Files.writeString(csv, "name,value\na,1\nb,2\nc,3\n");
+        String name = "ui-count-rows-" + Long.toHexString(System.nanoTime());
+        browser.open(url("#/pipelines"));
+        browser.find("#upload-file").sendKeys(TestSupport.repo().resolve("examples/triggers/pipelines/count-rows.yaml").toString());
+        browser.find("#upload-name").sendKeys(name);
+        browser.find("#upload-form button[type='submit']").click();
+        browser.until(30, d -> d.getCurrentUrl().contains("#/pipelines/details/"));
+        browser.find(".tabs button[data-tab='run']").click();
+        assertEquals("artifact", browser.find("#param-dataset").getAttribute("data-type"), "a CSV input is a file");
+        browser.find("#param-dataset-file").sendKeys(csv.toString());
+        WebElement version = browser.find("#param-dataset_version");
+        version.clear();
+        version.sendKeys("ui-upload");
+        browser.find("#run-submit").click();
+        String outcome = browser.until(60, d -> {
+            Matcher m = Pattern.compile("#/runs/details/([-a-z0-9]+)").matcher(d.getCurrentUrl());
+            if (m.find()) {
+                return m.group(1);
+            }
+            String err = browser.find("#run-error").getText();
+            return err.contains("must be a string") ? "refused: " + err : null;
+        });
+        if (outcome.startsWith("refused: ")) {
+            // the upload happened and the request named it; the run API does not take the reference yet
+            String uri = browser.find("[data-param='dataset']").getAttribute("data-uploaded");
+            assertTrue(uri != null && uri.startsWith(backend.store().uri("uploads/")) && uri.endsWith("/" + csv.getFileName()), uri);
+            assertEquals(Files.readString(csv), new String(backend.store().get(uri.substring(backend.store().uri("").length()))
+                    .orElseThrow(), java.nio.charset.StandardCharsets.UTF_8));
+            assertTrue(outcome.contains("parameters.dataset"), outcome);
+            List<String> errors = browser.consoleErrors();
+            assertTrue(errors.stream().allMatch(e -> e.contains("/api/v1/runs") && e.contains("422")), "only the refusal: " + errors);
+            Files.deleteIfExists(csv);
+            org.junit.jupiter.api.Assumptions.abort("the run API does not take {\"uri\"} artifact references yet"
+                    + " (issue 13, helper doors); the upload was checked: " + outcome);
+        }
+        JsonNode view = await(outcome);
+        assertEquals("Succeeded", view.path("phase").asText(), view.toString());
+        String dataset = view.path("parameters").path("dataset").toString();
+        assertTrue(dataset.contains("uploads/") && dataset.contains(csv.getFileName().toString()),
+                "the parameter names the uploaded object: " + dataset);
+        browser.until(30, d -> "Succeeded".equals(browser.find("svg.graph g.node[data-path='count']").getAttribute("data-state")));
+        browser.find("svg.graph g.node[data-path='count']").click();
+        browser.until(30, d -> browser.find("#log").getText().contains("dataset version ui-upload: 3 rows"));
+        Files.deleteIfExists(csv);
+    }
+
+    /**
+     * A KFP 1.x compiled package ({@code .tar.gz} holding an Argo Workflow with a {@code withItems}
+     * loop) uploaded through the UI: its graph preview, a run
+     * from its form, the loop's task drawn once with ×3 and its iterations' nested paths
+     * ({@code for-loop-1/1/print}) in the side panel, with inputs followed up to the run parameter.
+     */
+    @Test
+    void anArgoPackagesGraphAndRunWithALoopsIterations() throws Exception {
+        String name = "ui-argo-" + Long.toHexString(System.nanoTime());
+        // as `dsl-compile --output x.tar.gz` writes it: one pipeline.yaml in a gzipped tar
+        Path pkg = Files.createTempDirectory("ui-argo-").resolve("withitems.tar.gz");
+        byte[] workflow = Files.readAllBytes(TestSupport.repo().resolve("runner/src/test/resources/argo/withitems.workflow.yaml"));
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(Files.newOutputStream(pkg)))) {
+            var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("pipeline.yaml");
+            entry.setSize(workflow.length);
+            tar.putArchiveEntry(entry);
+            tar.write(workflow);
+            tar.closeArchiveEntry();
+        }
+        browser.open(url("#/pipelines"));
+        browser.find("#upload-file").sendKeys(pkg.toString());
+        browser.find("#upload-name").sendKeys(name);
+        browser.find("#upload-form button[type='submit']").click();
+        browser.until(30, d -> d.getCurrentUrl().contains("#/pipelines/details/"));
+        WebElement loop = browser.find("svg.graph g.group[data-path='for-loop-1']");
+        assertEquals("loop", loop.getAttribute("data-kind"));
+        browser.find("svg.graph g.node[data-path='for-loop-1/print']");
+        browser.find(".tabs button[data-tab='run']").click();
+        WebElement greeting = browser.find("#param-greeting");
+        greeting.clear();
+        greeting.sendKeys("hello");
+        browser.find("#run-submit").click();
+        String run = browser.until(30, d -> {
+            Matcher m = Pattern.compile("#/runs/details/([-a-z0-9]+)").matcher(d.getCurrentUrl());
+            return m.find() ? m.group(1) : null;
+        });
+        assertEquals("Succeeded", await(run).path("phase").asText());
+        WebElement print = browser.find("svg.graph g.node[data-path='for-loop-1/print']");
+        browser.until(30, d -> "Succeeded".equals(print.getAttribute("data-state")) && print.getText().contains("×3"));
+        print.click();
+        WebElement iteration = browser.find("#iteration");
+        assertEquals(List.of("for-loop-1/0/print", "for-loop-1/1/print", "for-loop-1/2/print"),
+                iteration.findElements(By.cssSelector("option")).stream().map(WebElement::getText).toList());
+        new org.openqa.selenium.support.ui.Select(iteration).selectByVisibleText("for-loop-1/1/print");
+        browser.until(30, d -> browser.find("#log").getText().contains("hello 2 y"));
+        // the input greeting: the loop group's input, from the run parameter
+        WebElement in = browser.find("#panel tr[data-input='greeting']");
+        assertEquals("hello", in.findElement(By.cssSelector(".value")).getText());
+        assertTrue(in.findElement(By.cssSelector(".source")).getText().contains("run parameter greeting"), in.getText());
+    }
+
+    /**
+     * Conditions as groups and skipped tasks marked (a KFP 1.x package's {@code when}): the group
+     * whose condition holds ran, the other's task is Skipped; an input from an upstream output can
+     * be previewed from the side panel.
+     */
+    @Test
+    void conditionGroupsAndSkippedTasksAreMarked() throws Exception {
+        String yaml = Files.readString(TestSupport.repo().resolve("runner/src/test/resources/argo/when.workflow.yaml"));
+        String run = given().contentType("application/json").body("{\"pipeline\":{\"inline\":" + Json.MAPPER.valueToTree(yaml)
+                + "},\"parameters\":{}}").post("/api/v1/runs").then().statusCode(201).extract().jsonPath().getString("runId");
+        assertEquals("Succeeded", await(run).path("phase").asText());
+        browser.open(url("#/runs/details/" + run));
+        browser.until(30, d -> "Succeeded".equals(browser.find("svg.graph g.node[data-path='condition-1/heads']").getAttribute("data-state")));
+        assertEquals("Skipped", browser.find("svg.graph g.node[data-path='condition-2/tails']").getAttribute("data-state"));
+        WebElement skippedGroup = browser.find("svg.graph g.group[data-path='condition-2']");
+        assertTrue(skippedGroup.getAttribute("class").contains("state-Skipped"), skippedGroup.getAttribute("class"));
+        assertEquals("condition", browser.find("svg.graph g.group[data-path='condition-1']").getAttribute("data-kind"));
+        browser.find("svg.graph g.node[data-path='condition-1/heads']").click();
+        WebElement in = browser.find("#panel tr[data-input='text']");
+        // the group's input pick-output is pick's output parameter "output" (KFP 1.x names it pick-output in the workflow)
+        assertTrue(in.getText().contains("condition-1 input pick-output ← output output of pick"), in.getText());
+        assertTrue(in.findElement(By.cssSelector("code.uri")).getText().endsWith("/tasks/pick/outputs/output"), in.getText());
+        in.findElement(By.cssSelector("a.preview")).click();
+        browser.until(20, d -> browser.find("#panel tr[data-input='text'] pre.artifact-preview").getText().strip().equals("heads"));
+    }
+
+    /** A KFP v2 cache hit is marked on the graph ("cached") and in the side panel; the first run's task is not. */
+    @Test
+    void aCachedTaskIsMarked() throws Exception {
+        Path countdir = Files.createTempDirectory("ui-cache-");
+        String yaml = Files.readString(TestSupport.repo().resolve("runner/src/test/resources/v2run/cached.yaml"));
+        // a word of its own: the test state dir outlives a build, and an earlier build's run would be a cache hit
+        String params = "{\"countdir\":" + Json.MAPPER.valueToTree(countdir.toString()) + ",\"word\":\"w" + Long.toHexString(System.nanoTime()) + "\"}";
+        String[] runs = new String[2];
+        for (int i = 0; i < 2; i++) {
+            runs[i] = given().contentType("application/json").body("{\"pipeline\":{\"inline\":" + Json.MAPPER.valueToTree(yaml)
+                    + "},\"parameters\":" + params + "}").post("/api/v1/runs").then().statusCode(201).extract().jsonPath().getString("runId");
+            assertEquals("Succeeded", await(runs[i]).path("phase").asText());
+        }
+        assertEquals(1, Files.readAllLines(countdir.resolve("starts")).size(), "the second run started no process");
+        browser.open(url("#/runs/details/" + runs[1]));
+        browser.until(30, d -> "cached".equals(browser.text("svg.graph g.node[data-path='produce'] text.mark")));
+        assertEquals("", browser.text("svg.graph g.node[data-path='consume'] text.mark"), "consume does not cache");
+        browser.find("svg.graph g.node[data-path='produce']").click();
+        browser.until(20, d -> browser.text("#task-state").contains("(cached)"));
+        browser.open(url("#/runs/details/" + runs[0]));
+        browser.find("svg.graph g.node[data-path='produce'][data-state='Succeeded']");
+        assertEquals("", browser.text("svg.graph g.node[data-path='produce'] text.mark"), "the first run ran it");
+    }
+
+    /** The side panel's log of every attempt: a task that fails once and succeeds on its retry. */
+    @Test
+    void theLogOfEveryAttemptIsSelectable() throws Exception {
+        Path marker = Files.createTempDirectory("ui-retry-").resolve("marker");
+        String yaml = Files.readString(TestSupport.repo().resolve("runner/src/test/resources/argo/retry.workflow.yaml"));
+        String run = given().contentType("application/json").body("{\"pipeline\":{\"inline\":" + Json.MAPPER.valueToTree(yaml)
+                + "},\"parameters\":{\"marker\":" + Json.MAPPER.valueToTree(marker.toString()) + "}}")
+                .post("/api/v1/runs").then().statusCode(201).extract().jsonPath().getString("runId");
+        assertEquals("Succeeded", await(run).path("phase").asText());
+        browser.open(url("#/runs/details/" + run));
+        browser.find("svg.graph g.node[data-path='flaky']").click();
+        browser.until(30, d -> browser.find("#log").getText().contains("second attempt"));
+        WebElement pick = browser.find("#attempt-pick");
+        assertEquals(List.of("2 (latest)", "1"), pick.findElements(By.cssSelector("option")).stream().map(WebElement::getText).toList());
+        new org.openqa.selenium.support.ui.Select(pick).selectByValue("1");
+        browser.until(30, d -> browser.find("#log").getText().contains("first attempt fails"));
+        assertFalse(browser.find("#log").getText().contains("second attempt"));
+        new org.openqa.selenium.support.ui.Select(browser.find("#attempt-pick")).selectByValue("2");
+        browser.until(30, d -> browser.find("#log").getText().contains("second attempt"));
     }
 
     @Test

@@ -38,9 +38,13 @@ public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Ma
      * @param outputs  output name → URI, from the attempt that succeeded
      * @param startedAt  the newest finished attempt's start, or null
      * @param finishedAt the newest finished attempt's end, or null
+     * @param cached     true when the newest attempt is a cache hit (its status says {@code "cached": true}),
+     *                   else null (left out of JSON)
      */
     public record TaskView(String name, Phase phase, int attempts, Integer exitCode, String reason, String message,
-                           Map<String, String> outputs, String startedAt, String finishedAt) {}
+                           Map<String, String> outputs, String startedAt, String finishedAt,
+                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                           Boolean cached) {}
 
     /**
      * Reads a run: {@code run.json}, one listing of its tasks, the newest status of each task path
@@ -90,7 +94,8 @@ public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Ma
             }
             tasks.add(new TaskView(t, e.getValue(), s == null ? 0 : s.attempt(),
                     s == null ? null : s.exitCode(), s == null ? null : s.reason(), s == null ? null : s.message(), outputs,
-                    s == null ? null : s.startedAt(), s == null ? null : s.finishedAt()));
+                    s == null ? null : s.startedAt(), s == null ? null : s.finishedAt(),
+                    s != null && Boolean.TRUE.equals(s.cached()) ? Boolean.TRUE : null));
         }
         return Optional.of(new RunView(runId, doc.pipeline(), finished.map(RunStatus::phase).orElse(Phase.Running),
                 doc.parameters(), doc.cause(), doc.createdAt(), finished.map(RunStatus::finishedAt).orElse(null), tasks,
