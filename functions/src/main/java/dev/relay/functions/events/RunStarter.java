@@ -194,8 +194,12 @@ public class RunStarter {
         return v.asText();
     }
 
-    /** The prefixes of Relay's bucket an artifact reference may name: runs' inputs and outputs, registered pipelines. */
-    public static final List<String> REFERENCE_PREFIXES = List.of("runs/", "pipelines/");
+    /**
+     * The prefixes of Relay's bucket an artifact reference may name: runs' inputs and outputs,
+     * registered pipelines, and files uploaded for a run ({@code uploads/}, the run form's datasets:
+     * {@code POST /api/v1/uploads}).
+     */
+    public static final List<String> REFERENCE_PREFIXES = List.of("runs/", "pipelines/", "uploads/");
 
     /**
      * Admits an explicit artifact reference {@code {"uri": "s3://bucket/key"}} (CONTRACTS.md "Run
@@ -216,7 +220,7 @@ public class RunStarter {
         if (!owned && (triggers == null || !triggers.service().watchesObject(bk[0], bk[1]))) {
             throw HttpError.invalid("parameters." + name, "parameters." + name + ": " + uri
                     + " is not an object Relay may read for a run: an artifact reference names an object under s3://"
-                    + bucket + "/runs/ or s3://" + bucket + "/pipelines/, or one a loaded upload trigger watches");
+                    + bucket + "/runs/, /pipelines/ or /uploads/, or one a loaded upload trigger watches");
         }
     }
 
