@@ -25,7 +25,8 @@ PostgreSQL outside this script); the line says so.
 
 The engine alone (decisions per event, one core, up to 10,000 tasks) has its own JMH benchmark:
 `bench/engine.sh` (e.g. `bench/engine.sh -p tasks=10000 -wi 1 -i 3`), which compiles the runner's
-test sources offline and runs runner/src/test/java/dev/relay/runner/engine/EngineBenchmark.java.
+test sources offline and runs runner/src/test/java/dev/relay/runner/engine/PipelineEngineBenchmark.java
+(the engine RunController drives; score in whole runs/s, events/s = score x (tasks + 1)).
 JMH never runs in `mvn verify` (the class is no test; only compiled).
 
 Standard library only. Not a test: it asserts nothing. Usage:
