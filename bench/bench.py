@@ -18,12 +18,15 @@
      pip at run time) running the seed written with @dsl.component
      (../shared/cases/v2_kfp_sdk/seed/seed_python_v2.py, read in place) beside `relay run` of the
      IR the KFP compiler wrote for it (random_sum_python_v2.yaml), same interpreter (the SDK venv).
+CPU figures (user + system of `relay run` and its steps, from wait4) are given beside the wall times:
+on a shared machine they move less with the load than the wall times do.
 The cluster profile's first CloudEvent (target <= 1.5 s) is not measured here (it needs S3Proxy and
 PostgreSQL outside this script); the line says so.
 
 The engine alone (decisions per event, one core, up to 10,000 tasks) has its own JMH benchmark:
 `bench/engine.sh` (e.g. `bench/engine.sh -p tasks=10000 -wi 1 -i 3`), which compiles the runner's
-test sources offline and runs runner/src/test/java/dev/relay/runner/engine/EngineBenchmark.java.
+test sources offline and runs runner/src/test/java/dev/relay/runner/engine/PipelineEngineBenchmark.java
+(the engine RunController drives; score in whole runs/s, events/s = score x (tasks + 1)).
 JMH never runs in `mvn verify` (the class is no test; only compiled).
 
 Standard library only. Not a test: it asserts nothing. Usage:
@@ -49,7 +52,8 @@ def ts(s):
 
 
 def run_measured(args, env=None):
-    """Runs one process; returns (exit code, stdout, stderr, wall s, peak RSS in MB of it and its children)."""
+    """Runs one process; returns (exit code, stdout, stderr, wall s, peak RSS in MB, CPU s), the last two of
+    the process and its children (wait4)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         p = subprocess.Popen(args, stdout=out, stderr=err, env=env)
@@ -58,17 +62,21 @@ def run_measured(args, env=None):
         p.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return p.returncode, out.read().decode(), err.read().decode(), wall, ru.ru_maxrss / 1024
+        return p.returncode, out.read().decode(), err.read().decode(), wall, ru.ru_maxrss / 1024, ru.ru_utime + ru.ru_stime
 
 
 def relay_run(pipeline, state, params=(), env=None):
     args = [RELAY, "run", pipeline, "--json", "--state-dir", state]
     for p in params:
         args += ["-p", p]
-    rc, out, err, wall, rss = run_measured(args, env)
+    rc, out, err, wall, rss, cpu = run_measured(args, env)
     if rc != 0:
         sys.exit("relay run %s failed (%d):\n%s" % (pipeline, rc, err[-3000:]))
+    RELAY_CPU.append(cpu)
     return json.loads(out), wall, rss
+
+
+RELAY_CPU = []  # CPU seconds (user + system) of each relay run, its steps included, in call order
 
 
 def statuses(state, run_id):
@@ -157,17 +165,19 @@ def chain_figures(tmp, state, n):
     f = os.path.join(tmp, "chain-%d.yaml" % n)
     open(f, "w").write(chain(n))
     doc, wall, rss = relay_run(f, state)
+    cpu = RELAY_CPU[-1]
     st = statuses(state, doc["runId"])
     order = sorted(st)
     gaps = [(st[order[i]][0] - st[order[i - 1]][1]) * 1000 for i in range(1, len(order))]
     steps = [(e - s) * 1000 for s, e in st.values()]
-    return statistics.median(gaps), pct(gaps, 0.9), statistics.median(steps), wall, rss
+    return statistics.median(gaps), pct(gaps, 0.9), statistics.median(steps), wall, cpu
 
 
 def fan_figures(tmp, state, n):
     f = os.path.join(tmp, "fan-%d.yaml" % n)
     open(f, "w").write(fan(n))
     doc, wall, rss = relay_run(f, state)
+    cpu = RELAY_CPU[-1]
     st = statuses(state, doc["runId"])
     mids = [k for k in st if k.startswith("m")]
     last_mid = max(st[k][1] for k in mids)
@@ -175,7 +185,7 @@ def fan_figures(tmp, state, n):
     busy = sum(st[k][1] - st[k][0] for k in mids)
     par = os.cpu_count() or 1
     per = ((last_mid - first_mid) - busy / par) / len(mids) * 1000
-    return per, (first_mid - st["src"][1]) * 1000, (st["join"][0] - last_mid) * 1000, wall, rss
+    return per, (first_mid - st["src"][1]) * 1000, (st["join"][0] - last_mid) * 1000, wall, rss, cpu
 
 
 def free_port():
@@ -294,31 +304,37 @@ def main():
         subprocess.run([RELAY, "--version"], check=True, stdout=subprocess.DEVNULL)  # build once
         state = os.path.join(tmp, "state")
         relay_run(os.path.join(SEED, "pipeline.yaml"), state, ["count=10"])  # warm the file cache
-        relay_walls, bare_walls = [], []
+        relay_walls, bare_walls, relay_cpu, bare_cpu = [], [], [], []
         for _ in range(runs):
             relay_walls.append(relay_run(os.path.join(SEED, "pipeline.yaml"), state, ["count=10"])[1])
+            relay_cpu.append(RELAY_CPU[-1])
+            c0 = os.times()
             bare_walls.append(bare_seed(tmp, 10))
+            c1 = os.times()
+            bare_cpu.append(c1.children_user + c1.children_system - c0.children_user - c0.children_system)
         r, b = statistics.median(relay_walls), statistics.median(bare_walls)
-        print("(a) seed pipeline: relay run %.2f s, bare script %.2f s: +%.2f s, ratio %.1f (median of %d; target <= +0.8 s: %s)"
-              % (r, b, r - b, r / b, runs, verdict(r - b <= 0.8)))
+        print("(a) seed pipeline: relay run %.2f s, bare script %.2f s: +%.2f s, ratio %.1f (median of %d; target <= +0.8 s: %s); "
+              "CPU %.2f s vs %.2f s" % (r, b, r - b, r / b, runs, verdict(r - b <= 0.8), statistics.median(relay_cpu), statistics.median(bare_cpu)))
         sys.stdout.flush()
 
-        med, p90, step, wall, _ = chain_figures(tmp, state, 50)
+        med, p90, step, wall, cpu = chain_figures(tmp, state, 50)
         print("(b) 50-step chain: orchestration %.1f ms/step (median gap end->next start; p90 %.1f), "
-              "step itself %.1f ms median, wall %.2f s (target <= 10 ms: %s)" % (med, p90, step, wall, verdict(med <= 10)))
+              "step itself %.1f ms median, wall %.2f s, CPU %.1f ms/step with the steps' own (target <= 10 ms: %s)"
+              % (med, p90, step, wall, cpu * 1000 / 50, verdict(med <= 10)))
         sys.stdout.flush()
 
         sizes = [n for n in (100, 1000, 10000) if n <= max_tasks]
         for n in sizes:
-            cm, cp, cs, cw, _ = chain_figures(tmp, state, n)
-            fp, f1, fj, fw, _ = fan_figures(tmp, state, n)
-            print("(c) %5d tasks: chain %.1f ms/step (p90 %.1f; wall %.1f s) | fan-out %.1f ms/step beyond the steps' own time "
-                  "(src->first %.0f ms, last->join %.0f ms; wall %.1f s)" % (n, cm, cp, cw, fp, f1, fj, fw))
+            cm, cp, cs, cw, cc = chain_figures(tmp, state, n)
+            fp, f1, fj, fw, _, fc = fan_figures(tmp, state, n)
+            print("(c) %5d tasks: chain %.1f ms/step (p90 %.1f; wall %.1f s; CPU %.1f ms/step) | fan-out %.1f ms/step beyond "
+                  "the steps' own time (src->first %.0f ms, last->join %.0f ms; wall %.1f s; CPU %.1f ms/step)"
+                  % (n, cm, cp, cw, cc * 1000 / n, fp, f1, fj, fw, fc * 1000 / n))
             sys.stdout.flush()
         if not sizes:
             print("(c) left out (--max-tasks below 100)")
 
-        per, first, join, wall, rss = fan_figures(tmp, state, 200)
+        per, first, join, wall, rss, _ = fan_figures(tmp, state, 200)
         print("(d) 200-task fan-out/fan-in: orchestration %.1f ms/step beyond the steps' own time on %d cores; "
               "src->first launch %.0f ms, last->join launch %.0f ms; wall %.2f s; peak RSS of relay run %.0f MB (target <= 200 MB: %s)"
               % (per, os.cpu_count() or 1, first, join, wall, rss, verdict(rss <= 200)))

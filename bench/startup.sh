@@ -8,10 +8,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$here/functions/target/quarkus-app/quarkus-run.jar"
 [ -f "$jar" ] || { echo "startup.sh: build first: ./mvnw -pl functions -am package -DskipTests" >&2; exit 2; }
 n="${1:-5}" port="${PORT:-18181}"
+cds=()
+# the class data archive ./relay server trains (functions/target/relay-server.jsa), when present and current
+if [ -f "$here/functions/target/relay-server.jsa" ] && [ "$here/functions/target/relay-server.jsa" -nt "$jar" ]; then
+  cds=(-XX:SharedArchiveFile="$here/functions/target/relay-server.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
+fi
 for i in $(seq 1 "$n"); do
   state="$(mktemp -d)"
   t0=$(date +%s%N)
-  java ${RELAY_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1} -Dquarkus.profile=embedded -Dquarkus.http.port="$port" \
+  java ${RELAY_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1} ${cds[@]+"${cds[@]}"} -Dquarkus.profile=embedded -Dquarkus.http.port="$port" \
     -Drelay.state-dir="$state" -jar "$jar" >"$state/log" 2>&1 &
   pid=$!
   for _ in $(seq 1 600); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.02; done

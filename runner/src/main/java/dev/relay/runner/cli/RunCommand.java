@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.eventing.s3.S3Record;
 import dev.relay.runner.engine.Phase;
-import dev.relay.runner.index.IndexDatabase;
-import dev.relay.runner.index.IndexException;
 import dev.relay.runner.index.ObjectIndexer;
-import dev.relay.runner.index.RunIndex;
 import dev.relay.runner.launch.ExecutionRequest;
 import dev.relay.runner.launch.LaunchListener;
 import dev.relay.runner.launch.LocalLauncher;
@@ -46,7 +43,7 @@ import picocli.CommandLine.Parameters;
  * failed, 2 if it could not start (invalid file, unknown or missing parameter). With
  * {@code --json}, stdout holds exactly {@code {"runId","phase","tasks":[{"name","phase","exitCode","outputs"}]}}
  * (on exit 2 the error document of {@link ErrorDocument}) and progress goes to stderr (CONTRACTS.md "CLI"). Every object the run writes is indexed into the
- * state dir's index as it is written ({@link ObjectIndexer}), so {@code relay runs list} shows the run.
+ * state dir's index as it is written ({@link ObjectIndexer}, on a thread of its own: {@link IndexFeed}), so {@code relay runs list} shows the run.
  */
 @Command(name = "run", description = "Run a KFP pipeline or component on the embedded default and wait for it.")
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
@@ -129,19 +126,18 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         Instant t0 = Instant.now();
         CompletableFuture<RunStatus> done = new CompletableFuture<>();
         LaunchListener listener = listener(progress, done);
-        // opening the index (H2 + Flyway) and starting the store both cost start-up time: overlap them
-        CompletableFuture<IndexDatabase> opening = CompletableFuture.supplyAsync(() -> openIndex(state, err));
+        // the index opens (H2, Flyway when behind) on its own thread while the run starts: never on its critical path
+        IndexFeed index = new IndexFeed(state, err);
         EmbeddedRuntime started;
         try {
             started = EmbeddedRuntime.start(state, 0, listener);
         } catch (RuntimeException e) {
-            Optional.ofNullable(opening.join()).ifPresent(IndexDatabase::close);
+            index.close();
             throw e;
         }
-        IndexDatabase db = opening.join();
-        try (db; EmbeddedRuntime rt = started) {
+        try (index; EmbeddedRuntime rt = started) {
             String runId = rt.runs().newRunId();
-            watch(rt, db, runId, progress, err, done);
+            watch(rt, index, runId, progress, done);
             RunDoc doc;
             try {
                 doc = rt.runs().submit(runId, prepared, params, RunDoc.Cause.cli(), !noCache);
@@ -167,17 +163,16 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         PrintStream progress = json ? err : out;
         Instant t0 = Instant.now();
         CompletableFuture<RunStatus> done = new CompletableFuture<>();
-        CompletableFuture<IndexDatabase> opening = CompletableFuture.supplyAsync(() -> openIndex(state, err));
+        IndexFeed index = new IndexFeed(state, err);
         EmbeddedRuntime started;
         try {
             started = EmbeddedRuntime.start(state, 0, listener(progress, done));
         } catch (RuntimeException e) {
-            Optional.ofNullable(opening.join()).ifPresent(IndexDatabase::close);
+            index.close();
             throw e;
         }
-        IndexDatabase db = opening.join();
-        try (db; EmbeddedRuntime rt = started) {
-            watch(rt, db, runId, progress, err, done);
+        try (index; EmbeddedRuntime rt = started) {
+            watch(rt, index, runId, progress, done);
             dev.relay.runner.recovery.RunRetry.Result r;
             try {
                 Optional<dev.relay.runner.recovery.RunRetry.Result> res = action.equals("retry")
@@ -192,7 +187,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             progress.printf("relay: %s run %s (generation %d%s; state %s)%n", action, runId, r.generation(),
                     r.tasks().isEmpty() ? "" : ", again: " + String.join(", ", r.tasks().keySet()), state);
             // the run may have ended while it was driven, before the watcher saw a notification
-            rt.recovery().generations().status(runId).ifPresent(done::complete);
+            rt.recovery().generations().status(runId).ifPresent(st -> index.after(() -> done.complete(st)));
             return await(rt, done, t0, out, err, progress);
         }
     }
@@ -217,14 +212,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         };
     }
 
-    /** Indexes the run's objects and completes {@code done} with the status its current generation ends with. */
-    private static void watch(EmbeddedRuntime rt, IndexDatabase db, String runId, PrintStream progress, PrintStream err,
+    /**
+     * Indexes the run's objects and completes {@code done} with the status its current generation
+     * ends with, once the objects notified before that status are indexed.
+     */
+    private static void watch(EmbeddedRuntime rt, IndexFeed index, String runId, PrintStream progress,
                               CompletableFuture<RunStatus> done) {
-        if (db != null) {
-            // first observer: the run's status.json is indexed before the watcher below ends the wait
-            ObjectIndexer indexer = new ObjectIndexer(rt.store(), new RunIndex(db), w -> err.println("relay: index: " + w));
-            rt.addObserver(indexer::onObject);
-        }
+        index.attach(rt); // first observer: the index sees each object before the watcher below
         Consumer<S3Record> watcher = rec -> RunLayout.parse(rec.key()).filter(k -> runId.equals(k.runId())).ifPresent(k -> {
             if (k.kind() == RunLayout.Kind.ATTEMPT_STATUS) {
                 AttemptStatus s = rt.controller().status(runId, k.task(), k.attempt());
@@ -233,11 +227,11 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                         s.reason() == null ? "" : "  (" + s.reason() + ": " + s.message() + ")");
                 if (s.phase() != dev.relay.runner.engine.ExecutionPhase.Succeeded) {
                     // a cancel from another process ends the run without a notification here
-                    rt.recovery().generations().status(runId).ifPresent(done::complete);
+                    rt.recovery().generations().status(runId).ifPresent(st -> index.after(() -> done.complete(st)));
                 }
             } else if (k.kind() == RunLayout.Kind.RUN_STATUS) {
                 // an earlier generation's status (a retried run) is not the end of this wait
-                rt.recovery().generations().status(runId).ifPresent(done::complete);
+                rt.recovery().generations().status(runId).ifPresent(st -> index.after(() -> done.complete(st)));
             }
         });
         rt.addObserver(watcher);
@@ -328,16 +322,6 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             out.println(Json.pretty(doc));
         }
         return view.phase() == Phase.Succeeded ? 0 : 1;
-    }
-
-    /** The index of the state dir; a run goes on without it (with a warning) when it cannot be opened. */
-    private static IndexDatabase openIndex(Path state, PrintStream err) {
-        try {
-            return IndexDatabase.open(state);
-        } catch (IndexException e) {
-            err.println("relay: warning: runs are not indexed (relay runs list will not show this one): " + e.getMessage());
-            return null;
-        }
     }
 
     private static String text(EmbeddedRuntime rt, String key) {
