@@ -7,7 +7,7 @@ package dev.relay.runner.launch;
 public sealed interface ArgumentValue {
     /**
      * A text value. Given to an {@code inputPath} input, its text becomes the file's content, except
-     * that an {@code s3://bucket/key} value names an existing object (CONTRACTS.md, {@code relay run -p}).
+     * that an {@code s3://bucket/key} value names an existing object (docs/contracts.md, {@code relay run -p}).
      */
     record Value(String text) implements ArgumentValue {}
 

@@ -605,7 +605,7 @@ public final class LocalLauncher implements Launcher {
         }
     }
 
-    /** A failure with its CONTRACTS.md reason. */
+    /** A failure with its docs/contracts.md reason. */
     static final class Failure extends RuntimeException {
         final String reason;
         final Integer exitCode;

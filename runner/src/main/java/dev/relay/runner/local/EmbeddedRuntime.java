@@ -30,7 +30,7 @@ import java.util.function.Consumer;
 
 /**
  * The embedded default on one machine, wired as the cluster is but with the edges swapped
- * (DESIGN.md §5): the bucket as files under {@code <stateDir>/s3}, written in-process by a
+ * (docs/architecture.md §5): the bucket as files under {@code <stateDir>/s3}, written in-process by a
  * {@link FilesystemArtifactStore} that emits the MinIO notification record of each write; an S3
  * endpoint on the same files (S3Proxy, which notifies its writes the same way) started only when
  * something asks for it ({@link #endpoint()}); an in-process queue that turns each record into the

@@ -28,7 +28,7 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Registered pipelines in the Relay bucket: {@code pipelines/<name>/<version>/pipeline.yaml}
- * (CONTRACTS.md "Object layout"), each beside a {@code meta.json}
+ * (docs/contracts.md "Object layout"), each beside a {@code meta.json}
  * ({@code {"name","version","sha256","createdAt"}}) written after it, which dates the version so
  * that {@code latest} can name the newest. Versions are immutable: the same content registered
  * again is a no-op, other content under an existing version a conflict. A stored pipeline is
