@@ -2,8 +2,8 @@
 
 Usage: python sdk_client.py HOST WORKDIR
 WORKDIR holds the pipelines to upload (KFP v1 graph/component YAML written by the Java test):
-seed.yaml (random-sum), echo.yaml (one echo task, parameter `text`), sleeper.yaml (one long task,
-parameter `token`). Every step asserts what KFP's client promises; the last line on stdout is a
+seed.yaml (random-sum), echo.yaml (one echo task, parameter `text`), sleeper.yaml (one task that
+sleeps for minutes on its first attempt only, parameters `token` and `marker`, the file it leaves). Every step asserts what KFP's client promises; the last line on stdout is a
 JSON summary the Java test checks again. A step that needs KFP v2 IR to run ends "xfail" (with the
 server's message) while the server refuses v2 IR, so the v1 steps still prove the API.
 """
@@ -13,6 +13,7 @@ import sys
 import time
 
 import kfp
+import kfp_server_api
 from kfp import compiler, dsl
 
 HOST, WORK = sys.argv[1], sys.argv[2]
@@ -145,8 +146,9 @@ step("terminate_run on a long task")
 token = f"relay-sdk-terminate-{os.getpid()}-{int(time.time())}"
 sleeper = client.upload_pipeline(os.path.join(WORK, "sleeper.yaml"), pipeline_name=f"sleeper-{exp_name}")
 sleeper_v = client.list_pipeline_versions(sleeper.pipeline_id).pipeline_versions[0]
-long_run = client.run_pipeline(exp.experiment_id, "long", params={"token": token}, pipeline_id=sleeper.pipeline_id,
-                               version_id=sleeper_v.pipeline_version_id)
+marker = os.path.join(WORK, token + ".slept")
+long_run = client.run_pipeline(exp.experiment_id, "long", params={"token": token, "marker": marker},
+                               pipeline_id=sleeper.pipeline_id, version_id=sleeper_v.pipeline_version_id)
 deadline = time.time() + 60
 while time.time() < deadline and not procs_with(token):
     time.sleep(0.2)
@@ -159,5 +161,16 @@ while time.time() < deadline and procs_with(token):
     time.sleep(0.2)
 assert not procs_with(token), f"processes left: {procs_with(token)}"
 summary["terminate"] = {"state": ended.state, "processes_left": len(procs_with(token))}
+
+step("retry the terminated run")
+# kfp.Client 2.15.2 has no retry method: its generated REST client (kfp_server_api) has, as KFP's UI uses it
+config = kfp_server_api.Configuration(host=HOST)
+if TOKEN:
+    config.api_key["authorization"] = TOKEN
+    config.api_key_prefix["authorization"] = "Bearer"
+kfp_server_api.RunServiceApi(kfp_server_api.ApiClient(config)).run_service_retry_run(long_run.run_id)
+retried = client.wait_for_run_completion(long_run.run_id, timeout=120, sleep_duration=1)
+assert retried.state == "SUCCEEDED", f"{retried.state}: {retried.error}"
+summary["retry"] = {"state": retried.state}
 
 print(json.dumps(summary), flush=True)

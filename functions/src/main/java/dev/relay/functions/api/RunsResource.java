@@ -11,7 +11,6 @@ import dev.relay.runner.index.UnknownRunException;
 import java.util.function.Function;
 import dev.relay.functions.events.RunStarter;
 import dev.relay.runner.contract.Json;
-import dev.relay.runner.argo.ArgoPackage;
 import dev.relay.runner.run.PipelineRegistry;
 import dev.relay.runner.contract.RunDoc;
 import dev.relay.runner.run.RunView;
@@ -28,7 +27,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -155,10 +153,8 @@ public class RunsResource {
         }
         PipelineRegistry.Registered r;
         try {
-            // a KFP 1.x .tar.gz / .zip package is registered as the workflow YAML it holds
-            String text = ArgoPackage.isArchive(body) ? ArgoPackage.read(body, "body").yaml()
-                    : new String(body, StandardCharsets.UTF_8);
-            r = backend.registry().register(blank(name), blank(version), text);
+            // a KFP 1.x .tar.gz / .zip package is stored as it is (pipeline.tar.gz, pipeline.zip)
+            r = backend.registry().registerBytes(blank(name), blank(version), body, "body", null, null);
         } catch (SpecException e) {
             List<String> errors = e.errors().stream().map(SpecError::toString).toList();
             throw new HttpError(422, "body", "the pipeline is invalid: " + errors.get(0), errors);

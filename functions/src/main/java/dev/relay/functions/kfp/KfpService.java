@@ -24,7 +24,6 @@ import dev.relay.runner.spec.SpecError;
 import dev.relay.runner.spec.SpecException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,14 +97,14 @@ public class KfpService implements ScheduleFire {
      * @throws KfpException 400 for a missing or invalid file, 409 when the name is taken
      */
     public ObjectNode upload(String fileName, byte[] content, String name, String displayName, String description) {
-        String text = fileText(fileName, content);
+        checkFile(content);
         String shown = first(displayName, name);
         String relayName = shown == null ? null : relayName(shown, "name");
         if (relayName != null && backend.registry().pipeline(relayName).isPresent()) {
             throw new KfpException(409, KfpException.ALREADY_EXISTS, "name: a pipeline named '" + shown
                     + "' already exists; upload a new version with pipelines/upload_version?pipelineid=...");
         }
-        PipelineRegistry.Registered r = register(relayName, null, text, shown, description);
+        PipelineRegistry.Registered r = register(relayName, null, fileName, content, shown, description);
         PipelineRegistry.PipelineInfo info = backend.registry().describe(r.name(), shown != null ? shown : r.name(), description);
         return pipeline(info);
     }
@@ -122,21 +121,24 @@ public class KfpService implements ScheduleFire {
             throw KfpException.invalid("pipelineid: the pipeline's id is required (query parameter pipelineid)");
         }
         PipelineRegistry.PipelineInfo p = pipelineById(pipelineId);
-        String text = fileText(fileName, content);
+        checkFile(content);
         String shown = first(displayName, name);
         String version = shown == null ? null : relayName(shown, "name");
-        PipelineRegistry.Registered r = register(p.name(), version, text, shown, description);
+        PipelineRegistry.Registered r = register(p.name(), version, fileName, content, shown, description);
         PipelineRegistry.Meta m = backend.registry().versionById(p.name(), PipelineRegistry.versionIdOf(r.name(), r.version()))
                 .orElseThrow(() -> new KfpException(500, KfpException.INTERNAL, "version " + r.version() + " not readable"));
         return version(p, m, false);
     }
 
-    private PipelineRegistry.Registered register(String name, String version, String text, String shown, String description) {
+    /** Registers the uploaded file in its own form (a KFP 1.x .tar.gz or .zip package stays one). */
+    private PipelineRegistry.Registered register(String name, String version, String fileName, byte[] content, String shown,
+                                                 String description) {
         try {
-            return backend.registry().register(name, version, text, shown, description);
+            return backend.registry().registerBytes(name, version, content, fileName, shown, description);
         } catch (SpecException e) {
             List<String> errors = e.errors().stream().map(SpecError::toString).toList();
-            throw KfpException.invalid("uploadfile: the pipeline is invalid: " + String.join("; ", errors));
+            throw KfpException.invalid("uploadfile: the " + (ArgoPackage.isArchive(content) ? "package" : "pipeline")
+                    + " is invalid: " + String.join("; ", errors));
         } catch (PipelineRegistry.ConflictException e) {
             throw new KfpException(409, KfpException.ALREADY_EXISTS, "name: " + e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -144,20 +146,10 @@ public class KfpService implements ScheduleFire {
         }
     }
 
-    private static String fileText(String fileName, byte[] content) {
+    private static void checkFile(byte[] content) {
         if (content == null || content.length == 0) {
             throw KfpException.invalid("uploadfile: send the pipeline file as the multipart field 'uploadfile'");
         }
-        if (ArgoPackage.isArchive(content)) {
-            // a KFP 1.x compiled package: its workflow's YAML is registered (as relay pipeline upload does)
-            try {
-                return ArgoPackage.read(content, fileName == null ? "uploadfile" : fileName).yaml();
-            } catch (SpecException e) {
-                throw KfpException.invalid("uploadfile: the package is invalid: " + String.join("; ",
-                        e.errors().stream().map(SpecError::toString).toList()));
-            }
-        }
-        return new String(content, StandardCharsets.UTF_8);
     }
 
     /** @return a safe Relay name for a KFP name: as is when safe, else its DNS-1123 form */
@@ -285,7 +277,7 @@ public class KfpService implements ScheduleFire {
         o.put("name", m.version());
         o.put("description", nz(m.description()));
         o.put("created_at", m.createdAt());
-        o.putObject("package_url").put("pipeline_url", backend.store().uri(PipelineRegistry.key(m.name(), m.version())));
+        o.putObject("package_url").put("pipeline_url", backend.store().uri(m.key()));
         if (withSpec) {
             backend.registry().find(m.name(), m.version()).ifPresent(e -> o.set("pipeline_spec", yamlTree(e.yaml())));
         }
@@ -740,8 +732,8 @@ public class KfpService implements ScheduleFire {
 
     /**
      * A run's custom method: {@code terminate} (its running executions end, the run is CANCELED),
-     * {@code archive}, {@code unarchive}, {@code retry} (501 UNIMPLEMENTED naming {@code relay runs
-     * retry} instead).
+     * {@code archive}, {@code unarchive}, {@code retry} (its failed and canceled tasks, and those
+     * skipped because of them, run again in the run's next generation: {@link #retry}).
      *
      * @throws KfpException 404 naming {@code run_id} for an unknown run
      */
@@ -750,14 +742,29 @@ public class KfpService implements ScheduleFire {
             case "terminate" -> terminate(runId);
             case "archive" -> archiveRun(runId, true);
             case "unarchive" -> archiveRun(runId, false);
-            case "retry" -> {
-                view(runId);
-                // crash recovery's RunRetry works from the CLI (`relay runs retry`); wired here, the server
-                // did not relaunch the canceled task (KfpApiTest, 2026-12-02; cause not found yet)
-                throw new KfpException(501, KfpException.UNIMPLEMENTED, "run_id: retry is not available through the API yet;"
-                        + " use `relay runs retry RUN` on the state dir, or start a new run with the same pipeline and parameters");
-            }
+            case "retry" -> retry(runId);
             default -> throw KfpException.notFound("run_id: no method '" + clean(verb) + "'");
+        }
+    }
+
+    /**
+     * Retries a FAILED or CANCELED run: crash recovery's {@code RunRetry}, as {@code relay runs
+     * retry} does, in this process (its launcher runs the new attempts). The run's state is RUNNING
+     * until the new generation ends.
+     *
+     * @throws KfpException 404 naming {@code run_id} for an unknown run; 400 FAILED_PRECONDITION
+     *     naming {@code run_id} when the run is still running or succeeded
+     */
+    public void retry(String runId) {
+        view(runId);
+        Optional<dev.relay.runner.recovery.RunRetry.Result> r;
+        try {
+            r = backend.recovery().retry().retry(runId);
+        } catch (IllegalStateException e) {
+            throw new KfpException(400, KfpException.FAILED_PRECONDITION, "run_id: " + e.getMessage());
+        }
+        if (r.isEmpty()) {
+            throw KfpException.notFound("run_id: no run '" + runId + "'");
         }
     }
 

@@ -276,8 +276,8 @@ public class KfpV2Resource {
 
     /**
      * {@code POST /runs/{id}:terminate} (its running executions end, the run is CANCELED),
-     * {@code :archive}, {@code :unarchive}, and {@code :retry} (the crash-recovery work's: answered
-     * UNIMPLEMENTED naming it).
+     * {@code :archive}, {@code :unarchive}, and {@code :retry} (a FAILED or CANCELED run's failed
+     * and canceled tasks run again; 400 FAILED_PRECONDITION for a running or succeeded run).
      */
     @POST
     @Path("/runs/{target}")

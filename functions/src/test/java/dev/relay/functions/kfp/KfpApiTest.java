@@ -140,6 +140,50 @@ class KfpApiTest {
         given().get("/apis/v2beta1/runs/" + runId).then().statusCode(404).body("code", equalTo(5));
     }
 
+    /** A .zip holding one entry. */
+    static byte[] zip(String entry, String content) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(bytes)) {
+            z.putNextEntry(new java.util.zip.ZipEntry(entry));
+            z.write(content.getBytes(StandardCharsets.UTF_8));
+            z.closeEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void aKfp1PackageIsStoredAsUploadedListedAndRuns() throws Exception {
+        String workflow = java.nio.file.Files.readString(TestSupport.repo().resolve("runner/src/test/resources/argo/sum.workflow.yaml"));
+        byte[] pkg = zip("pipeline.yaml", workflow);
+        String name = unique("sum-zip");
+        Response up = given().multiPart("uploadfile", "sum.zip", pkg, "application/zip").queryParam("name", name)
+                .post("/apis/v2beta1/pipelines/upload");
+        up.then().statusCode(200).body("display_name", equalTo(name));
+        String pid = up.jsonPath().getString("pipeline_id");
+        given().queryParam("filter", filter("display_name", name)).get("/apis/v2beta1/pipelines").then().statusCode(200)
+                .body("pipelines[0].pipeline_id", equalTo(pid));
+        Response versions = given().get("/apis/v2beta1/pipelines/" + pid + "/versions");
+        versions.then().statusCode(200).body("pipeline_versions.size()", equalTo(1))
+                .body("pipeline_versions[0].package_url.pipeline_url", org.hamcrest.Matchers.endsWith("/pipeline.zip"));
+        String vid = versions.jsonPath().getString("pipeline_versions[0].pipeline_version_id");
+        String url = versions.jsonPath().getString("pipeline_versions[0].package_url.pipeline_url");
+        String key = url.substring(url.indexOf("/pipelines/") + 1);
+        assertTrue(java.util.Arrays.equals(pkg, backend.store().get(key).orElseThrow()), "stored as uploaded: " + key);
+        assertTrue(backend.store().stat(key.replace("pipeline.zip", "pipeline.yaml")).isEmpty(), "not renamed to .yaml");
+        given().get("/apis/v2beta1/pipelines/" + pid + "/versions/" + vid).then().statusCode(200)
+                .body("pipeline_spec.kind", equalTo("Workflow"));
+        String body = "{\"display_name\": \"zip run\", \"pipeline_version_reference\": {\"pipeline_id\": \"" + pid
+                + "\", \"pipeline_version_id\": \"" + vid + "\"}, \"runtime_config\": {\"parameters\": {\"count\": 3}}}";
+        Response created = given().contentType("application/json").body(body).post("/apis/v2beta1/runs");
+        created.then().statusCode(200);
+        JsonNode run = await(created.jsonPath().getString("run_id"));
+        assertEquals("SUCCEEDED", run.path("state").asText(), run.toString());
+        // the same package as a second version, and Relay's own API listing it
+        given().multiPart("uploadfile", "sum.zip", pkg, "application/zip").queryParam("name", "again").queryParam("pipelineid", pid)
+                .post("/apis/v2beta1/pipelines/upload_version").then().statusCode(200);
+        given().get("/apis/v2beta1/pipelines/" + pid + "/versions").then().statusCode(200).body("pipeline_versions.size()", equalTo(2));
+    }
+
     @Test
     void experimentsDefaultFilterArchiveDelete() {
         given().queryParam("filter", filter("display_name", "Default")).get("/apis/v2beta1/experiments")
@@ -276,7 +320,52 @@ class KfpApiTest {
         }
         assertTrue(processes(token).isEmpty(), "the process is gone");
         given().post("/apis/v2beta1/runs/" + runId + ":terminate").then().statusCode(200);
-        given().post("/apis/v2beta1/runs/" + runId + ":retry").then().statusCode(501).body("code", equalTo(12));
+    }
+
+    /**
+     * A task that sleeps for ten minutes on its first attempt only: it leaves the file {@code marker}
+     * and, when that file exists, ends at once (exit 0). {@code token} names its processes.
+     */
+    static final String SLEEP_ONCE = "name: sleeper\ninputs: [{name: token}, {name: marker}]\nimplementation: {container:"
+            + " {image: python:3.11, command: [python3, -c, 'import os, sys, time; m = sys.argv[2]; first = not os.path.exists(m);"
+            + " open(m, \"a\").close(); time.sleep(600 if first else 0)', {inputValue: token}, {inputValue: marker}]}}\n";
+
+    @Test
+    void retryAfterTerminateRunsTheCanceledTaskAgainToSuccess() throws Exception {
+        String token = "relay-kfp-retry-" + UUID.randomUUID();
+        java.nio.file.Path marker = java.nio.file.Files.createTempDirectory("kfp-retry").resolve("slept");
+        Response r = given().contentType("application/json").body(inlineRun(SLEEP_ONCE, "{\"token\": \"" + token
+                + "\", \"marker\": \"" + marker + "\"}")).post("/apis/v2beta1/runs");
+        r.then().statusCode(200);
+        String runId = r.jsonPath().getString("run_id");
+        given().post("/apis/v2beta1/runs/" + runId + ":retry").then().statusCode(400).body("code", equalTo(9))
+                .body("message", containsString("run_id")).body("message", containsString("still running"));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (processes(token).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertFalse(processes(token).isEmpty(), "the task's process started");
+        given().post("/apis/v2beta1/runs/" + runId + ":terminate").then().statusCode(200);
+        assertEquals("CANCELED", await(runId).path("state").asText());
+        deadline = System.nanoTime() + 30_000_000_000L;
+        while (!processes(token).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(processes(token).isEmpty(), "the process is gone");
+
+        given().post("/apis/v2beta1/runs/" + runId + ":retry").then().statusCode(200);
+
+        JsonNode run = await(runId);
+        assertEquals("SUCCEEDED", run.path("state").asText(), run.toString());
+        JsonNode task = run.path("run_details").path("task_details").get(0);
+        assertEquals("SUCCEEDED", task.path("state").asText(), task.toString());
+        given().get("/apis/v2beta1/runs/" + runId + "/tasks/sleeper/logs").then().statusCode(200).body("attempt", equalTo(2));
+        given().post("/apis/v2beta1/runs/" + runId + ":retry").then().statusCode(400).body("code", equalTo(9))
+                .body("message", containsString("nothing to retry"));
+        given().post("/apis/v2beta1/runs/" + "r-no-such-run" + ":retry").then().statusCode(404).body("code", equalTo(5))
+                .body("message", containsString("run_id"));
+        // KFP 1.8's client: POST /apis/v1beta1/runs/{id}/retry on the same service
+        given().post("/apis/v1beta1/runs/" + runId + "/retry").then().statusCode(400).body("error_message", containsString("run_id"));
     }
 
     static List<ProcessHandle> processes(String token) {

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * {@code @dsl.component} and {@code @dsl.container_component} tasks, upload_pipeline +
  * list_pipeline_versions + run_pipeline to SUCCEEDED with every task in get_run, list_runs by
  * experiment, an interval recurring run that fires at least twice and stops when disabled, and
- * terminate_run of a long task (CANCELED, its process gone). Skips with a message where the SDK
+ * terminate_run of a long task (CANCELED, its process gone), then its retry (kfp_server_api's
+ * {@code run_service_retry_run}: the client has no retry method) to SUCCEEDED. Skips with a message where the SDK
  * folder is absent. The v2 IR step is reported "xfail" with the server's message while the server
  * refuses KFP v2 IR; every other step must pass.
  */
@@ -45,8 +46,7 @@ class KfpSdkClientTest {
         Path work = Files.createTempDirectory(Path.of("target"), "kfp-sdk-client");
         Files.writeString(work.resolve("seed.yaml"), TestSupport.seedYaml());
         Files.writeString(work.resolve("echo.yaml"), TestSupport.ECHO);
-        Files.writeString(work.resolve("sleeper.yaml"), "name: sleeper\ninputs: [{name: token}]\nimplementation: {container:"
-                + " {image: python:3.11, command: [python3, -c, 'import time; time.sleep(600)', {inputValue: token}]}}\n");
+        Files.writeString(work.resolve("sleeper.yaml"), KfpApiTest.SLEEP_ONCE);
         Path script = work.resolve("sdk_client.py");
         try (InputStream in = Objects.requireNonNull(getClass().getResourceAsStream("/kfp/sdk_client.py"))) {
             Files.copy(in, script);
@@ -70,6 +70,7 @@ class KfpSdkClientTest {
         assertEquals(0, summary.path("recurring").path("after_disable").asInt(), output);
         assertEquals("CANCELED", summary.path("terminate").path("state").asText(), output);
         assertEquals(0, summary.path("terminate").path("processes_left").asInt(), output);
+        assertEquals("SUCCEEDED", summary.path("retry").path("state").asText(), output);
         JsonNode ir = summary.path("ir");
         if (ir.has("xfail")) {
             // the v2 IR path runs once the pipeline model drives runs; until then the refusal must name the format

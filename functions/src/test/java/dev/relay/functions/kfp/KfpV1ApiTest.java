@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 class KfpV1ApiTest {
     static final String UUID_RE = KfpApiTest.UUID_RE;
 
+    @jakarta.inject.Inject dev.relay.functions.app.Backend backend;
+
     static Path seedPackage() {
         Path p = TestSupport.shared().map(s -> s.resolve("cases/v1_kfp_sdk/seed/random_sum_funcs_v1.tar.gz")).orElse(null);
         assumeTrue(p != null && Files.isRegularFile(p), "skipped: ../shared/cases/v1_kfp_sdk/seed/random_sum_funcs_v1.tar.gz is absent");
@@ -68,6 +70,11 @@ class KfpV1ApiTest {
                 .body("default_version.resource_references[0].key.type", equalTo("PIPELINE"));
         String pipelineId = up.jsonPath().getString("id");
         String versionId = up.jsonPath().getString("default_version.id");
+        String stored = given().get("/apis/v2beta1/pipelines/" + pipelineId + "/versions/" + versionId).jsonPath()
+                .getString("package_url.pipeline_url");
+        assertTrue(stored.endsWith("/pipeline.tar.gz"), "the package is stored as uploaded, not renamed to .yaml: " + stored);
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(seedPackage()),
+                backend.store().get(stored.substring(stored.indexOf("/pipelines/") + 1)).orElseThrow()));
         given().get("/apis/v1beta1/pipelines/" + pipelineId).then().statusCode(200).body("default_version.id", equalTo(versionId));
         given().queryParam("resource_key.type", "PIPELINE").queryParam("resource_key.id", pipelineId)
                 .get("/apis/v1beta1/pipeline_versions").then().statusCode(200).body("versions.size()", equalTo(1))

@@ -49,6 +49,12 @@ import java.util.Set;
  *     {@code {{item.field}}} are read from it inside the body, so each loop's body component is
  *     its own ({@code template@task-path}); the body template's {@code parallelism} limits the
  *     iterations running at once;</li>
+ * <li>{@code withItems} whose strings hold references, and arguments with text around references, are
+ *     {@link InputSource.Format}s resolved when the task starts (an argument's {@code {{item...}}}
+ *     inside the loop body, its other references passed down as inputs {@link #REF}...);</li>
+ * <li>{@code depends}: a conjunction of {@code A} / {@code A.Succeeded} is the task's dependencies;
+ *     any other expression ({@link DependsExpression}) runs the task once the named tasks have
+ *     ended, under a condition over their final statuses (inputs {@link #DEPENDS}...);</li>
  * <li>{@code spec.onExit} is one more root task after every other root task, run however they ended;</li>
  * <li>{@code {{workflow.parameters.x}}} below the root is the sub-DAG input {@code relay--workflow--x},
  *     passed down by every call;</li>
@@ -73,6 +79,10 @@ public final class ArgoModelTranslator {
      * is the file itself (the plain key).
      */
     public static final String VALUE = "relay--value--";
+    /** Prefix of the inputs holding the final statuses a {@code depends} expression reads. */
+    public static final String DEPENDS = CONDITION + "depends-";
+    /** Prefix of a loop task's input passing a reference down to text made around {@code {{item}}} in the body. */
+    public static final String REF = "relay--ref--";
     /** {@link PipelineModel#format()} of a translated workflow. */
     public static final String FORMAT = "argo-workflow";
     /** Deepest chain of distinct DAG templates calling each other while translating. */
@@ -209,17 +219,27 @@ public final class ArgoModelTranslator {
         for (String d : t.dependencies()) {
             deps.add(sibling(d, t, siblings, ".dependencies"));
         }
+        String dependsCel = null;
+        Map<String, InputSource> dependsInputs = new LinkedHashMap<>();
         if (t.depends() != null) {
-            for (String part : t.depends().split("&&")) {
-                String p = part.strip();
-                if (p.endsWith(".Succeeded")) {
-                    p = p.substring(0, p.length() - ".Succeeded".length());
+            DependsExpression d;
+            try {
+                d = DependsExpression.parse(t.depends());
+            } catch (IllegalArgumentException e) {
+                throw refuse(t.path() + ".depends: " + e.getMessage());
+            }
+            for (String name : d.tasks()) {
+                deps.add(sibling(name, t, siblings, ".depends"));
+            }
+            if (d.plainTasks() == null) {
+                // run once every named task has ended, if the expression holds over their results
+                Map<String, String> operands = new LinkedHashMap<>();
+                for (String name : d.tasks()) {
+                    String input = DEPENDS + operands.size();
+                    operands.put(name, "inputs.parameter_values['" + input + "']");
+                    dependsInputs.put(input, new InputSource.FinalStatus(name));
                 }
-                if (!siblings.containsKey(p)) {
-                    throw refuse(t.path() + ".depends: '" + t.depends() + "': only 'a && b' and 'a.Succeeded'"
-                            + " over tasks of this DAG are supported");
-                }
-                deps.add(p);
+                dependsCel = d.toCel(operands::get);
             }
         }
         boolean loop = t.withItems() != null || t.withParam() != null;
@@ -234,15 +254,19 @@ public final class ArgoModelTranslator {
             }
             int parallelism = callee.parallelism() == null ? 0 : callee.parallelism();
             if (t.withItems() != null) {
-                if (!ArgoString.refs(t.withItems().toString()).isEmpty()) {
-                    throw refuse(t.path() + ".withItems: items holding {{...}} references (known only at run"
-                            + " time) are not supported");
-                }
                 Object items = JsonValues.toValue(t.withItems());
                 if (!(items instanceof List<?> list)) {
                     throw refuse(t.path() + ".withItems: expected a list");
                 }
-                loopSpec = new LoopSpec(false, ITEM, new ArrayList<>(list), null, parallelism);
+                Map<String, InputSource> values = new LinkedHashMap<>();
+                Object template = formatTemplate(list, values, scope, siblings, t.path() + ".withItems", deps);
+                if (values.isEmpty()) {
+                    loopSpec = new LoopSpec(false, ITEM, new ArrayList<>(list), null, parallelism);
+                } else {
+                    // items holding references: the list is made when the loop starts, its references resolved
+                    inputs.put(ITEMS, new InputSource.Format(template, values));
+                    loopSpec = new LoopSpec(false, ITEM, null, ITEMS, parallelism);
+                }
             } else {
                 inputs.put(ITEMS, source(t.withParam(), scope, siblings, t.path() + ".withParam", deps));
                 loopSpec = new LoopSpec(false, ITEM, null, ITEMS, parallelism);
@@ -251,9 +275,21 @@ public final class ArgoModelTranslator {
         for (Workflow.Parameter p : t.parameters()) {
             String at = t.path() + ".arguments.parameters." + p.name();
             if (loop && p.value() != null && ArgoString.whole(p.value()) instanceof ArgoString.Ref.Item item) {
-                bodyOverrides.put(p.name(), new InputSource.Selected(new InputSource.DagInput(ITEM),
-                        item.field() == null ? "string_value"
-                                : "string(parseJson(string_value)[\"" + item.field() + "\"])"));
+                bodyOverrides.put(p.name(), item(item));
+            } else if (loop && p.value() != null
+                    && ArgoString.refs(p.value()).stream().anyMatch(ArgoString.Ref.Item.class::isInstance)) {
+                // text around {{item...}}: made in the body; its other references resolved here and passed down
+                Map<String, InputSource> values = new LinkedHashMap<>();
+                for (ArgoString.Ref r : ArgoString.refs(p.value())) {
+                    if (r instanceof ArgoString.Ref.Item i) {
+                        values.put(r.text(), item(i));
+                    } else if (!values.containsKey(r.text())) {
+                        String passed = REF + p.name() + "--" + values.size();
+                        inputs.put(passed, ref(r, scope, siblings, at, deps));
+                        values.put(r.text(), new InputSource.DagInput(passed));
+                    }
+                }
+                bodyOverrides.put(p.name(), new InputSource.Format(normalized(p.value()), values));
             } else {
                 inputs.put(p.name(), source(p.value(), scope, siblings, at, deps));
             }
@@ -359,9 +395,14 @@ public final class ArgoModelTranslator {
                     + callee.kind().name().toLowerCase() + " template, which a local host cannot run");
         }
         inputs.putAll(conditionInputs);
+        inputs.putAll(dependsInputs);
+        if (dependsCel != null) {
+            // Argo weighs depends first, then when
+            condition = condition == null ? dependsCel : dependsCel + " && (" + condition + ")";
+        }
         RetryPolicy retry = callee.retryLimit() == null ? RetryPolicy.NONE : RetryPolicy.retries(callee.retryLimit());
-        return new TaskNode(t.name(), Names.dnsLabel(t.name()), t.name(), component, deps, inputs, condition, false,
-                loopSpec, retry, false);
+        return new TaskNode(t.name(), Names.dnsLabel(t.name()), t.name(), component, deps, inputs, condition,
+                dependsCel != null, loopSpec, retry, false);
     }
 
     /** The key of a container template's component (its name), built with its v1 task on first use. */
@@ -374,6 +415,11 @@ public final class ArgoModelTranslator {
             Map<String, String> annotations = new LinkedHashMap<>();
             if (callee.activeDeadlineSeconds() != null) {
                 annotations.put(ArgoTranslator.TIMEOUT, callee.activeDeadlineSeconds() + "s");
+            }
+            String pod = ArgoPodFields.of(w, callee);
+            if (pod != null) {
+                // volumes, sidecars, node selection: for the Kubernetes launcher's pod (a host refuses them)
+                annotations.put(ArgoPodFields.ANNOTATION, pod);
             }
             v1Tasks.put(key, new TaskSpec(key, spec, Map.of(), annotations,
                     callee.retryLimit() == null ? 0 : callee.retryLimit()));
@@ -423,8 +469,51 @@ public final class ArgoModelTranslator {
         if (parts.size() == 1) {
             return ref((ArgoString.Ref) parts.get(0), scope, siblings, at, deps);
         }
-        throw refuse(at + ": '" + value + "' mixes text with references, whose values are known only at run time;"
-                + " this version of Relay passes such values whole only");
+        Map<String, InputSource> values = new LinkedHashMap<>();
+        Object template = formatTemplate(value, values, scope, siblings, at, deps);
+        return new InputSource.Format(template, values);
+    }
+
+    /**
+     * {@code value} (a string, or lists and maps of them) with its references written uniformly
+     * ({@code {{ x }}} as {@code {{x}}}), each reference's source added to {@code values} under
+     * its text, for {@link InputSource.Format}.
+     */
+    private Object formatTemplate(Object value, Map<String, InputSource> values, Scope scope,
+                                  Map<String, Workflow.Task> siblings, String at, Set<String> deps) throws SpecException {
+        if (value instanceof String str) {
+            for (ArgoString.Ref r : ArgoString.refs(str)) {
+                if (!values.containsKey(r.text())) {
+                    values.put(r.text(), ref(r, scope, siblings, at, deps));
+                }
+            }
+            return normalized(str);
+        }
+        if (value instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            for (Object x : l) {
+                out.add(formatTemplate(x, values, scope, siblings, at, deps));
+            }
+            return out;
+        }
+        if (value instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                out.put(e.getKey(), formatTemplate(e.getValue(), values, scope, siblings, at, deps));
+            }
+            return out;
+        }
+        return value;
+    }
+
+    private static String normalized(String s) {
+        return ArgoString.substitute(s, r -> "{{" + r.text() + "}}");
+    }
+
+    /** A loop body's reading of {@code {{item}}} or {@code {{item.field}}}. */
+    private static InputSource item(ArgoString.Ref.Item item) {
+        return new InputSource.Selected(new InputSource.DagInput(ITEM), item.field() == null ? "string_value"
+                : "string(parseJson(string_value)[\"" + item.field() + "\"])");
     }
 
     private InputSource ref(ArgoString.Ref r, Scope scope, Map<String, Workflow.Task> siblings, String at,

@@ -86,12 +86,38 @@ public final class ArgoPipeline {
      * @param inputs   the pipeline's parameters ({@code spec.arguments.parameters}) with their
      *                 defaults, typed by KFP's {@code pipeline_spec} annotation where it has them
      * @param workflow the Workflow document as given, as a JSON tree (what {@code run.json} keeps)
+     * @param deadlineSeconds {@code spec.activeDeadlineSeconds}: the run's deadline, counted from its
+     *                 start, or null for none
+     * @param hostProblems what a local host cannot run ({@link HostCheck#problems}), one line each
+     *                 ({@code spec.templates[1](echo).sidecars: ...}); empty when it can run it all
      */
-    public record Loaded(Pipeline pipeline, List<InputSpec> inputs, JsonNode workflow) {}
+    public record Loaded(Pipeline pipeline, List<InputSpec> inputs, JsonNode workflow, Long deadlineSeconds,
+                         List<String> hostProblems) {}
 
-    /** @throws SpecException as {@link #translate(Path)} */
+    /** @throws SpecException as {@link #translate(Path)}, also for what a local host cannot run ({@link HostCheck#problems}) */
     public static Loaded load(ArgoPackage pkg) throws SpecException {
-        Workflow w = checked(pkg);
+        return load(pkg, true);
+    }
+
+    /**
+     * Reads a package for a run that was accepted already (its {@code run.json}): refused only for
+     * what no launcher runs ({@link HostCheck#clusterProblems}); what a host cannot run is kept in
+     * {@link Loaded#hostProblems()} for the local launcher to refuse, while the Kubernetes launcher
+     * maps it to the pod.
+     *
+     * @throws SpecException naming the file, template and field
+     */
+    public static Loaded loadForAnyLauncher(ArgoPackage pkg) throws SpecException {
+        return load(pkg, false);
+    }
+
+    private static Loaded load(ArgoPackage pkg, boolean host) throws SpecException {
+        Workflow w = WorkflowReader.read(pkg);
+        List<String> hostProblems = HostCheck.problems(w);
+        List<String> refused = host ? hostProblems : HostCheck.clusterProblems(w);
+        if (!refused.isEmpty()) {
+            throw new SpecException(refused.stream().map(p -> SpecError.ofFile(pkg.name(), p)).toList());
+        }
         Pipeline p = ArgoModelTranslator.translate(w);
         Map<String, Object> types = new HashMap<>();
         if (w.pipelineSpec() != null) {
@@ -110,7 +136,7 @@ public final class ArgoPipeline {
         o.setAllowDuplicateKeys(true);
         o.setMaxAliasesForCollections(100);
         JsonNode tree = Json.MAPPER.valueToTree(new Yaml(new SafeConstructor(o)).load(pkg.yaml()));
-        return new Loaded(p, inputs, tree);
+        return new Loaded(p, inputs, tree, w.activeDeadlineSeconds(), hostProblems);
     }
 
     private static Workflow checked(ArgoPackage pkg) throws SpecException {

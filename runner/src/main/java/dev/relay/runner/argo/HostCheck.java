@@ -71,6 +71,59 @@ public final class HostCheck {
         return out;
     }
 
+    /**
+     * What Relay cannot run even as Kubernetes Jobs, where volumes, sidecars, init containers,
+     * secret-backed env and node selection map to the pod ({@code ArgoPodPatch}): resource
+     * templates (Relay's Jobs run containers; the object must exist before the run), suspend
+     * templates, {@code volumeClaimTemplates} (per-run claims), {@code podSpecPatch}, and pod fields
+     * holding {@code {{...}}} references (the pod's additions are fixed per template).
+     *
+     * @return one line per problem, in file order; empty when a cluster can run it all
+     */
+    public static List<String> clusterProblems(Workflow w) {
+        List<String> out = new ArrayList<>();
+        JsonNode spec = w.spec();
+        if (present(spec.get("volumeClaimTemplates"))) {
+            out.add("spec.volumeClaimTemplates: claims made per run are not created by Relay; create the"
+                    + " PersistentVolumeClaim beforehand and name it in spec.volumes");
+        }
+        if (present(spec.get("podSpecPatch"))) {
+            out.add("spec.podSpecPatch: a pod spec patch is not applied to Relay's Jobs");
+        }
+        for (String f : ArgoPodFields.WORKFLOW) {
+            if (present(spec.get(f)) && spec.get(f).toString().contains("{{")) {
+                out.add("spec." + f + ": holds a {{...}} reference; the pod's " + f + " must be fixed in the package");
+            }
+        }
+        for (Workflow.Template t : w.templates().values()) {
+            String at = t.where();
+            switch (t.kind()) {
+                case RESOURCE -> out.add(at + ".resource: a resource template ("
+                        + t.raw().path("resource").path("action").asText("?") + " of a Kubernetes "
+                        + kindOf(t.raw().path("resource").path("manifest").asText("")) + ") is not run by Relay,"
+                        + " whose Jobs run containers; create the object before the run");
+                case SUSPEND -> out.add(at + ".suspend: a suspend template waits for a human; not supported");
+                case OTHER -> out.add(at + ": a template that is neither container, script, dag, steps nor resource");
+                default -> { }
+            }
+            if (present(t.raw().get("podSpecPatch"))) {
+                out.add(at + ".podSpecPatch: a pod spec patch is not applied to Relay's Jobs");
+            }
+            for (String f : ArgoPodFields.TEMPLATE) {
+                if (present(t.raw().get(f)) && t.raw().get(f).toString().contains("{{")) {
+                    out.add(at + "." + f + ": holds a {{...}} reference ("
+                            + t.raw().get(f).toString().replaceAll(".*?(\\{\\{[^}]*}}).*", "$1")
+                            + "); the pod's " + f + " must be fixed in the package");
+                }
+            }
+            JsonNode c = t.raw().has("container") ? t.raw().get("container") : t.raw().get("script");
+            if (c != null && present(c.get("volumeMounts")) && c.get("volumeMounts").toString().contains("{{")) {
+                out.add(at + ".container.volumeMounts: holds a {{...}} reference; mounts must be fixed in the package");
+            }
+        }
+        return out;
+    }
+
     private static boolean present(JsonNode n) {
         return n != null && !n.isNull() && !(n.isContainerNode() && n.isEmpty()) && !(n.isTextual() && n.asText().isEmpty());
     }

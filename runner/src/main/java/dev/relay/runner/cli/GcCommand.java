@@ -1,6 +1,6 @@
 package dev.relay.runner.cli;
 
-import dev.relay.runner.k8s.Durations;
+import dev.relay.runner.launch.Durations;
 import dev.relay.runner.launch.LaunchListener;
 import dev.relay.runner.local.EmbeddedRuntime;
 import dev.relay.runner.recovery.WorkDirs;

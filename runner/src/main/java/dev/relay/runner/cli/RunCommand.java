@@ -150,6 +150,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             }
             progress.printf("relay: run %s of %s (%d task%s; state %s)%n", runId, doc.pipeline().name(),
                     prepared.plan().taskNames().size(), prepared.plan().taskNames().size() == 1 ? "" : "s", state);
+            if (doc.warnings() != null) {
+                doc.warnings().forEach(w -> err.println("relay: warning: " + w));
+            }
             return await(rt, done, t0, out, err, progress);
         }
     }
@@ -307,6 +310,10 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             }
         }
         PrintStream human = json ? err : out;
+        if (view.message() != null) {
+            doc.put("message", view.message());
+            err.println("run " + runId + ": " + view.message());
+        }
         human.printf("run %s %s in %.1fs%n", runId, view.phase(), took.toMillis() / 1000.0);
         if (outputs.length() > 0) {
             human.print("outputs:\n" + outputs);

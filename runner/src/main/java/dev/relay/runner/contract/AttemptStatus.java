@@ -76,7 +76,7 @@ public record AttemptStatus(String runId, String task, int attempt, ExecutionPha
     public static final String OOM_KILLED = "OOMKilled";
     /** The pod was evicted or preempted (seen by {@code job-status}); retried while attempts remain. */
     public static final String EVICTED = "Evicted";
-    /** The Job ran past its {@code activeDeadlineSeconds} (seen by {@code job-status}). */
+    /** The attempt ran past its deadline: a Job past its {@code activeDeadlineSeconds} (seen by {@code job-status}), a local process ended at its task's timeout or the run's deadline. */
     public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
     /** The execution's driver died and the execution ended without a status (found by the sweep). */
     public static final String LOST = "Lost";

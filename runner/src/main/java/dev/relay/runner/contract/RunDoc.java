@@ -2,6 +2,7 @@ package dev.relay.runner.contract;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,17 +17,26 @@ import java.util.Map;
  * @param cache        false: no task of this run reads or fills the cache ({@code relay run --no-cache});
  *                     absent: each task's {@code cachingOptions.enableCache} decides
  * @param pipelineRoot the IR's {@code defaultPipelineRoot}, recorded (Relay writes only to its bucket), or absent
+ * @param warnings     what the run was started despite, for people (e.g. a pipeline root outside the
+ *                     Relay bucket, which is not written to); absent when none
  */
 public record RunDoc(String runId, PipelineRef pipeline, JsonNode spec, Map<String, String> parameters,
                      Cause cause, String createdAt,
                      @JsonInclude(JsonInclude.Include.NON_NULL) String format,
                      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean cache,
-                     @JsonInclude(JsonInclude.Include.NON_NULL) String pipelineRoot) {
+                     @JsonInclude(JsonInclude.Include.NON_NULL) String pipelineRoot,
+                     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings) {
 
     /** A KFP v1 graph run as written before formats (no format, cache or pipeline root recorded). */
     public RunDoc(String runId, PipelineRef pipeline, JsonNode spec, Map<String, String> parameters,
                   Cause cause, String createdAt) {
-        this(runId, pipeline, spec, parameters, cause, createdAt, null, null, null);
+        this(runId, pipeline, spec, parameters, cause, createdAt, null, null, null, null);
+    }
+
+    /** A run without warnings. */
+    public RunDoc(String runId, PipelineRef pipeline, JsonNode spec, Map<String, String> parameters,
+                  Cause cause, String createdAt, String format, Boolean cache, String pipelineRoot) {
+        this(runId, pipeline, spec, parameters, cause, createdAt, format, cache, pipelineRoot, null);
     }
 
     /** @return whether tasks of this run may use the cache (the per-run switch) */

@@ -481,12 +481,48 @@ public final class PipelineEngine {
                 st.put("error", err);
                 return st;
             }
+            if (s instanceof InputSource.Format f) {
+                Map<String, String> texts = new LinkedHashMap<>();
+                for (Map.Entry<String, InputSource> e : f.values().entrySet()) {
+                    Object v = resolve(e.getValue(), scope, sibs);
+                    if (v == null) {
+                        return null;
+                    }
+                    if (v instanceof ArtifactList) {
+                        throw new CelException("{{" + e.getKey() + "}} is an artifact, which has no text to put in '"
+                                + JsonText.write(f.template()) + "'");
+                    }
+                    texts.put("{{" + e.getKey() + "}}", v instanceof String str ? str : JsonText.write(v));
+                }
+                return format(f.template(), texts);
+            }
             InputSource.Selected sel = (InputSource.Selected) s;
             Object v = resolve(sel.source(), scope, sibs);
             if (v == null || v instanceof ArtifactList) {
                 return v;
             }
             return Cel.select(sel.expression(), v);
+        }
+
+        /** {@link InputSource.Format}'s substitution in every string of a JSON value. */
+        private static Object format(Object template, Map<String, String> texts) {
+            if (template instanceof String str) {
+                for (Map.Entry<String, String> e : texts.entrySet()) {
+                    str = str.replace(e.getKey(), e.getValue());
+                }
+                return str;
+            }
+            if (template instanceof List<?> l) {
+                List<Object> out = new ArrayList<>();
+                l.forEach(x -> out.add(format(x, texts)));
+                return out;
+            }
+            if (template instanceof Map<?, ?> m) {
+                Map<Object, Object> out = new LinkedHashMap<>();
+                m.forEach((k, x) -> out.put(k, format(x, texts)));
+                return out;
+            }
+            return template;
         }
 
         private static Map<String, Object> parametersOf(Map<String, Object> inputs) {

@@ -4,6 +4,7 @@ import dev.relay.eventing.s3.S3CloudEvents;
 import dev.relay.eventing.s3.S3Record;
 import dev.relay.eventing.trigger.Trigger;
 import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.recovery.Generations;
 import dev.relay.runner.run.RunController;
 import dev.relay.runner.store.ArtifactStore;
 import dev.relay.runner.store.ReadWait;
@@ -32,9 +33,10 @@ import java.util.function.Supplier;
  *       {@link NotReadableException} (the Broker redelivers on the 503 it becomes);</li>
  *   <li><b>engine advance</b>: {@link RunController#onObject}, which drops a record seen before
  *       ({@link S3Record#dedupeKey()});</li>
- *   <li><b>index</b>: every record of a run's documents goes to the index hook after the engine
- *       acted; metrics and UI metadata once per object version (the same dedupe key); a failing
- *       hook is logged and never fails the event.</li>
+ *   <li><b>index</b>: every record of a run's documents ({@code run.json}, {@code status.json}s, a
+ *       generation's start marker) goes to the index hook after the engine acted; metrics and UI
+ *       metadata once per object version (the same dedupe key); a failing hook is logged and never
+ *       fails the event.</li>
  * </ul>
  * Thread-safe when the controller and the hook are.
  */
@@ -166,6 +168,10 @@ public final class ObjectEventHandler {
     private Outcome owned(S3Record r) {
         Optional<RunLayout.Key> parsed = RunLayout.parse(r.key());
         if (parsed.isEmpty()) {
+            if (Generations.markerRun(r.key()).isPresent()) {
+                index(r); // a retry's or resume's generation started: the run is Running again
+                return new Outcome(r.bucket(), r.key(), r.eventName(), "indexed", null);
+            }
             return ignored(r, "no action for this key");
         }
         RunLayout.Key key = parsed.get();

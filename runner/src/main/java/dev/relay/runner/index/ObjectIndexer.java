@@ -7,6 +7,7 @@ import dev.relay.runner.contract.Json;
 import dev.relay.runner.contract.RunDoc;
 import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.contract.RunStatus;
+import dev.relay.runner.recovery.Generations;
 import dev.relay.runner.store.ArtifactStore;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,7 +24,7 @@ import java.util.function.Consumer;
  * ({@code EmbeddedRuntime.addObserver(indexer::onObject)}) and the cluster's artifact function
  * call for every object written to the Relay bucket.
  *
- * <p>It indexes {@code runs/<run>/run.json}, {@code runs/<run>/status.json}, each attempt's
+ * <p>It indexes {@code runs/<run>/run.json}, the run's status, each attempt's
  * {@code status.json}, and each task's {@code mlpipeline-metrics.json} and
  * {@code mlpipeline-ui-metadata.json}; every other key is ignored. A succeeded attempt's status
  * also re-reads the task's UI metadata, so a {@code minio://} source written by the same task
@@ -33,6 +34,12 @@ import java.util.function.Consumer;
  * metrics and visualizations, like their v1 counterparts. An object that is gone
  * when read removes what the index held for it.
  *
+ * <p>The run's status is its current generation's ({@link Generations}: a retry, resume or cancel
+ * starts the next one): any generation's {@code status.json} or start marker
+ * ({@code runs/<run>/generations/<g>.json}) makes the indexer read the current generation's status,
+ * and a run whose current generation has none is {@code Running} again (a retried run), whatever
+ * order the events came in.
+ *
  * <p>Indexing never throws: a broken file becomes {@link IndexError}s, and a failure of the store
  * or database is reported to the warning sink (stderr by default) and leaves the run alone.
  */
@@ -41,6 +48,7 @@ public final class ObjectIndexer {
     private final RunIndex index;
     private final SourceReader sources;
     private final Consumer<String> warnings;
+    private final Generations generations;
 
     /** Warnings go to stderr, prefixed {@code relay: index:}. */
     public ObjectIndexer(ArtifactStore store, RunIndex index) {
@@ -53,6 +61,7 @@ public final class ObjectIndexer {
         this.index = index;
         this.sources = new SourceReader(store);
         this.warnings = warnings;
+        this.generations = new Generations(store, java.time.Clock.systemUTC());
     }
 
     /**
@@ -82,6 +91,11 @@ public final class ObjectIndexer {
      * @throws dev.relay.runner.store.StoreException when the store fails
      */
     public boolean index(String key) {
+        Optional<String> started = Generations.markerRun(key);
+        if (started.isPresent()) {
+            indexRunStatus(started.get());
+            return true;
+        }
         Optional<RunLayout.Key> parsed = RunLayout.parse(key);
         if (parsed.isEmpty()) {
             return false;
@@ -96,7 +110,7 @@ public final class ObjectIndexer {
                     readDoc(key, b.get(), RunDoc.class).ifPresent(index::putRun);
                 }
             }
-            case RUN_STATUS -> store.get(key).flatMap(b -> readDoc(key, b, RunStatus.class)).ifPresent(index::putRunStatus);
+            case RUN_STATUS -> indexRunStatus(k.runId());
             case ATTEMPT_STATUS -> store.get(key).flatMap(b -> readDoc(key, b, AttemptStatus.class)).ifPresent(s -> {
                 index.putAttempt(s);
                 if (s.phase() == ExecutionPhase.Succeeded) {
@@ -121,6 +135,24 @@ public final class ObjectIndexer {
             }
         }
         return true;
+    }
+
+    /** The run's status as its current generation has it: that status, or Running while it has none. */
+    private void indexRunStatus(String runId) {
+        Optional<RunStatus> status;
+        try {
+            status = generations.status(runId);
+        } catch (dev.relay.runner.store.StoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            warnings.accept(e.getMessage()); // a status or marker that does not parse
+            return;
+        }
+        if (status.isPresent()) {
+            index.putRunStatus(status.get());
+        } else if (store.stat(RunLayout.runJson(runId)).isPresent()) {
+            index.reopenRun(runId);
+        }
     }
 
     private void indexUiMetadata(String runId, String task, String key, boolean onlyIfPresent) {

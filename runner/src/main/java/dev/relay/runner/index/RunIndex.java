@@ -70,7 +70,7 @@ public final class RunIndex {
         });
     }
 
-    /** Indexes {@code runs/<run>/status.json}: the run's phase and end, and every task's final phase. */
+    /** Indexes a run's status (its current generation's): the run's phase and end, and every task's final phase. */
     public void putRunStatus(RunStatus s) {
         tx(c -> {
             ensureRun(c, s.runId());
@@ -85,6 +85,17 @@ public final class RunIndex {
                     }
                 }
             }
+        });
+    }
+
+    /**
+     * Marks a run Running again, with no end: its current generation (a retry's, a resume's) has
+     * no status yet. Task rows keep following their newest attempts.
+     */
+    public void reopenRun(String runId) {
+        tx(c -> {
+            ensureRun(c, runId);
+            update(c, "UPDATE relay_runs SET phase = ?, finished_at = NULL WHERE run_id = ?", Phase.Running.name(), runId);
         });
     }
 

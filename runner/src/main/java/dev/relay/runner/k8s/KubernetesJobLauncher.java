@@ -1,5 +1,8 @@
 package dev.relay.runner.k8s;
 
+import dev.relay.runner.argo.ArgoPodFields;
+import dev.relay.runner.launch.AttemptDeadline;
+import dev.relay.runner.launch.Durations;
 import dev.relay.runner.engine.ExecutionPhase;
 import dev.relay.runner.executor.ExecutorSpec;
 import dev.relay.runner.launch.ExecutionRequest;
@@ -72,7 +75,7 @@ public final class KubernetesJobLauncher implements Launcher {
     /** Name of the publishing native sidecar. */
     public static final String PUBLISH = "relay-publish";
     /** Task annotation: {@code activeDeadlineSeconds} as a duration ({@code 30m}, {@code 2h}, {@code 90s}, seconds). */
-    public static final String TIMEOUT = "relay.dev/timeout";
+    public static final String TIMEOUT = AttemptDeadline.TIMEOUT;
     /** Task annotation: CPU of the user's container, a Kubernetes quantity ({@code 500m}, {@code 2}). */
     public static final String CPU = "relay.dev/cpu";
     /** Task annotation: memory of the user's container, a Kubernetes quantity ({@code 512Mi}, {@code 2Gi}). */
@@ -215,6 +218,12 @@ public final class KubernetesJobLauncher implements Launcher {
         PodPlanner.Planned p = r.isV2() ? PodPlanner.planV2(r, DIR, store.bucket()) : PodPlanner.plan(r, DIR, store);
         Map<String, String> ann = r.annotations() == null ? Map.of() : r.annotations();
         long deadline = ann.containsKey(TIMEOUT) ? annotationDuration(ann.get(TIMEOUT)) : config.defaultTimeoutSeconds();
+        if (ann.containsKey(AttemptDeadline.RUN_DEADLINE)) {
+            // the run's deadline (an Argo Workflow's activeDeadlineSeconds) cuts the Job's short; at least 1 s
+            java.time.Instant now = java.time.Instant.now();
+            AttemptDeadline d = AttemptDeadline.of(Map.of(AttemptDeadline.RUN_DEADLINE, ann.get(AttemptDeadline.RUN_DEADLINE)), now);
+            deadline = Math.max(1, Math.min(deadline, (d.left(now).toMillis() + 999) / 1000));
+        }
         ResourceRequirements userResources = r.isV2() && !ann.containsKey(CPU) && !ann.containsKey(MEMORY)
                 && r.v2().executor() instanceof ExecutorSpec.Container c ? v2Resources(c.resources()) : resources(ann);
         String name = JobNames.jobName(r.runId(), r.task(), r.attempt());
@@ -278,6 +287,9 @@ public final class KubernetesJobLauncher implements Launcher {
         if (r.isV2()) {
             PlatformPodPatch.apply(r.v2().platform(), job.getSpec().getTemplate(), MAIN);
         }
+        // a KFP 1.x package's template: volumes, sidecars, node selection (ArgoPodPatch)
+        ArgoPodPatch.apply(ann.get(ArgoPodFields.ANNOTATION), job.getSpec().getTemplate(), MAIN,
+                List.of(VOLUME, MAIN, FETCH, PUBLISH));
         return job;
     }
 

@@ -1,5 +1,6 @@
 package dev.relay.runner.k8s;
 
+import dev.relay.runner.launch.Durations;
 import java.util.Map;
 
 /**

@@ -65,7 +65,14 @@ public final class LocalLauncher implements Launcher {
     private final ExecutorService pool;
     private final Set<String> launched = ConcurrentHashMap.newKeySet();
     private final Map<String, Process> running = new ConcurrentHashMap<>();
+    /**
+     * Runs a cancel reached in this process: a hint only, confirmed from the bucket (the run's
+     * current generation ended Canceled), since a retry of the run starts a new generation whose
+     * launches must run.
+     */
     private final Set<String> canceledRuns = ConcurrentHashMap.newKeySet();
+    /** Executions launched (queued or running) when a cancel of their run came: they never run. */
+    private final Set<String> canceledExecutions = ConcurrentHashMap.newKeySet();
     private final LocalExecutions executions;
     private final Map<String, LocalExecutions.Record> records = new ConcurrentHashMap<>();
     private final Generations generations;
@@ -133,31 +140,40 @@ public final class LocalLauncher implements Launcher {
         canceledRuns.add(runId);
         int n = 0;
         String prefix = runId + "/";
+        for (String id : launched) {
+            if (id.startsWith(prefix)) {
+                canceledExecutions.add(id);
+            }
+        }
         for (Map.Entry<String, Process> e : running.entrySet()) {
             if (e.getKey().startsWith(prefix)) {
-                Process p = e.getValue();
-                if (executions != null && LocalExecutions.groupsAvailable()) {
-                    LocalExecutions.killGroup(p.pid(), "TERM");
-                }
-                p.descendants().forEach(ProcessHandle::destroy);
-                p.destroy();
+                end(e.getValue());
                 n++;
-                pool.execute(() -> {
-                    try {
-                        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                            if (executions != null && LocalExecutions.groupsAvailable()) {
-                                LocalExecutions.killGroup(p.pid(), "KILL");
-                            }
-                            p.descendants().forEach(ProcessHandle::destroyForcibly);
-                            p.destroyForcibly();
-                        }
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
             }
         }
         return n;
+    }
+
+    /** Ends a process and its descendants: SIGTERM (to its group where it has one), SIGKILL after 5 s. */
+    private void end(Process p) {
+        if (executions != null && LocalExecutions.groupsAvailable()) {
+            LocalExecutions.killGroup(p.pid(), "TERM");
+        }
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        pool.execute(() -> {
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    if (executions != null && LocalExecutions.groupsAvailable()) {
+                        LocalExecutions.killGroup(p.pid(), "KILL");
+                    }
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     @Override
@@ -401,20 +417,36 @@ public final class LocalLauncher implements Launcher {
                 .directory(work.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process process;
-        if (canceledRuns.contains(r.runId())) {
+        if (canceled(r, true)) {
             throw new Failure(AttemptStatus.CANCELED, "canceled before it started", null);
+        }
+        // the record's blocks are taken before the command runs: one that fills the disk at once
+        // must not keep the outcome of its attempt from being noted
+        LocalExecutions.Record reserved = null;
+        if (executions != null) {
+            try {
+                reserved = executions.reserve(r.runId(), r.task(), r.attempt());
+            } catch (IOException e) {
+                System.err.println("relay: cannot record the process of " + r.executionId() + ": " + e.getMessage());
+            }
         }
         try {
             process = pb.start();
             running.put(r.executionId(), process);
             if (executions != null) {
                 try {
+                    // also without a record on disk: begin makes the JVM's exit end the process group
                     records.put(r.executionId(), executions.begin(r.runId(), r.task(), r.attempt(), process));
                 } catch (IOException e) {
-                    System.err.println("relay: cannot record the process of " + r.executionId() + ": " + e.getMessage());
+                    if (reserved != null) { // else said above
+                        System.err.println("relay: cannot record the process of " + r.executionId() + ": " + e.getMessage());
+                    }
                 }
             }
         } catch (IOException e) {
+            if (reserved != null) {
+                executions.end(reserved);
+            }
             String exe = argv.get(0);
             String msg = String.valueOf(e.getMessage());
             if (msg.contains("error=2,") || msg.contains("No such file")) {
@@ -422,6 +454,19 @@ public final class LocalLauncher implements Launcher {
             }
             throw new Failure(AttemptStatus.LAUNCH_FAILED, "cannot start " + exe + ": " + msg, null);
         }
+        // the task's timeout or the run's deadline, whichever is first: the process is ended there
+        AttemptDeadline due;
+        try {
+            due = AttemptDeadline.of(r.annotations() == null ? Map.of() : r.annotations(), clock.instant());
+        } catch (IllegalArgumentException e) {
+            end(process);
+            throw new Failure(AttemptStatus.LAUNCH_FAILED, e.getMessage(), null);
+        }
+        java.util.concurrent.atomic.AtomicBoolean overdue = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> watch = due == null ? null : BACKOFF.schedule(() -> {
+            overdue.set(true);
+            end(process);
+        }, due.left(clock.instant()).toMillis(), TimeUnit.MILLISECONDS);
         listener.started(r);
         process.getOutputStream().close();
         try (OutputStream log = Files.newOutputStream(logFile); InputStream out = process.getInputStream()) {
@@ -442,8 +487,14 @@ public final class LocalLauncher implements Launcher {
             throw new Failure(AttemptStatus.ERROR, "interrupted", null);
         } finally {
             running.remove(r.executionId());
+            if (watch != null) {
+                watch.cancel(false);
+            }
         }
-        if (exit != 0 && (canceledRuns.contains(r.runId()) || canceledElsewhere(r.runId()))) {
+        if (overdue.get()) {
+            throw new Failure(AttemptStatus.DEADLINE_EXCEEDED, "ended at " + due.why() + " (exit code " + exit + ")", exit);
+        }
+        if (exit != 0 && canceled(r, false)) {
             throw new Failure(AttemptStatus.CANCELED, "canceled (exit code " + exit + ")", exit);
         }
         if (exit != 0) {
@@ -466,7 +517,22 @@ public final class LocalLauncher implements Launcher {
         }
     }
 
-    /** @return whether the run was ended by a cancel (possibly from another process) */
+    /**
+     * Whether execution {@code r} was canceled: it was launched when a cancel of its run reached
+     * this launcher, or the run's current generation ended Canceled (a cancel from this or another
+     * process). A retry of a canceled run starts a new generation: its new attempts are not canceled.
+     *
+     * @param hinted only read the bucket when a cancel of the run reached this launcher (before a
+     *     process starts, to spare a read per launch)
+     */
+    private boolean canceled(ExecutionRequest r, boolean hinted) {
+        if (canceledExecutions.contains(r.executionId())) {
+            return true;
+        }
+        return (!hinted || canceledRuns.contains(r.runId())) && canceledElsewhere(r.runId());
+    }
+
+    /** @return whether the run's current generation was ended by a cancel (possibly from another process) */
     private boolean canceledElsewhere(String runId) {
         try {
             return generations.status(runId).map(s -> s.phase() == dev.relay.runner.engine.Phase.Canceled).orElse(false);

@@ -16,6 +16,8 @@ import dev.relay.runner.engine.model.ModelException;
 import dev.relay.runner.engine.model.PipelineModel;
 import dev.relay.runner.engine.model.RetryPolicy;
 import dev.relay.runner.engine.model.TaskNode;
+import dev.relay.runner.executor.ParameterType;
+import dev.relay.runner.executor.ParameterTypeException;
 import dev.relay.runner.spec.Names;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -295,7 +297,12 @@ public final class IrReader {
             deps.add(d.asText());
         }
         for (Map.Entry<String, JsonNode> e : iterFields(t.path("inputs").path("parameters"))) {
-            inputs.put(e.getKey(), parameter(e.getValue(), where + ".inputs.parameters." + e.getKey()));
+            String w = where + ".inputs.parameters." + e.getKey();
+            InputSource s = parameter(e.getValue(), w);
+            if (s instanceof InputSource.Constant c) {
+                checkConstant(compName, compNode, e.getKey(), c.value(), w + ".runtimeValue");
+            }
+            inputs.put(e.getKey(), s);
         }
         for (Map.Entry<String, JsonNode> e : iterFields(t.path("inputs").path("artifacts"))) {
             inputs.put(e.getKey(), artifact(e.getValue(), where + ".inputs.artifacts." + e.getKey()));
@@ -409,6 +416,31 @@ public final class IrReader {
         }
         String sel = p.path("parameterExpressionSelector").asText("");
         return sel.isEmpty() ? s : new InputSource.Selected(s, sel);
+    }
+
+    /**
+     * A constant given to a task's input must read as the type the component declares for it (as the
+     * KFP compiler checks, which a hand-written or edited IR skips): the check {@code relay validate}
+     * and {@code relay run} make before anything launches, nested pipelines' inputs included.
+     */
+    private void checkConstant(String compName, JsonNode compNode, String input, Object value, String where)
+            throws ModelException {
+        JsonNode def = compNode.path("inputDefinitions").path("parameters").get(input);
+        if (def == null || value == null) {
+            return;
+        }
+        ParameterType type;
+        try {
+            type = ParameterType.of(def.path("parameterType").asText(null));
+        } catch (ParameterTypeException e) {
+            return; // reported with the component's own definitions
+        }
+        try {
+            type.coerce(JSON.valueToTree(value));
+        } catch (ParameterTypeException e) {
+            throw new ModelException(file + ": " + where + ": " + e.getMessage() + " (input '" + input
+                    + "' of " + compName + ")");
+        }
     }
 
     private Object constant(JsonNode rv, String where) throws ModelException {

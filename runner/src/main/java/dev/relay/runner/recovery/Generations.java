@@ -13,10 +13,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A run's generations. A run starts in generation 1; {@code relay run --resume} and
- * {@code relay runs retry} start the next one. Each generation ends with one run
- * {@code status.json}, written with {@code putIfAbsent} on the generation's key, so of two
- * writers (the controller finishing, a cancel) exactly one decides how the generation ended:
+ * A run's generations. A run starts in generation 1; {@code relay run --resume},
+ * {@code relay runs retry} and {@code relay runs cancel} start the next one. Each generation ends
+ * with one run {@code status.json}, written with {@code putIfAbsent} on the generation's key, so
+ * of two writers exactly one decides how the generation ended. A cancel's generation runs nothing:
+ * only the cancel writes its status ({@code Canceled}), and the controller leaves it alone:
  * <pre>
  * runs/&lt;run&gt;/status.json                     generation 1 (as written before generations existed)
  * runs/&lt;run&gt;/generations/&lt;g&gt;.json             generation g &ge; 2 started: {"runId","generation","cause","createdAt","attempts"}
@@ -29,23 +30,29 @@ import java.util.regex.Pattern;
  * generation has a status.
  */
 public final class Generations {
-    private static final Pattern MARKER = Pattern.compile("runs/[^/]+/generations/([0-9]{1,6})\\.json");
+    private static final Pattern MARKER = Pattern.compile("runs/([^/]+)/generations/([0-9]{1,6})\\.json");
 
     /** Why a generation started. */
     public static final String RESUME = "resume";
     public static final String RETRY = "retry";
+    public static final String CANCEL = "cancel";
 
     /**
      * One generation.
      *
      * @param generation 1-based
-     * @param cause      null for generation 1, else {@link #RESUME} or {@link #RETRY}
+     * @param cause      null for generation 1, else {@link #RESUME}, {@link #RETRY} or {@link #CANCEL}
      * @param attempts   task path → first attempt of the task that counts (absent: 1)
      */
     public record Generation(String runId, int generation, String cause, String createdAt, Map<String, Integer> attempts) {
         /** @return the first attempt number of {@code task} that counts in this generation */
         public int firstAttempt(String task) {
             return attempts == null ? 1 : attempts.getOrDefault(task, 1);
+        }
+
+        /** @return whether a cancel started this generation (it launches nothing; the cancel ends it) */
+        public boolean isCancel() {
+            return CANCEL.equals(cause);
         }
     }
 
@@ -67,13 +74,19 @@ public final class Generations {
         return RunLayout.runPrefix(runId) + "generations/" + g + ".json";
     }
 
+    /** @return the run id when {@code key} is a generation's start marker ({@code runs/<run>/generations/<g>.json}), else empty */
+    public static Optional<String> markerRun(String key) {
+        Matcher m = MARKER.matcher(key);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
     /** @return the run's current (newest) generation; generation 1 when none other was started */
     public Generation current(String runId) {
         int newest = 1;
         for (String k : store.list(RunLayout.runPrefix(runId) + "generations/", false)) {
             Matcher m = MARKER.matcher(k);
             if (m.matches()) {
-                newest = Math.max(newest, Integer.parseInt(m.group(1)));
+                newest = Math.max(newest, Integer.parseInt(m.group(2)));
             }
         }
         if (newest == 1) {

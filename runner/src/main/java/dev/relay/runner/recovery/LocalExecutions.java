@@ -95,7 +95,21 @@ public final class LocalExecutions {
     }
 
     /**
-     * Records a started execution (its process started from {@link #wrap}ped argv).
+     * Writes an attempt's record (padded, with no process yet: pid 0) <em>before</em> its process
+     * starts, so that {@link #begin} and {@link #noteOutcome} only rewrite it in place: a command
+     * that fills the disk the moment it starts cannot keep its own record from being written.
+     *
+     * @throws IOException when the record cannot be written
+     */
+    public Record reserve(String runId, String task, int attempt) throws IOException {
+        Record r = new Record(runId, task, attempt, 0, 0, SETSID != null, Owner.self(), null, null);
+        write(r, true);
+        return r;
+    }
+
+    /**
+     * Records a started execution (its process started from {@link #wrap}ped argv); rewrites the
+     * {@link #reserve}d record in place when there is one.
      *
      * @throws IOException when the record cannot be written
      */

@@ -27,10 +27,11 @@ import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * Registered pipelines in the Relay bucket: {@code pipelines/<name>/<version>/pipeline.yaml}
- * (docs/contracts.md "Object layout"), each beside a {@code meta.json}
- * ({@code {"name","version","sha256","createdAt"}}) written after it, which dates the version so
- * that {@code latest} can name the newest. Versions are immutable: the same content registered
+ * Registered pipelines in the Relay bucket: {@code pipelines/<name>/<version>/pipeline.yaml}, or
+ * for a KFP 1.x package uploaded as an archive the package itself, {@code pipeline.tar.gz} or
+ * {@code pipeline.zip} (docs/contracts.md "Object layout"), each beside a {@code meta.json}
+ * ({@code {"name","version","sha256","createdAt",...,"file"}}) written after it, which dates the
+ * version so that {@code latest} can name the newest and names the stored file. Versions are immutable: the same content registered
  * again is a no-op, other content under an existing version a conflict. A stored pipeline is
  * self-contained (no {@code componentRef.url}), so a run needs nothing but the bucket.
  */
@@ -86,6 +87,11 @@ public final class PipelineRegistry {
         public String shownName() {
             return displayName != null && !displayName.isEmpty() ? displayName : version;
         }
+
+        /** @return the object key of the stored file ({@code pipeline.yaml} for a {@code meta.json} without {@code file}) */
+        public String key() {
+            return PipelineRegistry.key(name, version, file);
+        }
     }
 
     /**
@@ -97,10 +103,20 @@ public final class PipelineRegistry {
      */
     public record PipelineInfo(String pipelineId, String name, String displayName, String description, String createdAt) {}
 
-    /** The stored pipeline file's name beside {@code meta.json}. */
+    /** The stored pipeline file's name beside {@code meta.json}: YAML (a component, graph, IR or Argo workflow). */
     public static final String FILE = "pipeline.yaml";
+    /** The stored file of a KFP 1.x package uploaded as a {@code .tar.gz}. */
+    public static final String TAR_GZ_FILE = "pipeline.tar.gz";
+    /** The stored file of a KFP 1.x package uploaded as a {@code .zip}. */
+    public static final String ZIP_FILE = "pipeline.zip";
+    private static final List<String> FILES = List.of(FILE, TAR_GZ_FILE, ZIP_FILE);
 
-    /** A registered version with its content. */
+    /**
+     * A registered version with its content.
+     *
+     * @param key  the stored file's key ({@code pipeline.yaml}, {@code pipeline.tar.gz}, {@code pipeline.zip})
+     * @param yaml the pipeline's YAML: the file, or the workflow a package holds
+     */
     public record Entry(String name, String version, String key, String yaml) {}
 
     /** Other content is already registered under that name and version (versions are immutable). */
@@ -134,16 +150,51 @@ public final class PipelineRegistry {
      */
     public Registered register(String name, String version, String yamlText, String displayName, String description)
             throws SpecException, ConflictException {
-        RunService.Prepared prepared = RunService.prepare(yamlText, "pipeline.yaml");
-        byte[] content = yamlText.getBytes(StandardCharsets.UTF_8);
+        return store(name, version, yamlText, yamlText.getBytes(StandardCharsets.UTF_8), FILE, displayName, description);
+    }
+
+    /**
+     * Registers an uploaded file in its own form: a KFP 1.x package that is a {@code .tar.gz} or
+     * {@code .zip} archive is stored as it is ({@code pipeline.tar.gz}, {@code pipeline.zip}; its
+     * workflow is validated, and read out of it by {@link #find}); anything else is YAML text and
+     * registered as {@link #register(String, String, String, String, String)} does. The default
+     * version is the sha256 prefix of the bytes stored.
+     *
+     * @param fileName the upload's file name, for messages only (the form is told by content), or null
+     * @throws SpecException when the package or pipeline is invalid (an archive's errors name {@code FILE!ENTRY})
+     */
+    public Registered registerBytes(String name, String version, byte[] content, String fileName, String displayName,
+                                    String description) throws SpecException, ConflictException {
+        if (!ArgoPackage.isArchive(content)) {
+            return register(name, version, new String(content, StandardCharsets.UTF_8), displayName, description);
+        }
+        ArgoPackage pkg = ArgoPackage.read(content, fileName == null || fileName.isBlank() ? "uploadfile" : fileName);
+        return store(name, version, pkg.yaml(), content, archiveFile(content), displayName, description);
+    }
+
+    /** @return the stored file name of an archive's bytes (gzip: {@code pipeline.tar.gz}, else {@code pipeline.zip}) */
+    private static String archiveFile(byte[] content) {
+        return content.length > 1 && (content[0] & 0xff) == 0x1f && (content[1] & 0xff) == 0x8b ? TAR_GZ_FILE : ZIP_FILE;
+    }
+
+    private Registered store(String name, String version, String yamlText, byte[] content, String file, String displayName,
+                             String description) throws SpecException, ConflictException {
+        RunService.Prepared prepared = RunService.prepare(yamlText, file);
         String sha = sha256(content);
         String n = name != null ? checkName(name, "name") : Names.dnsLabel(prepared.plan().name());
         String v = version != null ? checkName(version, "version") : sha.substring(0, 12);
         if (LATEST.equals(v)) {
             throw new IllegalArgumentException("version 'latest' is reserved: it names the newest version");
         }
-        String key = key(n, v);
+        String key = key(n, v, file);
         String metaKey = metaKey(n, v);
+        for (String other : FILES) {
+            // a version is one file: the same version in another form is other content
+            if (!other.equals(file) && store.stat(key(n, v, other)).isPresent()) {
+                throw new ConflictException("pipeline '" + n + "' version '" + v + "' is already registered as " + other
+                        + "; versions are immutable");
+            }
+        }
         Optional<byte[]> existing = store.get(key);
         if (existing.isPresent()) {
             if (!Arrays.equals(existing.get(), content)) {
@@ -157,7 +208,7 @@ public final class PipelineRegistry {
         } else {
             store.put(key, content);
         }
-        Meta meta = new Meta(n, v, sha, Times.format(clock.instant()), versionIdOf(n, v), displayName, description, FILE);
+        Meta meta = new Meta(n, v, sha, Times.format(clock.instant()), versionIdOf(n, v), displayName, description, file);
         if (store.stat(infoKey(n)).isEmpty()) {
             store.put(infoKey(n), Json.bytes(new PipelineInfo(pipelineIdOf(n), n, n, null, meta.createdAt())));
         }
@@ -168,8 +219,8 @@ public final class PipelineRegistry {
     /**
      * Registers a local pipeline file (the CLI): a file whose {@code componentRef.url}s point at
      * local files is validated as a file and stored inlined (as YAML), so that the stored
-     * pipeline is self-contained; a KFP 1.x package (Argo Workflow YAML, .tar.gz, .zip) is stored
-     * as its workflow's YAML; otherwise the file's bytes are stored as they are.
+     * pipeline is self-contained; a KFP 1.x package that is a .tar.gz or .zip is stored as it is
+     * ({@link #registerBytes}); otherwise (Argo Workflow YAML too) the file's bytes are stored as they are.
      *
      * @throws SpecException with {@code FILE:LINE:COL} errors when the file is invalid
      * @throws UncheckedIOException when it cannot be read
@@ -177,10 +228,11 @@ public final class PipelineRegistry {
     public Registered registerFile(Path file, String name, String version) throws SpecException, ConflictException {
         byte[] bytes = ComponentLoader.read(file);
         if (ArgoPackage.isPackage(bytes)) {
-            // a KFP 1.x package is stored as its workflow's YAML (taken out of a .tar.gz or .zip)
+            // a KFP 1.x package is stored in its own form: the archive, or the workflow's YAML
             ArgoPackage pkg = ArgoPackage.read(bytes, file.toString());
             ArgoPipeline.load(pkg);
-            return register(name, version, pkg.yaml());
+            return ArgoPackage.isArchive(bytes) ? registerBytes(name, version, bytes, file.toString(), null, null)
+                    : register(name, version, pkg.yaml());
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
         List<String> urls;
@@ -213,9 +265,22 @@ public final class PipelineRegistry {
             }
             v = newest.get().version();
         }
-        String key = key(n, v);
+        // meta.json names the stored file; a version without one (written before, or mid-registration) is pipeline.yaml
+        String file = meta(metaKey(n, v)).map(Meta::file).orElse(FILE);
+        String key = key(n, v, file);
         String version2 = v;
-        return store.get(key).map(b -> new Entry(n, version2, key, new String(b, StandardCharsets.UTF_8)));
+        Optional<byte[]> bytes = store.get(key);
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        if (FILE.equals(file)) {
+            return Optional.of(new Entry(n, version2, key, new String(bytes.get(), StandardCharsets.UTF_8)));
+        }
+        try {
+            return Optional.of(new Entry(n, version2, key, ArgoPackage.read(bytes.get(), key).yaml()));
+        } catch (SpecException e) {
+            throw new IllegalStateException(key + ": " + e.getMessage(), e);
+        }
     }
 
     /** @return the registered versions of {@code name}, oldest first (by {@code createdAt}, then version) */
@@ -318,7 +383,21 @@ public final class PipelineRegistry {
 
     /** {@code pipelines/<name>/<version>/pipeline.yaml} */
     public static String key(String name, String version) {
-        return PREFIX + checkName(name, "name") + "/" + checkName(version, "version") + "/pipeline.yaml";
+        return key(name, version, FILE);
+    }
+
+    /**
+     * {@code pipelines/<name>/<version>/<file>}
+     *
+     * @param file {@link #FILE}, {@link #TAR_GZ_FILE} or {@link #ZIP_FILE}; null: {@link #FILE}
+     * @throws IllegalArgumentException for another file name
+     */
+    public static String key(String name, String version, String file) {
+        String f = file == null ? FILE : file;
+        if (!FILES.contains(f)) {
+            throw new IllegalArgumentException("file '" + f + "' is not one of " + FILES);
+        }
+        return PREFIX + checkName(name, "name") + "/" + checkName(version, "version") + "/" + f;
     }
 
     private static String metaKey(String name, String version) {

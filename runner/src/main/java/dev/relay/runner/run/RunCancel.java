@@ -1,7 +1,5 @@
 package dev.relay.runner.run;
 
-import dev.relay.runner.contract.Json;
-import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.contract.RunStatus;
 import dev.relay.runner.contract.Times;
 import dev.relay.runner.engine.Phase;
@@ -15,13 +13,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Ends a run at a user's request (KFP's terminate, {@code relay runs cancel}): writes the run's
- * {@code status.json} with phase {@code Canceled} (its unfinished tasks {@code Canceled}), so the
- * controller launches nothing more for it, then asks the launcher to end the run's running
+ * Ends a run at a user's request (KFP's terminate, {@code relay runs cancel}): starts the run's
+ * next generation with cause {@code cancel} ({@link Generations#begin}; the controller launches
+ * nothing in it) and writes that generation's {@code status.json} with phase {@code Canceled}
+ * (its unfinished tasks {@code Canceled}), then asks the launcher to end the run's running
  * executions (local process groups, also those of another process on this machine, or Jobs).
- * The status is written with {@code putIfAbsent} on the current generation's key
- * ({@link Generations}), so a cancel racing the run's own end leaves exactly one outcome.
- * {@link dev.relay.runner.recovery.RunRetry} runs a canceled run's tasks again.
+ * Each generation's status is written with {@code putIfAbsent}, so it has exactly one outcome.
+ * When the generation the cancel ends turns out to have ended meanwhile (the run finished as the
+ * cancel came), the cancel's generation records that same outcome instead of {@code Canceled},
+ * so the run's phase is not turned from what its end said. State dirs written before cancels
+ * had their own generation hold {@code Canceled} in the canceled generation's own status; they
+ * read the same. {@link dev.relay.runner.recovery.RunRetry} runs a canceled run's tasks again.
  */
 public final class RunCancel {
     /** What a cancel did. */
@@ -71,14 +73,46 @@ public final class RunCancel {
         if (v.finishedAt() != null) {
             return Optional.of(new Result(Outcome.ALREADY_FINISHED, v.phase(), 0));
         }
+        Generations generations = new Generations(store, clock);
+        Generations.Generation cancel = null;
+        for (int tries = 0; cancel == null; tries++) {
+            Generations.Generation g = generations.current(runId);
+            Optional<RunStatus> ended = generations.status(g);
+            if (ended.isPresent()) {
+                return Optional.of(new Result(Outcome.ALREADY_FINISHED, ended.get().phase(), 0));
+            }
+            if (g.isCancel()) {
+                cancel = g; // another cancel began it and has not written its status yet: same outcome
+                break;
+            }
+            try {
+                cancel = generations.begin(g, Generations.CANCEL, Map.of());
+            } catch (IllegalStateException raced) {
+                // a resume or another cancel started that generation first: look again
+                if (tries >= 5) {
+                    throw raced;
+                }
+            }
+            if (cancel != null) {
+                Optional<RunStatus> meanwhile = generations.status(g);
+                if (meanwhile.isPresent()) {
+                    // the run ended as the cancel came: its outcome stands, also as the cancel's generation's
+                    RunStatus same = meanwhile.get();
+                    generations.finish(cancel, same);
+                    Phase phase = generations.status(cancel).map(RunStatus::phase).orElse(same.phase());
+                    return Optional.of(new Result(Outcome.ALREADY_FINISHED, phase, 0));
+                }
+            }
+        }
         Map<String, Phase> tasks = new LinkedHashMap<>();
         for (RunView.TaskView t : v.tasks()) {
             tasks.put(t.name(), t.phase().terminal() ? t.phase() : Phase.Canceled);
         }
         RunStatus status = new RunStatus(runId, Phase.Canceled, v.createdAt(), Times.format(clock.instant()), tasks);
-        if (!new Generations(store, clock).finish(status)) {
-            RunView now = RunView.load(store, runId).orElse(v);
-            return Optional.of(new Result(Outcome.ALREADY_FINISHED, now.phase(), 0));
+        generations.finish(cancel, status);
+        Phase phase = generations.status(cancel).map(RunStatus::phase).orElse(Phase.Canceled);
+        if (phase != Phase.Canceled) {
+            return Optional.of(new Result(Outcome.ALREADY_FINISHED, phase, 0));
         }
         int ended = launcher == null ? 0 : launcher.cancel(runId);
         if (executions != null) {

@@ -23,6 +23,7 @@ import dev.relay.runner.executor.InputArtifact;
 import dev.relay.runner.executor.PlatformSpec;
 import dev.relay.runner.executor.TaskIdentity;
 import dev.relay.runner.launch.ArgumentValue;
+import dev.relay.runner.launch.AttemptDeadline;
 import dev.relay.runner.launch.ExecutionRequest;
 import dev.relay.runner.launch.Launcher;
 import dev.relay.runner.pipeline.Pipeline;
@@ -71,6 +72,8 @@ public final class RunController {
     private final TaskStates states;
     private final TaskCache cache;
     private final Generations generations;
+    /** How long a cancel's generation may stay without its status before the controller ends it. */
+    static final java.time.Duration CANCEL_GRACE = java.time.Duration.ofSeconds(10);
     private final LaunchIntents intents;
 
     /**
@@ -155,13 +158,29 @@ public final class RunController {
 
     /**
      * Asks the engine what the run's state calls for and does it. Nothing happens for a run whose
-     * {@code status.json} exists (finished or canceled).
+     * current generation has its {@code status.json} (finished or canceled) or was started by a
+     * cancel ({@link Generations}).
      */
     public void evaluate(String runId) {
         Loaded run = load(runId);
         // the run's current generation (a retry or resume starts the next one): its status ends it
         Generations.Generation g = generations.current(runId);
         if (store.stat(Generations.statusKey(runId, g.generation())).isPresent()) {
+            return;
+        }
+        if (g.isCancel()) {
+            // the cancel writes its generation's status right after starting it; one that died
+            // in between (seen by a later sweep) leaves the run to be ended Canceled here
+            if (g.createdAt() != null && Times.parse(g.createdAt()).plus(CANCEL_GRACE).isBefore(clock.instant())) {
+                Map<String, Phase> tasks = new LinkedHashMap<>();
+                PipelineEngine.tree(run.plan().model().model(), runId, run.parameters(), path -> lookup(run, path, g))
+                        .forEach((t, p) -> tasks.put(t, p.terminal() ? p : Phase.Canceled));
+                generations.finish(g, new RunStatus(runId, Phase.Canceled, run.doc().createdAt(),
+                        Times.format(clock.instant()), tasks));
+            }
+            return;
+        }
+        if (endIfPastDeadline(run, g)) {
             return;
         }
         PipelineEngine.Decisions d = PipelineEngine.evaluate(run.plan().model().model(), runId, run.parameters(),
@@ -250,6 +269,57 @@ public final class RunController {
     }
 
     /**
+     * When the run must have ended ({@link RunPlan#deadline()} after its current generation
+     * started; a retry or resume gets the time afresh), or null for no limit.
+     */
+    private java.time.Instant deadline(Loaded run, Generations.Generation g) {
+        java.time.Duration limit = run.plan().deadline();
+        if (limit == null) {
+            return null;
+        }
+        String start = g.createdAt() != null ? g.createdAt() : run.doc().createdAt();
+        return Times.parse(start).plus(limit);
+    }
+
+    /**
+     * The run deadline's hook (called on every evaluation, so also by the recovery sweep, which
+     * drives each unfinished run): a run past its deadline ends {@code Failed} with a message
+     * saying so; its running tasks are {@code Failed} (their executions ended), the ones not started {@code Skipped}. The
+     * launchers end each attempt at the deadline too ({@link AttemptDeadline#RUN_DEADLINE}).
+     *
+     * @return whether the run is past its deadline (then nothing more is launched)
+     */
+    boolean endIfPastDeadline(Loaded run, Generations.Generation g) {
+        java.time.Instant due = deadline(run, g);
+        if (due == null || clock.instant().isBefore(due)) {
+            return false;
+        }
+        String runId = run.doc().runId();
+        Map<String, Phase> tasks = new LinkedHashMap<>();
+        PipelineEngine.tree(run.plan().model().model(), runId, run.parameters(), path -> lookup(run, path, g))
+                .forEach((k, v) -> tasks.put(k, v.terminal() ? v : v == Phase.Running ? Phase.Failed : Phase.Skipped));
+        String message = "the run passed its deadline: activeDeadlineSeconds " + run.plan().deadline().toSeconds()
+                + " of the Workflow, due at " + Times.format(due);
+        RunStatus status = new RunStatus(runId, Phase.Failed, run.doc().createdAt(), Times.format(clock.instant()), tasks,
+                message);
+        if (generations.finish(g, status)) {
+            launcher.cancel(runId);
+        }
+        return true;
+    }
+
+    /** The request's annotations with the run's deadline added ({@link AttemptDeadline#RUN_DEADLINE}) when it has one. */
+    private Map<String, String> withRunDeadline(Loaded run, Map<String, String> annotations) {
+        java.time.Instant due = deadline(run, generations.current(run.doc().runId()));
+        if (due == null) {
+            return annotations;
+        }
+        Map<String, String> out = new LinkedHashMap<>(annotations == null ? Map.of() : annotations);
+        out.put(AttemptDeadline.RUN_DEADLINE, Times.format(due));
+        return out;
+    }
+
+    /**
      * Starts one attempt the engine decided: the one place an attempt starts. A KFP v2 task with
      * caching on (and the run's switch not off) whose cache key has a succeeded attempt is a cache
      * hit: its outputs are copied and its status written here, and nothing is launched. Otherwise
@@ -260,6 +330,12 @@ public final class RunController {
     void launchAttempt(Loaded run, PipelineEngine.Launch l) {
         // the intent record, before anything starts: a replayed event or a restarted server never launches it twice
         if (!intents.claim(run.doc().runId(), l.path(), l.attempt(), launcher.kind())) {
+            return;
+        }
+        List<String> hostProblems = LaunchIntents.KUBERNETES.equals(launcher.kind()) ? List.of() : run.plan().hostProblems(l.component());
+        if (!hostProblems.isEmpty()) {
+            // a package accepted for a cluster, run by the local launcher: refused before anything starts
+            writeFailed(run, l, AttemptStatus.LAUNCH_FAILED, "this host cannot run it: " + hostProblems.get(0));
             return;
         }
         ExecutionRequest request;
@@ -312,8 +388,8 @@ public final class RunController {
                     args.put(name, new ArgumentValue.Artifact(uriOf(runId, refs.get(0))));
                 }
             });
-            return new ExecutionRequest(runId, l.path(), l.attempt(), task.component(), args, task.annotations(),
-                    null, l.backoff());
+            return new ExecutionRequest(runId, l.path(), l.attempt(), task.component(), args,
+                    withRunDeadline(run, task.annotations()), null, l.backoff());
         }
         Component c = p.model().component(l.component());
         ComponentIo io = ComponentIo.parse("components." + l.component(), p.componentSpec(l.component()));
@@ -322,6 +398,15 @@ public final class RunController {
         l.parameters().forEach((k, v) -> params.put(k, TaskStates.toJson(v)));
         Map<String, List<InputArtifact>> arts = new LinkedHashMap<>();
         l.artifacts().forEach((name, refs) -> arts.put(name, refs.stream().map(r -> inputArtifact(runId, r)).toList()));
+        // a pipeline's input artifact reaches its tasks as the URI the run was given (run.json's
+        // parameters: an uploaded -p NAME=@PATH or an s3:// URI), through any nesting DAGs
+        io.inputArtifacts().forEach((name, def) -> {
+            JsonNode v = params.get(name);
+            if (!arts.containsKey(name) && v != null && v.isTextual() && !v.asText().isEmpty()) {
+                params.remove(name);
+                arts.put(name, List.of(new InputArtifact(name, v.asText(), def.type(), Json.MAPPER.createObjectNode())));
+            }
+        });
         PlatformSpec platform = PlatformSpec.NONE;
         if (p.platforms() != null) {
             JsonNode config = p.platforms().path("kubernetes").path("deploymentSpec").path("executors").path(c.executorLabel());

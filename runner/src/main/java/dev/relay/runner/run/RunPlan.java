@@ -39,6 +39,8 @@ public final class RunPlan {
     private final Pipeline model;
     private final ComponentIo rootIo;
     private final List<InputSpec> argoInputs;
+    private final java.time.Duration deadline;
+    private List<String> hostProblems = List.of();
     private final Map<String, TaskSpec> byName = new LinkedHashMap<>();
     private final Map<String, String> nameOfId = new LinkedHashMap<>();
     private Dag dag;
@@ -48,6 +50,11 @@ public final class RunPlan {
     }
 
     private RunPlan(ComponentSpec pipeline, Pipeline model, List<InputSpec> argoInputs) {
+        this(pipeline, model, argoInputs, null);
+    }
+
+    private RunPlan(ComponentSpec pipeline, Pipeline model, List<InputSpec> argoInputs, Long deadlineSeconds) {
+        this.deadline = deadlineSeconds == null || deadlineSeconds <= 0 ? null : java.time.Duration.ofSeconds(deadlineSeconds);
         this.pipeline = pipeline;
         this.model = model;
         this.argoInputs = argoInputs == null ? null : List.copyOf(argoInputs);
@@ -88,7 +95,27 @@ public final class RunPlan {
 
     /** A KFP 1.x compiled package (Argo Workflow) read by {@link ArgoPipeline#load}. */
     public static RunPlan argo(ArgoPipeline.Loaded argo) {
-        return new RunPlan(null, argo.pipeline(), argo.inputs());
+        RunPlan plan = new RunPlan(null, argo.pipeline(), argo.inputs(), argo.deadlineSeconds());
+        plan.hostProblems = List.copyOf(argo.hostProblems());
+        return plan;
+    }
+
+    /**
+     * @param component a container template's component key (its template name)
+     * @return what a local host cannot do for that template (its own lines and the Workflow's),
+     *     empty for other formats
+     */
+    public List<String> hostProblems(String component) {
+        return hostProblems.stream().filter(p -> p.startsWith("spec.") && !p.startsWith("spec.templates[")
+                || p.contains("(" + component + ").")).toList();
+    }
+
+    /**
+     * @return how long the run may take from its start (an Argo Workflow's
+     *     {@code spec.activeDeadlineSeconds}), or null for no limit
+     */
+    public java.time.Duration deadline() {
+        return deadline;
     }
 
     /**
@@ -108,7 +135,8 @@ public final class RunPlan {
         }
         if (ArgoModelTranslator.FORMAT.equals(doc.format())) {
             try {
-                return argo(ArgoPipeline.load(new ArgoPackage(doc.spec().toString(), where)));
+                // accepted by its door already: what only a host cannot run stays for the launcher to judge
+                return argo(ArgoPipeline.loadForAnyLauncher(new ArgoPackage(doc.spec().toString(), where)));
             } catch (SpecException | RuntimeException e) {
                 throw new IllegalStateException(where + ": the pipeline spec is invalid:\n" + e.getMessage(), e);
             }

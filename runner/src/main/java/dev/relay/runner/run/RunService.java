@@ -131,6 +131,18 @@ public final class RunService {
     }
 
     /**
+     * As {@link #prepareArgo}, for a run whose tasks run as Kubernetes Jobs: volumes, sidecars,
+     * init containers, secret-backed env and node selection are accepted (they go to the pod);
+     * only what no launcher runs is refused ({@link ArgoPipeline#loadForAnyLauncher}).
+     *
+     * @throws SpecException naming the file, template and field
+     */
+    public static Prepared prepareArgoForCluster(ArgoPackage pkg, Path source) throws SpecException {
+        ArgoPipeline.Loaded loaded = ArgoPipeline.loadForAnyLauncher(pkg);
+        return new Prepared(source, loaded.workflow(), RunPlan.argo(loaded));
+    }
+
+    /**
      * Reads a KFP v2 PipelineSpec (IR, YAML or JSON; a compiled single component too) and checks
      * every component's interface and executor, so that a broken IR is refused before anything is
      * written. The tree kept for {@code run.json} is the spec as given (a {@code platforms}
@@ -229,6 +241,16 @@ public final class RunService {
                 }
             }
         }
+        JsonNode rootParams = plan.model().spec().path("root").path("inputDefinitions").path("parameters");
+        for (String n : io.inputParameters().keySet()) {
+            if (!parameters.containsKey(n) && rootParams.path(n).path("parameterType").asText("").equals("TASK_FINAL_STATUS")) {
+                // a component with a PipelineTaskFinalStatus input compiled alone: KFP's executor
+                // cannot start without the status, which only an exit handler is given
+                throw new RunRequestException("input '" + n + "' is a PipelineTaskFinalStatus, which KFP gives only to the"
+                        + " exit task of a dsl.ExitHandler; to run the component alone pass it, e.g. -p " + n
+                        + "='{\"state\": \"COMPLETE\", \"pipelineTaskName\": \"t\", \"error\": {}}'");
+            }
+        }
         List<String> missing = new ArrayList<>();
         io.inputParameters().forEach((n, def) -> {
             if (!parameters.containsKey(n) && def.defaultValue() == null && !def.optional()) {
@@ -284,7 +306,7 @@ public final class RunService {
         RunDoc doc = new RunDoc(runId,
                 new RunDoc.PipelineRef(prepared.plan().name(), version, prepared.source().toString()),
                 prepared.spec(), params, cause, Times.format(clock.instant()), format(prepared),
-                cache ? null : Boolean.FALSE, pipelineRoot(prepared));
+                cache ? null : Boolean.FALSE, pipelineRoot(prepared), warnings(runId, prepared));
         store.put(RunLayout.runJson(runId), Json.bytes(doc));
         return doc;
     }
@@ -304,7 +326,7 @@ public final class RunService {
         checkParameters(prepared.plan(), parameters);
         RunDoc.PipelineRef pipeline = ref != null ? ref : defaultRef(prepared);
         RunDoc doc = new RunDoc(runId, pipeline, prepared.spec(), new LinkedHashMap<>(parameters), cause,
-                Times.format(clock.instant()), format(prepared), null, pipelineRoot(prepared));
+                Times.format(clock.instant()), format(prepared), null, pipelineRoot(prepared), warnings(runId, prepared));
         store.put(RunLayout.runJson(runId), Json.bytes(doc));
         return doc;
     }
@@ -321,6 +343,36 @@ public final class RunService {
 
     private static String pipelineRoot(Prepared prepared) {
         return prepared.plan().isIr() ? prepared.plan().model().model().pipelineRoot() : null;
+    }
+
+    /** The warnings recorded in {@code run.json}: a pipeline root outside this store's bucket. */
+    private List<String> warnings(String runId, Prepared prepared) {
+        String w = pipelineRootWarning(pipelineRoot(prepared), store.bucket(), runId);
+        return w == null ? null : List.of(w);
+    }
+
+    /**
+     * Reports a KFP {@code pipeline_root} that Relay will not write to: every artifact of a run lives
+     * in the run's own layout in Relay's bucket ({@code s3://<bucket>/runs/<run>/}), so a root in
+     * another bucket or store ({@code gs://…}, {@code s3://other/…}, a local path) is recorded only.
+     *
+     * @param pipelineRoot the IR's {@code defaultPipelineRoot}, or null
+     * @param bucket       Relay's bucket
+     * @param runId        the run
+     * @return the warning, or null for no root or one in {@code bucket} ({@code s3://} or {@code minio://})
+     */
+    public static String pipelineRootWarning(String pipelineRoot, String bucket, String runId) {
+        if (pipelineRoot == null || pipelineRoot.isBlank()) {
+            return null;
+        }
+        for (String scheme : List.of("s3://", "minio://")) {
+            String b = scheme + bucket;
+            if (pipelineRoot.equals(b) || pipelineRoot.startsWith(b + "/")) {
+                return null;
+            }
+        }
+        return "pipeline root " + pipelineRoot + " is outside the Relay bucket '" + bucket
+                + "': recorded, not written to; the run's artifacts go to s3://" + bucket + "/" + RunLayout.runPrefix(runId);
     }
 
     private String upload(String runId, String name, Path path) throws RunRequestException {

@@ -23,9 +23,12 @@ import java.util.Optional;
  * @param phase      the run's phase: from {@code status.json} once finished, else Running
  * @param finishedAt null while running
  * @param tasks      every task path of the run's tree, in the pipeline's order (a DAG task before its children)
+ * @param message    why the run ended when no task says it ({@link RunStatus#message()}), else null (left out of JSON)
  */
 public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Map<String, String> parameters,
-                      RunDoc.Cause cause, String createdAt, String finishedAt, List<TaskView> tasks) {
+                      RunDoc.Cause cause, String createdAt, String finishedAt, List<TaskView> tasks,
+                      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                      String message) {
 
     /**
      * One task of the run.
@@ -90,7 +93,8 @@ public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Ma
                     s == null ? null : s.startedAt(), s == null ? null : s.finishedAt()));
         }
         return Optional.of(new RunView(runId, doc.pipeline(), finished.map(RunStatus::phase).orElse(Phase.Running),
-                doc.parameters(), doc.cause(), doc.createdAt(), finished.map(RunStatus::finishedAt).orElse(null), tasks));
+                doc.parameters(), doc.cause(), doc.createdAt(), finished.map(RunStatus::finishedAt).orElse(null), tasks,
+                finished.map(RunStatus::message).orElse(null)));
     }
 
     /** @return the task named {@code name}, or empty */

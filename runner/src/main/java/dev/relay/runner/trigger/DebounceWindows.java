@@ -37,11 +37,48 @@ final class DebounceWindows implements AutoCloseable {
     private final ArtifactStore store;
     private final Map<String, Trigger.UploadTrigger> triggers;
     private final BiConsumer<Trigger.UploadTrigger, Window> fire;
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "relay-debounce");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Timers timers;
+
+    /**
+     * When windows close. {@link #WALL_CLOCK} closes each at its end in wall time on a daemon
+     * thread; tests pass their own, so a window's membership never depends on how fast a loaded
+     * machine posts its uploads.
+     */
+    interface Timers extends AutoCloseable {
+        /** @return the current time, epoch milliseconds (used for an upload without an event time) */
+        long now();
+
+        /** Runs {@code task} once {@link #now()} has reached {@code epochMillis}. */
+        void at(long epochMillis, Runnable task);
+
+        @Override
+        void close();
+    }
+
+    /** Wall-clock timers on one daemon thread; {@code close} drops the pending ones. */
+    static Timers wallClock() {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "relay-debounce");
+            t.setDaemon(true);
+            return t;
+        });
+        return new Timers() {
+            @Override
+            public long now() {
+                return System.currentTimeMillis();
+            }
+
+            @Override
+            public void at(long epochMillis, Runnable task) {
+                executor.schedule(task, Math.max(0, epochMillis - now()) + 50, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public void close() {
+                executor.shutdownNow();
+            }
+        };
+    }
 
     /**
      * A closed window: its first upload's event (for {@code object.*} and {@code event.*}) and
@@ -49,10 +86,12 @@ final class DebounceWindows implements AutoCloseable {
      */
     record Window(String id, JsonNode first, List<String> uris) {}
 
-    DebounceWindows(ArtifactStore store, Map<String, Trigger.UploadTrigger> triggers, BiConsumer<Trigger.UploadTrigger, Window> fire) {
+    DebounceWindows(ArtifactStore store, Map<String, Trigger.UploadTrigger> triggers, BiConsumer<Trigger.UploadTrigger, Window> fire,
+            Timers timers) {
         this.store = store;
         this.triggers = triggers;
         this.fire = fire;
+        this.timers = timers;
     }
 
     /** Adds a matching upload to its prefix's open window, opening one when none is open. */
@@ -60,7 +99,7 @@ final class DebounceWindows implements AutoCloseable {
         String key = e.object().key();
         String prefix = key.contains("/") ? key.substring(0, key.lastIndexOf('/') + 1) : "";
         String base = PREFIX + t.name() + "/" + sha(e.object().bucket() + "\n" + prefix).substring(0, 16) + "/";
-        long at = e.object().eventTime() != null ? e.object().eventTime().toEpochMilli() : System.currentTimeMillis();
+        long at = e.object().eventTime() != null ? e.object().eventTime().toEpochMilli() : timers.now();
         Optional<ObjectNode> open = store.get(base + "window.json").map(b -> (ObjectNode) Json.read(b, JsonNode.class, base + "window.json"));
         ObjectNode w;
         if (open.isPresent() && at < open.get().get("end").asLong()
@@ -103,8 +142,7 @@ final class DebounceWindows implements AutoCloseable {
     }
 
     private void schedule(Trigger.UploadTrigger t, String base, JsonNode w) {
-        long delay = Math.max(0, w.get("end").asLong() - System.currentTimeMillis());
-        timers.schedule(() -> close(t, base, w), delay + 50, TimeUnit.MILLISECONDS);
+        timers.at(w.get("end").asLong(), () -> close(t, base, w));
     }
 
     private void close(Trigger.UploadTrigger t, String base, JsonNode w) {
@@ -155,7 +193,7 @@ final class DebounceWindows implements AutoCloseable {
 
     @Override
     public void close() {
-        timers.shutdownNow();
+        timers.close();
     }
 
     private static byte[] bytes(int n) {

@@ -40,6 +40,11 @@ public final class TriggerService implements AutoCloseable {
 
     /** Call {@link #resume()} once after construction to re-arm debounce windows left open. */
     public TriggerService(ArtifactStore store, PipelineRegistry registry, RunService runs, List<Trigger> triggers) {
+        this(store, registry, runs, triggers, DebounceWindows.wallClock());
+    }
+
+    /** As the public constructor, with the timers that close debounce windows (tests). */
+    TriggerService(ArtifactStore store, PipelineRegistry registry, RunService runs, List<Trigger> triggers, DebounceWindows.Timers timers) {
         this.store = store;
         this.registry = registry;
         this.runs = runs;
@@ -50,7 +55,7 @@ public final class TriggerService implements AutoCloseable {
                 debounced.put(u.name(), u);
             }
         }
-        this.windows = new DebounceWindows(store, debounced, this::fire);
+        this.windows = new DebounceWindows(store, debounced, this::fire, timers);
     }
 
     /** Re-arms the timers of debounce windows still open in the bucket (after a restart). */

@@ -43,7 +43,8 @@ public class ArgoPackageTest {
         return bytes.toByteArray();
     }
 
-    static byte[] zip(Map<String, String> entries) throws IOException {
+    /** A .zip holding the given entries (name → content). */
+    public static byte[] zip(Map<String, String> entries) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             for (Map.Entry<String, String> e : entries.entrySet()) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.runner.contract.AttemptStatus;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.contract.RunLayout;
+import dev.relay.runner.contract.RunStatus;
+import dev.relay.runner.engine.Phase;
 import dev.relay.runner.launch.LaunchListener;
 import dev.relay.runner.local.EmbeddedRuntime;
 import java.nio.charset.StandardCharsets;
@@ -254,18 +256,106 @@ class ArgoPackageRunTest {
     }
 
     @Test
-    void pipelineUploadStoresThePackagesWorkflow() throws Exception {
+    void pipelineUploadStoresThePackageAsItIsAndItRuns() throws Exception {
         Path tgz = state.resolve("sum.tar.gz");
         String yaml = Files.readString(fixture("sum.workflow.yaml"));
         Files.write(tgz, dev.relay.runner.argo.ArgoPackageTest.tarGz(java.util.Map.of("pipeline.yaml", yaml)));
         Cli r = Cli.run("pipeline", "upload", tgz.toString(), "--name", "sum-fixture", "--version", "v1",
                 "--state-dir", state.toString(), "--json");
         assertEquals(0, r.exit(), r.err());
-        assertEquals(yaml, object("pipelines/sum-fixture/v1/pipeline.yaml"));
+        assertTrue(Json.MAPPER.readTree(r.out()).get("uri").asText().endsWith("/pipelines/sum-fixture/v1/pipeline.tar.gz"), r.out());
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(tgz),
+                Files.readAllBytes(state.resolve("s3/mlpipeline/pipelines/sum-fixture/v1/pipeline.tar.gz"))), "stored as uploaded");
+        assertTrue(Files.notExists(state.resolve("s3/mlpipeline/pipelines/sum-fixture/v1/pipeline.yaml")));
+        try (dev.relay.runner.local.EmbeddedRuntime rt = dev.relay.runner.local.EmbeddedRuntime.start(state, 0,
+                dev.relay.runner.launch.LaunchListener.NONE)) {
+            var reg = new dev.relay.runner.run.PipelineRegistry(rt.store(), java.time.Clock.systemUTC());
+            var entry = reg.find("sum-fixture", "latest").orElseThrow();
+            assertEquals(yaml, entry.yaml());
+            String runId = rt.runs().newRunId();
+            rt.runs().submit(runId, dev.relay.runner.run.RunService.prepare(entry.yaml(), entry.key()), java.util.Map.of("count", "3"),
+                    dev.relay.runner.contract.RunDoc.Cause.cli());
+            java.util.Optional<dev.relay.runner.contract.RunStatus> end = java.util.Optional.empty();
+            for (int i = 0; i < 1200 && end.isEmpty(); i++) {
+                Thread.sleep(50);
+                end = rt.recovery().generations().status(runId);
+            }
+            assertEquals(dev.relay.runner.engine.Phase.Succeeded, end.orElseThrow().phase(), "the registered package runs");
+        }
         Path two = state.resolve("two.tar.gz");
         Files.write(two, dev.relay.runner.argo.ArgoPackageTest.tarGz(java.util.Map.of("a.yaml", yaml, "b.yaml", yaml)));
         Cli refused = Cli.run("pipeline", "upload", two.toString(), "--state-dir", state.toString());
         assertTrue(refused.exit() != 0);
         assertTrue(refused.err().contains("must hold exactly one .yaml/.yml file"), refused.err());
+    }
+    @Test
+    void withItemsReferencesAreResolvedWhenTheLoopStarts() throws Exception {
+        String runId = run(fixture("itemrefs.workflow.yaml"), "second=linus").get("runId").asText();
+        assertEquals("ada says: ada! / My name is ada", object(RunLayout.attemptLog(runId, "for-loop-1/0/print", 1)).strip(),
+                "a workflow parameter and the DAG's input inside an item; text around {{item.name}}");
+        assertEquals("linus says: ada! / Hello from linus", object(RunLayout.attemptLog(runId, "for-loop-1/1/print", 1)).strip(),
+                "a task output inside an item, the parameter given on the command line");
+        assertTrue(!exists(RunLayout.attemptLog(runId, "for-loop-1/2/print", 1)), "two items, two iterations");
+    }
+
+    @Test
+    void dependsExpressionsRunOnTheResultsTheyName() throws Exception {
+        JsonNode doc = runFailing(fixture("depends.workflow.yaml"));
+        String runId = doc.get("runId").asText();
+        java.util.Map<String, String> phases = new java.util.HashMap<>();
+        doc.get("tasks").forEach(t -> phases.put(t.get("name").asText(), t.path("phase").asText()));
+        assertEquals("Failed", doc.get("phase").asText(), "B failed and nothing continues on it: " + phases);
+        assertEquals("either ran", object(RunLayout.attemptLog(runId, "either", 1)).strip(), "A.Succeeded || B.Failed");
+        assertEquals("handled ran", object(RunLayout.attemptLog(runId, "handled", 1)).strip(), "B.Failed && !A.Failed");
+        assertEquals("after-skip ran", object(RunLayout.attemptLog(runId, "after-skip", 1)).strip(), "skip.Skipped");
+        assertEquals("Skipped", phases.get("skip"), phases.toString());
+        assertEquals("Skipped", phases.get("both"), "(A && B) after B failed: " + phases);
+        assertEquals("Skipped", phases.get("a-failed"), "A.Failed after A succeeded: " + phases);
+        assertTrue(!exists(RunLayout.attemptLog(runId, "both", 1)) && !exists(RunLayout.attemptLog(runId, "a-failed", 1)));
+    }
+
+    @Test
+    void dependsResultsRelayCannotTellAreRefusedWithTheirReason() throws Exception {
+        String yaml = Files.readString(fixture("depends.workflow.yaml"));
+        java.util.Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("A.AnySucceeded", "'A.AnySucceeded': the single iterations of a loop are not visible to depends");
+        refused.put("A.Completed", "'A.Completed': Argo has no task result 'Completed'");
+        refused.put("B.Errored || A", "'B.Errored': Relay does not tell an error from a non-zero exit: use 'B.Failed'");
+        refused.put("(A && B", "'(A && B': a '(' is not closed");
+        refused.put("A && nope", "'nope' is not a task of this DAG");
+        for (var e : refused.entrySet()) {
+            Path f = state.resolve("depends-" + Integer.toHexString(e.getKey().hashCode()) + ".yaml");
+            Files.writeString(f, yaml.replace("depends: A.Failed,", "depends: '" + e.getKey() + "',"));
+            Cli r = Cli.run("validate", f.toString());
+            assertEquals(1, r.exit(), e.getKey() + ": " + r.out() + r.err());
+            assertTrue(r.err().contains("spec.templates[0](main).dag.tasks[7].depends: ")
+                    && r.err().contains(e.getValue()) && r.err().lines().count() == 1, e.getKey() + ": " + r.err());
+        }
+    }
+    @Test
+    void theWorkflowsDeadlineEndsTheRunAndATemplatesDeadlineEndsItsAttempt() throws Exception {
+        long t0 = System.nanoTime();
+        JsonNode doc = runFailing(fixture("deadline.workflow.yaml"));
+        long took = (System.nanoTime() - t0) / 1_000_000;
+        String runId = doc.get("runId").asText();
+        assertEquals("Failed", doc.get("phase").asText(), doc.toString());
+        assertTrue(doc.path("message").asText().startsWith("the run passed its deadline: activeDeadlineSeconds 4 of the Workflow"),
+                doc.toString());
+        assertTrue(took < 30_000, "the run ended at its deadline, not when 'slow' would have (" + took + " ms)");
+        try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+            AttemptStatus capped = Json.read(rt.store().get(RunLayout.attemptStatus(runId, "capped", 1)).orElseThrow(), AttemptStatus.class, "c");
+            AttemptStatus slow = Json.read(rt.store().get(RunLayout.attemptStatus(runId, "slow", 1)).orElseThrow(), AttemptStatus.class, "s");
+            assertEquals(AttemptStatus.DEADLINE_EXCEEDED, capped.reason(), capped.toString());
+            assertTrue(capped.message().startsWith("ended at the task's timeout (1s)"), capped.message());
+            assertEquals(AttemptStatus.DEADLINE_EXCEEDED, slow.reason(), slow.toString());
+            assertTrue(slow.message().startsWith("ended at the run's deadline ("), slow.message());
+            long cappedRan = java.time.Duration.between(java.time.Instant.parse(capped.startedAt()), java.time.Instant.parse(capped.finishedAt())).toMillis();
+            assertTrue(cappedRan < 4_000, "capped ended at its own 1 s deadline, before the run's: " + cappedRan + " ms");
+            RunStatus status = Json.read(rt.store().get(RunLayout.runStatus(runId)).orElseThrow(), RunStatus.class, "status");
+            assertEquals(Phase.Skipped, status.tasks().get("after"), status.toString());
+        }
+        assertTrue(!object(RunLayout.attemptLog(runId, "slow", 1)).contains("slow ended"));
+        assertTrue(!object(RunLayout.attemptLog(runId, "capped", 1)).contains("capped ended"));
+        assertTrue(!exists(RunLayout.attemptLog(runId, "after", 1)), "nothing starts after the deadline");
     }
 }

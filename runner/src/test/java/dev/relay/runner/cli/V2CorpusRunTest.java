@@ -32,12 +32,19 @@ import org.junit.jupiter.api.io.TempDir;
 class V2CorpusRunTest {
     @TempDir static Path state;
     @TempDir Path scratch;
+    /** The stderr of the last {@link #run}, kept for a failure's report. */
+    Path lastErr;
 
     /**
      * One case: the corpus YAML (its source is recompiled), parameters, the exit code, and expected
      * output parameters: task path → (output → JSON text of the value).
      */
-    record Case(String yaml, Map<String, String> params, int exit, Map<String, Map<String, String>> outputs) {}
+    record Case(String yaml, Map<String, String> params, int exit, Map<String, Map<String, String>> outputs,
+                Map<String, String> logs) {
+        Case(String yaml, Map<String, String> params, int exit, Map<String, Map<String, String>> outputs) {
+            this(yaml, params, exit, outputs, Map.of());
+        }
+    }
 
     /** A representative subset (bounded for verify): a lightweight Python component, a container component, a failure by design. */
     static final List<Case> VERIFY = List.of(
@@ -45,9 +52,55 @@ class V2CorpusRunTest {
             new Case("critical__two_step_pipeline_containerized.yaml", Map.of("text", "relay"), 0, Map.of()),
             new Case("failing__fail_v2.yaml", Map.of(), 1, Map.of()));
 
-    /** Pipelines that sleep for minutes by design: only in the slow profile. */
+    /**
+     * Pipelines that sleep for minutes by design: only in the slow profile ({@code long_running}: two
+     * 5-minute sleeps in a row; {@code log_streaming}: prints for a minute); the naps run shorter ({@link #SHORTER}).
+     */
     static final List<String> SLEEPERS = List.of("valid__long_running.yaml", "valid__take_nap.yaml",
             "valid__take_nap_pipeline_root.yaml", "valid__log_streaming.yaml");
+
+    /**
+     * The slow run's cases beyond {@link #VERIFY}: pipelines whose inputs have no default get values,
+     * and the outputs (and printed lines: task path → text in its log) are what the Python source
+     * computes from them. A value {@code @file:TEXT} is a file holding TEXT (an input artifact).
+     */
+    static final List<Case> SLOW = List.of(
+            new Case("essential__concat_message.yaml", Map.of("message1", "foo", "message2", "bar"), 0,
+                    Map.of("concat-message", Map.of("Output", "\"foobar\""))),
+            new Case("essential__lightweight_python_functions_pipeline.yaml", Map.of("message", "hello"), 0,
+                    Map.of("preprocess", Map.of("output_parameter_path", "\"hello\"", "output_bool_parameter_path", "true",
+                            "output_dict_parameter_path", "{\"A\":1,\"B\":2}", "output_list_parameter_path", "[\"a\",\"b\",\"c\"]"))),
+            new Case("essential__lightweight_python_functions_with_outputs.yaml", Map.of("first_message", "a",
+                    "second_message", "b", "first_number", "1", "second_number", "2"), 0,
+                    Map.of("concat-message", Map.of("Output", "\"ab\""), "add-numbers", Map.of("Output", "3"),
+                            "output-named-tuple", Map.of("scalar", "\"123\""))),
+            new Case("essential__pipeline_with_loops.yaml", Map.of("loop_parameter", "[\"x\", \"y\"]"), 0,
+                    Map.of("args-generator-op", Map.of("Output", "[{\"A_a\":\"1\",\"B_b\":\"2\"},{\"A_a\":\"10\",\"B_b\":\"20\"}]"))),
+            new Case("valid__arguments_parameters.yaml", Map.of("param1", "hello", "param2", "world"), 0, Map.of(),
+                    Map.of("echo", "hello-world")),
+            new Case("valid__component_with_metadata_fields.yaml", Map.of("dataset_a", "@file:abc", "dataset_b", "@file:def"), 0,
+                    Map.of("dataset-joiner", Map.of("Output", "\"abcdef\""))),
+            new Case("valid__component_with_task_final_status.yaml",
+                    Map.of("status", "{\"state\": \"FAILED\", \"pipelineTaskName\": \"t\", \"error\": {}}"), 0, Map.of(),
+                    Map.of("exit-comp", "state='FAILED'")),
+            new Case("valid__dict_input.yaml", Map.of("struct", "{\"a\": 1}"), 0, Map.of(), Map.of("dict-input", "{'a': 1}")),
+            new Case("valid__identity.yaml", Map.of("value", "relay"), 0, Map.of("identity", Map.of("Output", "\"relay\""))),
+            new Case("valid__input_artifact.yaml", Map.of("data", "@file:data"), 0, Map.of(), Map.of("input-artifact", "s3://mlpipeline/")),
+            new Case("valid__pipeline_with_metadata_fields.yaml", Map.of("string", "abc", "in_dataset", "@file:def"), 0,
+                    Map.of("dataset-joiner", Map.of("Output", "\"abcdef\""))),
+            new Case("valid__preprocess.yaml", Map.of("message", "hi", "input_dict_parameter", "{\"a\": 1}",
+                    "input_list_parameter", "[\"x\"]"), 0,
+                    Map.of("preprocess", Map.of("output_parameter_path", "\"hi\"", "output_bool_parameter_path", "true",
+                            "output_dict_parameter_path", "{\"a\":1}", "output_list_parameter_path", "[\"x\"]"))),
+            new Case("valid__sequential_v1.yaml", Map.of("param1", "one", "param2", "two"), 0, Map.of(),
+                    Map.of("echo", "one", "echo-2", "two")),
+            new Case("valid__env_var.yaml", Map.of("env_var", "HOME"), 0, Map.of()),
+            new Case("critical__two_step_pipeline_containerized.yaml", Map.of("text", "relay"), 0, Map.of()));
+
+    /** Sleepers with a parameter for how long: run with a short value (their sources default to 15 minutes). */
+    static final Map<String, Map<String, String>> SHORTER = Map.of(
+            "valid__take_nap.yaml", Map.of("naptime_secs", "2"),
+            "valid__take_nap_pipeline_root.yaml", Map.of("naptime_secs", "2"));
 
     static Path corpus() {
         Path s = KfpSdk.shared();
@@ -88,6 +141,7 @@ class V2CorpusRunTest {
                 "--state-dir", state.toString(), "--json"));
         params.forEach((k, v) -> cmd.addAll(List.of("-p", k + "=" + v)));
         Path err = scratch.resolve("err.txt");
+        lastErr = err;
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
         pb.environment().put("PIP_FIND_LINKS", KfpSdk.wheels().toString());
         pb.environment().put("PIP_NO_INDEX", "1");
@@ -100,7 +154,17 @@ class V2CorpusRunTest {
     }
 
     void check(Case c, Path file) throws Exception {
-        JsonNode doc = run(file, c.params(), c.exit());
+        Map<String, String> params = new LinkedHashMap<>();
+        for (Map.Entry<String, String> p : c.params().entrySet()) {
+            String v = p.getValue();
+            if (v.startsWith("@file:")) {
+                Path f = scratch.resolve(p.getKey() + ".txt");
+                Files.writeString(f, v.substring("@file:".length()));
+                v = "@" + f;
+            }
+            params.put(p.getKey(), v);
+        }
+        JsonNode doc = run(file, params, c.exit());
         String runId = doc.path("runId").asText();
         for (Map.Entry<String, Map<String, String>> t : c.outputs().entrySet()) {
             Path status = state.resolve("store").resolve("mlpipeline").resolve(RunLayout.attemptStatus(runId, t.getKey(), 1));
@@ -112,11 +176,19 @@ class V2CorpusRunTest {
                 assertEquals(o.getValue(), String.valueOf(s.parameters().get(o.getKey())), c.yaml() + " " + t.getKey() + "." + o.getKey());
             }
         }
+        for (Map.Entry<String, String> l : c.logs().entrySet()) {
+            String log = Files.readString(find(RunLayout.attemptLog(runId, l.getKey(), 1)));
+            assertTrue(log.contains(l.getValue()), c.yaml() + " " + l.getKey() + " prints " + l.getValue() + ": " + log);
+        }
     }
 
     /** The attempt status of a task in the state dir's bucket, wherever the store keeps its files. */
     Path findStatus(String runId, String task) throws Exception {
-        String suffix = RunLayout.attemptStatus(runId, task, 1);
+        return find(RunLayout.attemptStatus(runId, task, 1));
+    }
+
+    /** An object of the state dir's bucket by its key, wherever the store keeps its files. */
+    Path find(String suffix) throws Exception {
         try (var s = Files.walk(state)) {
             return s.filter(p -> p.toString().endsWith(suffix)).findFirst()
                     .orElseThrow(() -> new AssertionError("no " + suffix + " under " + state));
@@ -196,17 +268,30 @@ class V2CorpusRunTest {
                 runnable.add(yaml);
             }
         });
+        String only = System.getProperty("relay.v2corpus.only", "");
+        if (!only.isBlank()) {
+            // -Drelay.v2corpus.only=a.yaml,b.yaml: a subset, e.g. to check one fix
+            runnable.retainAll(List.of(only.split(",")));
+        }
         Map<String, Path> compiled = compile(runnable);
         List<String> failures = new ArrayList<>();
         for (String y : runnable) {
-            Case known = VERIFY.stream().filter(c -> c.yaml().equals(y)).findFirst().orElse(null);
+            Case known = java.util.stream.Stream.concat(VERIFY.stream(), SLOW.stream()).filter(c -> c.yaml().equals(y))
+                    .findFirst().orElse(null);
             int exit = y.startsWith("failing__") || y.equals("valid__pipeline_as_exit_task.yaml") ? 1 : 0;
-            Map<String, String> params = y.equals("valid__env_var.yaml") ? Map.of("env_var", "HOME")
-                    : y.equals("critical__two_step_pipeline_containerized.yaml") ? Map.of("text", "relay") : Map.of();
+            Map<String, String> params = SHORTER.getOrDefault(y, Map.of());
+            long t0 = System.nanoTime();
             try {
                 check(known != null ? known : new Case(y, params, exit, Map.of()), compiled.get(y));
+                System.out.printf("v2 corpus: ok   %s (%ds)%n", y, (System.nanoTime() - t0) / 1_000_000_000L);
             } catch (AssertionError | Exception e) {
                 failures.add(y + ": " + e.getMessage().lines().limit(3).toList());
+                System.out.printf("v2 corpus: FAIL %s (%ds): %s%n", y, (System.nanoTime() - t0) / 1_000_000_000L, e.getMessage());
+                if (lastErr != null && Files.exists(lastErr)) {
+                    Path keep = Path.of("target", "v2-corpus-run-logs", y + ".err");
+                    Files.createDirectories(keep.getParent());
+                    Files.copy(lastErr, keep, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
             }
         }
         System.out.println("v2_kfp_sdk host-runnable pipelines run: " + (runnable.size() - failures.size()) + " of " + runnable.size());

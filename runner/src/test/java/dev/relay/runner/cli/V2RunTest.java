@@ -273,4 +273,187 @@ class V2RunTest {
                     "show prints " + sum);
         }
     }
+
+    @Test
+    void everyIrParameterTypeIsCheckedBeforeLaunchNamingTheParameter() throws Exception {
+        String file = fixture("v2run/typed.yaml").toString();
+        String[][] bad = {
+                {"n=abc", "parameter 'n' of type NUMBER_INTEGER: 'abc' is not an integer (NUMBER_INTEGER)"},
+                {"n=1.5", "parameter 'n' of type NUMBER_INTEGER: '1.5' is not an integer (NUMBER_INTEGER)"},
+                {"x=ten", "parameter 'x' of type NUMBER_DOUBLE: 'ten' is not a number (NUMBER_DOUBLE)"},
+                {"b=maybe", "parameter 'b' of type BOOLEAN: 'maybe' is not a boolean (BOOLEAN: true or false)"},
+                {"l={\"a\": 1}", "parameter 'l' of type LIST: '{\"a\": 1}' is not a JSON array (LIST)"},
+                {"s=[1]", "parameter 's' of type STRUCT: '[1]' is not a JSON object (STRUCT)"}};
+        for (String[] b : bad) {
+            List<String> args = new ArrayList<>(List.of("run", file, "--state-dir", state.toString(), "-p", b[0]));
+            if (!b[0].startsWith("n=")) {
+                args.addAll(List.of("-p", "n=1"));
+            }
+            Cli r = Cli.run(args.toArray(String[]::new));
+            assertEquals(2, r.exit(), b[0] + ": " + r.err());
+            assertTrue(r.err().contains(b[1]), b[0] + ": " + r.err());
+            Cli j = Cli.run(java.util.stream.Stream.concat(args.stream(), java.util.stream.Stream.of("--json")).toArray(String[]::new));
+            assertEquals(2, j.exit(), j.err());
+            assertTrue(json(j).path("error").asText().contains(b[1]), j.out());
+        }
+        try (var files = Files.walk(state)) {
+            assertTrue(files.noneMatch(f -> f.toString().endsWith("run.json")), "nothing was started");
+        }
+    }
+
+    @Test
+    void v1IntegerFloatAndBooleanInputsAreCheckedBeforeLaunch() throws Exception {
+        Path c = scratch.resolve("typed.component.yaml");
+        Files.writeString(c, """
+                name: typed
+                inputs:
+                - {name: count, type: Integer}
+                - {name: rate, type: Float, default: '0.5'}
+                - {name: flag, type: Boolean, default: 'False'}
+                implementation:
+                  container: {image: alpine, command: [echo, {inputValue: count}, {inputValue: rate}, {inputValue: flag}]}
+                """);
+        String[][] bad = {
+                {"count=abc", "parameter 'count' of type Integer: 'abc' is not an integer (NUMBER_INTEGER)"},
+                {"rate=fast", "parameter 'rate' of type Float: 'fast' is not a number (NUMBER_DOUBLE)"},
+                {"flag=yes", "parameter 'flag' of type Boolean: 'yes' is not a boolean (BOOLEAN: true or false)"}};
+        for (String[] b : bad) {
+            List<String> args = new ArrayList<>(List.of("run", c.toString(), "--state-dir", state.toString(), "-p", b[0]));
+            if (!b[0].startsWith("count=")) {
+                args.addAll(List.of("-p", "count=3"));
+            }
+            Cli r = Cli.run(args.toArray(String[]::new));
+            assertEquals(2, r.exit(), b[0] + ": " + r.err());
+            assertTrue(r.err().contains(b[1]), b[0] + ": " + r.err());
+        }
+        Cli ok = Cli.run("run", c.toString(), "--state-dir", state.toString(), "-p", "count=3", "-p", "rate=2", "-p", "flag=true");
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(ok.out().contains("3 2 true"), ok.out());
+    }
+
+    @Test
+    void aPipelineRootOutsideTheBucketIsRecordedAndReportedNotWrittenTo() throws Exception {
+        Cli r = Cli.run("run", fixture("v2run/typed.yaml").toString(), "-p", "n=10", "-p", "x=2", "-p", "b=True",
+                "-p", "l=[\"a\", 3]", "-p", "s={\"k\": [1]}", "--state-dir", state.toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        String runId = json(r).get("runId").asText();
+        String warning = "pipeline root gs://elsewhere/root is outside the Relay bucket 'mlpipeline': recorded, not written to;"
+                + " the run's artifacts go to s3://mlpipeline/runs/" + runId + "/";
+        assertTrue(r.err().contains("relay: warning: " + warning), r.err());
+        try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+            RunDoc run = Json.read(rt.store().get(RunLayout.runJson(runId)).orElseThrow(), RunDoc.class, "run.json");
+            assertEquals("gs://elsewhere/root", run.pipelineRoot());
+            assertEquals(List.of(warning), run.warnings());
+            assertEquals("n=10 x=2 b=true l=[\"a\",3] s={\"k\":[1]} root=s3://mlpipeline/runs/" + runId,
+                    text(rt, RunLayout.attemptLog(runId, "show", 1)).strip(), "{{$.pipeline_root}} is the run's own root");
+        }
+        // a root inside the bucket, and none: nothing to report
+        assertEquals(null, dev.relay.runner.run.RunService.pipelineRootWarning("s3://mlpipeline/roots/a", "mlpipeline", runId));
+        assertEquals(null, dev.relay.runner.run.RunService.pipelineRootWarning("minio://mlpipeline", "mlpipeline", runId));
+        assertEquals(null, dev.relay.runner.run.RunService.pipelineRootWarning(null, "mlpipeline", runId));
+        assertTrue(dev.relay.runner.run.RunService.pipelineRootWarning("s3://mlpipeline-other/x", "mlpipeline", runId)
+                .startsWith("pipeline root s3://mlpipeline-other/x is outside"));
+        Path inside = scratch.resolve("inside.yaml");
+        Files.writeString(inside, Files.readString(fixture("v2run/typed.yaml")).replace("gs://elsewhere/root", "s3://mlpipeline/roots"));
+        Cli in = Cli.run("run", inside.toString(), "-p", "n=1", "--state-dir", state.toString(), "--json");
+        assertEquals(0, in.exit(), in.err());
+        assertFalse(in.err().contains("warning"), in.err());
+        try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+            RunDoc run = Json.read(rt.store().get(RunLayout.runJson(json(in).get("runId").asText())).orElseThrow(), RunDoc.class, "run.json");
+            assertEquals("s3://mlpipeline/roots", run.pipelineRoot());
+            assertNull(run.warnings());
+            assertFalse(new String(rt.store().get(RunLayout.runJson(json(in).get("runId").asText())).orElseThrow(),
+                    StandardCharsets.UTF_8).contains("\"warnings\""));
+        }
+    }
+
+    @Test
+    void aFinalStatusInputOfAComponentRunAloneIsAskedForBeforeLaunch() throws Exception {
+        // as the SDK compiles a component with a dsl.PipelineTaskFinalStatus input alone (GH-12033)
+        Path ir = scratch.resolve("exit_comp.yaml");
+        Files.writeString(ir, """
+                pipelineInfo: {name: exit-comp}
+                schemaVersion: 2.1.0
+                components:
+                  comp-exit-comp:
+                    executorLabel: exec-exit-comp
+                    inputDefinitions:
+                      parameters:
+                        status: {isOptional: true, parameterType: TASK_FINAL_STATUS}
+                deploymentSpec:
+                  executors:
+                    exec-exit-comp:
+                      container: {image: alpine, command: [echo], args: ["status={{$.inputs.parameters['status']}}"]}
+                root:
+                  dag:
+                    tasks:
+                      exit-comp:
+                        componentRef: {name: comp-exit-comp}
+                        inputs: {parameters: {status: {componentInputParameter: status}}}
+                        taskInfo: {name: exit-comp}
+                  inputDefinitions:
+                    parameters:
+                      status: {isOptional: true, parameterType: TASK_FINAL_STATUS}
+                """);
+        Cli none = Cli.run("run", ir.toString(), "--state-dir", state.toString());
+        assertEquals(2, none.exit(), none.err());
+        assertTrue(none.err().contains("input 'status' is a PipelineTaskFinalStatus, which KFP gives only to the exit task"
+                + " of a dsl.ExitHandler; to run the component alone pass it, e.g. -p status="), none.err());
+        Cli given = Cli.run("run", ir.toString(), "--state-dir", state.toString(), "-p", "status={\"state\": \"FAILED\"}");
+        assertEquals(0, given.exit(), given.err());
+        assertTrue(given.out().contains("status={\"state\":\"FAILED\"}"), given.out());
+    }
+
+    @Test
+    void aPipelineInputArtifactReachesItsTasksThroughANestedDag() throws Exception {
+        // as the SDK compiles `def p(in_dataset: Input[Dataset])` with the input passed into a sub-pipeline
+        Path ir = scratch.resolve("artifact_input.yaml");
+        Files.writeString(ir, """
+                pipelineInfo: {name: artifact-input}
+                schemaVersion: 2.1.0
+                components:
+                  comp-show:
+                    executorLabel: exec-show
+                    inputDefinitions:
+                      artifacts:
+                        data: {artifactType: {schemaTitle: system.Dataset, schemaVersion: 0.0.1}}
+                  comp-inner:
+                    dag:
+                      tasks:
+                        show:
+                          componentRef: {name: comp-show}
+                          inputs: {artifacts: {data: {componentInputArtifact: data}}}
+                          taskInfo: {name: show}
+                    inputDefinitions:
+                      artifacts:
+                        data: {artifactType: {schemaTitle: system.Dataset, schemaVersion: 0.0.1}}
+                deploymentSpec:
+                  executors:
+                    exec-show:
+                      container: {image: alpine, command: [sh, -c, 'echo "read: $(cat "$0")"'], args: ["{{$.inputs.artifacts['data'].path}}"]}
+                root:
+                  dag:
+                    tasks:
+                      show:
+                        componentRef: {name: comp-show}
+                        inputs: {artifacts: {data: {componentInputArtifact: in_dataset}}}
+                        taskInfo: {name: show}
+                      inner:
+                        componentRef: {name: comp-inner}
+                        inputs: {artifacts: {data: {componentInputArtifact: in_dataset}}}
+                        taskInfo: {name: inner}
+                  inputDefinitions:
+                    artifacts:
+                      in_dataset: {artifactType: {schemaTitle: system.Dataset, schemaVersion: 0.0.1}}
+                """);
+        Path data = scratch.resolve("data.txt");
+        Files.writeString(data, "from disk");
+        Cli r = Cli.run("run", ir.toString(), "--state-dir", state.toString(), "-p", "in_dataset=@" + data, "--json");
+        assertEquals(0, r.exit(), r.err());
+        String runId = json(r).get("runId").asText();
+        try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+            assertEquals("read: from disk", text(rt, RunLayout.attemptLog(runId, "show", 1)).strip());
+            assertEquals("read: from disk", text(rt, RunLayout.attemptLog(runId, "inner/show", 1)).strip());
+        }
+    }
 }

@@ -101,4 +101,38 @@ class ValidateCommandTest {
         assertEquals(2, run("validate").code());
         assertEquals(2, run("validate", "a.yaml", "b.yaml").code());
     }
+
+    @Test
+    void aConstantOfTheWrongTypeForANestedPipelineOrTaskInputIsAnError() throws IOException {
+        String nested;
+        try (var in = ValidateCommandTest.class.getResourceAsStream("/v2/nested.yaml")) {
+            nested = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Path ok = write("ok.yaml", nested.replace("""
+                      inner-pipeline:
+                        componentRef: {name: comp-inner-pipeline}
+                        taskInfo: {name: inner-pipeline}
+                """, """
+                      inner-pipeline:
+                        componentRef: {name: comp-inner-pipeline}
+                        inputs: {parameters: {lr: {runtimeValue: {constant: 0.25}}}}
+                        taskInfo: {name: inner-pipeline}
+                """));
+        Result r = run("validate", ok.toString());
+        assertEquals(0, r.code(), r.err());
+        // the nested pipeline's NUMBER_DOUBLE input given a word
+        Path inner = write("inner.yaml", Files.readString(ok).replace("constant: 0.25", "constant: fast"));
+        r = run("validate", inner.toString());
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().contains(inner + ":1:1: root.dag.tasks.inner-pipeline.inputs.parameters.lr.runtimeValue: "
+                + "'fast' is not a number (NUMBER_DOUBLE) (input 'lr' of comp-inner-pipeline)"), r.err());
+        // a task inside a loop inside a loop: an integer input given 1.5, a boolean-typed one given a list
+        Path deep = write("deep.yaml", nested.replace("b: {componentInputParameter: pipelinechannel--loop-item-param-4}",
+                "b: {runtimeValue: {constant: 1.5}}"));
+        r = run("validate", deep.toString());
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().contains("components.comp-for-loop-3.dag.tasks.use.inputs.parameters.b.runtimeValue: "
+                + "1.5 is not of type NUMBER_INTEGER (input 'b' of comp-use)"), r.err());
+        assertEquals("", r.out());
+    }
 }

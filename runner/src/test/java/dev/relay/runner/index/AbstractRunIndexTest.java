@@ -13,6 +13,7 @@ import dev.relay.runner.contract.Json;
 import dev.relay.runner.contract.RunDoc;
 import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.contract.RunStatus;
+import dev.relay.runner.recovery.Generations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -283,6 +284,40 @@ abstract class AbstractRunIndexTest {
         assertEquals(1, report.errors());
         assertEquals(r1, dump("r1"));
         assertTrue(index.run("r2").isEmpty(), r2);
+    }
+
+    @Test
+    void aRetriedRunIsRunningAgainThenHasItsNewGenerationsEndAlsoAfterARebuild() {
+        run("r1", "demo", "2026-01-01T10:00:00.000Z");
+        attempt("r1", "a", 1, ExecutionPhase.Succeeded);
+        attempt("r1", "b", 1, ExecutionPhase.Failed);
+        finish("r1", Phase.Failed, Map.of("a", Phase.Succeeded, "b", Phase.Failed, "c", Phase.Skipped));
+        assertEquals("Failed", index.run("r1").orElseThrow().phase());
+
+        // relay runs retry: generation 2 starts (its marker), b runs again
+        write(Generations.markerKey("r1", 2), new String(Json.bytes(new Generations.Generation("r1", 2, Generations.RETRY,
+                "2026-01-01T00:02:00.000Z", Map.of("b", 2)))));
+        RunSummary running = index.run("r1").orElseThrow();
+        assertEquals("Running", running.phase(), "the retried run runs again");
+        assertEquals(null, running.finishedAt());
+        write(RunLayout.runStatus("r1"), store.get(RunLayout.runStatus("r1")).map(String::new).orElseThrow()); // generation 1's status again (a redelivery)
+        assertEquals("Running", index.run("r1").orElseThrow().phase(), "generation 1's end is history");
+
+        attempt("r1", "b", 2, ExecutionPhase.Succeeded);
+        attempt("r1", "c", 1, ExecutionPhase.Succeeded);
+        write(Generations.statusKey("r1", 2), new String(Json.bytes(new RunStatus("r1", Phase.Succeeded, "2026-01-01T00:00:00.000Z",
+                "2026-01-01T00:03:00.000Z", Map.of("a", Phase.Succeeded, "b", Phase.Succeeded, "c", Phase.Succeeded)))));
+        assertEquals("Succeeded", index.run("r1").orElseThrow().phase());
+        assertEquals("2026-01-01T00:03:00.000Z", index.run("r1").orElseThrow().finishedAt());
+        write(RunLayout.runStatus("r1"), store.get(RunLayout.runStatus("r1")).map(String::new).orElseThrow());
+        assertEquals("Succeeded", index.run("r1").orElseThrow().phase(), "a late generation-1 event changes nothing");
+        String before = dump("r1");
+
+        index.deleteRun("r1");
+        indexer.rebuild();  // lists generations/2/status.json before status.json
+
+        assertEquals(before, dump("r1"));
+        assertEquals("Succeeded", index.listRuns(null, 0).get(0).phase());
     }
 
     @Test

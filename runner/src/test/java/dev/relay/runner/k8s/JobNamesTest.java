@@ -1,5 +1,6 @@
 package dev.relay.runner.k8s;
 
+import dev.relay.runner.launch.Durations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

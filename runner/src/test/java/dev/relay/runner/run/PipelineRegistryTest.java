@@ -137,4 +137,67 @@ class PipelineRegistryTest {
         assertThrows(RunRequestException.class, () -> runs.submitLiteral(runs.newRunId(), fromRegistry, Map.of("nope", "1"),
                 new RunDoc.Cause("http", null, null, null), null));
     }
+
+    static String sumWorkflow() throws Exception {
+        return Files.readString(Path.of("src/test/resources/argo/sum.workflow.yaml"));
+    }
+
+    @Test
+    void aPackageArchiveIsStoredInItsOwnFormAndReadAsItsWorkflow() throws Exception {
+        MinioArtifactStore store = server.store("reg-e");
+        PipelineRegistry reg = new PipelineRegistry(store, ticking());
+        String yaml = sumWorkflow();
+        byte[] tgz = dev.relay.runner.argo.ArgoPackageTest.tarGz(Map.of("pipeline.yaml", yaml));
+        PipelineRegistry.Registered r = reg.registerBytes("sum", null, tgz, "sum.tar.gz", "Sum", "a package");
+        assertEquals(PipelineRegistry.defaultVersion(tgz), r.version(), "the default version hashes the bytes stored");
+        assertEquals("pipelines/sum/" + r.version() + "/pipeline.tar.gz", r.key());
+        assertTrue(java.util.Arrays.equals(tgz, store.get(r.key()).orElseThrow()), "stored as uploaded");
+        assertTrue(store.stat(PipelineRegistry.key("sum", r.version())).isEmpty(), "no pipeline.yaml beside it");
+        PipelineRegistry.Meta meta = reg.versions("sum").get(0);
+        assertEquals(PipelineRegistry.TAR_GZ_FILE, meta.file());
+        assertEquals(r.key(), meta.key());
+        PipelineRegistry.Entry e = reg.find("sum", "latest").orElseThrow();
+        assertEquals(r.key(), e.key());
+        assertEquals(yaml, e.yaml(), "read as the workflow the package holds");
+        assertEquals(RunService.prepare(yaml, "x").plan().taskNames(), RunService.prepare(e.yaml(), e.key()).plan().taskNames());
+        assertFalse(reg.registerBytes("sum", r.version(), tgz, null, null, null).created(), "the same bytes again: a no-op");
+        PipelineRegistry.ConflictException other = assertThrows(PipelineRegistry.ConflictException.class,
+                () -> reg.register("sum", r.version(), yaml));
+        assertTrue(other.getMessage().contains("pipeline.tar.gz"), other.getMessage());
+
+        byte[] zip = dev.relay.runner.argo.ArgoPackageTest.zip(Map.of("sum.yaml", yaml));
+        PipelineRegistry.Registered z = reg.registerBytes("sum", "zipped", zip, "sum.zip", null, null);
+        assertEquals("pipelines/sum/zipped/pipeline.zip", z.key());
+        assertEquals(yaml, reg.find("sum", "zipped").orElseThrow().yaml());
+        assertEquals(2, reg.versions("sum").size());
+
+        SpecException two = assertThrows(SpecException.class, () -> reg.registerBytes("sum", "two",
+                dev.relay.runner.argo.ArgoPackageTest.tarGz(Map.of("a.yaml", yaml, "b.yaml", yaml)), "two.tar.gz", null, null));
+        assertTrue(two.getMessage().contains("two.tar.gz"), two.getMessage());
+        assertTrue(store.list("pipelines/sum/two/", true).isEmpty(), "nothing stored for an invalid package");
+
+        // relay pipeline upload of a package file stores it the same way
+        Path file = dir.resolve("sum.tar.gz");
+        Files.write(file, tgz);
+        PipelineRegistry.Registered f = reg.registerFile(file, "from-file", "v1");
+        assertEquals("pipelines/from-file/v1/pipeline.tar.gz", f.key());
+        assertEquals(yaml, reg.find("from-file", "v1").orElseThrow().yaml());
+    }
+
+    @Test
+    void aVersionWrittenBeforeFilesWereNamedReadsAsPipelineYaml() throws Exception {
+        MinioArtifactStore store = server.store("reg-f");
+        // as an older Relay wrote it: pipeline.yaml and a meta.json of four fields
+        store.put("pipelines/old/1/pipeline.yaml", COMPONENT.getBytes(StandardCharsets.UTF_8));
+        store.put("pipelines/old/1/meta.json", ("{\"name\": \"old\", \"version\": \"1\", \"sha256\": \"x\","
+                + " \"createdAt\": \"2026-01-01T00:00:00.000Z\"}").getBytes(StandardCharsets.UTF_8));
+        // and one caught between its file and its meta.json
+        store.put("pipelines/old/2/pipeline.yaml", COMPONENT.getBytes(StandardCharsets.UTF_8));
+        PipelineRegistry reg = new PipelineRegistry(store, ticking());
+        PipelineRegistry.Entry e = reg.find("old", "1").orElseThrow();
+        assertEquals("pipelines/old/1/pipeline.yaml", e.key());
+        assertEquals(COMPONENT, e.yaml());
+        assertEquals("pipelines/old/1/pipeline.yaml", reg.versions("old").get(0).key());
+        assertEquals(COMPONENT, reg.find("old", "2").orElseThrow().yaml());
+    }
 }

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,52 @@ class DebounceTest {
     EmbeddedS3Server server;
     MinioArtifactStore store;
     final List<TriggerService> services = new ArrayList<>();
+    final List<ManualTimers> timers = new ArrayList<>();
     long sequencer = 1;
+    /** The test's time, epoch ms: uploads carry it as their event time; windows close when it passes their end. */
+    long now = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+
+    /** Timers driven by {@link #advance}: whether uploads fall in one window never depends on the machine's speed. */
+    final class ManualTimers implements DebounceWindows.Timers {
+        final List<Map.Entry<Long, Runnable>> pending = new ArrayList<>();
+        boolean closed;
+
+        @Override
+        public long now() {
+            return now;
+        }
+
+        @Override
+        public synchronized void at(long epochMillis, Runnable task) {
+            pending.add(Map.entry(epochMillis, task));
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            pending.clear();
+        }
+
+        synchronized List<Runnable> due() {
+            List<Runnable> out = new ArrayList<>();
+            for (var it = pending.iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (!closed && e.getKey() <= now) {
+                    out.add(e.getValue());
+                    it.remove();
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Moves the test's time forward and closes the windows that end by then (as the live timers would). */
+    void advance(long millis) {
+        now += millis;
+        for (ManualTimers t : List.copyOf(timers)) {
+            t.due().forEach(Runnable::run);
+        }
+    }
 
     @BeforeEach
     void start() throws Exception {
@@ -75,8 +121,10 @@ class DebounceTest {
     }
 
     TriggerService service() throws Exception {
+        ManualTimers t = new ManualTimers();
+        timers.add(t);
         TriggerService s = new TriggerService(store, new PipelineRegistry(store, Clock.systemUTC()),
-                new RunService(store, Clock.systemUTC()), List.of(TriggerLoader.parse(TRIGGER, "bulk.yaml")));
+                new RunService(store, Clock.systemUTC()), List.of(TriggerLoader.parse(TRIGGER, "bulk.yaml")), t);
         s.resume();
         services.add(s);
         return s;
@@ -84,23 +132,16 @@ class DebounceTest {
 
     CloudEvent upload(String key) {
         return S3CloudEvents.toCloudEvents(MinioRecords.envelope("s3:ObjectCreated:Put", "datasets", key, 3, "etag-" + key,
-                "text/csv", MinioRecords.sequencer(sequencer++), Instant.now())).get(0);
+                "text/csv", MinioRecords.sequencer(sequencer++), Instant.ofEpochMilli(now++))).get(0);
     }
 
-    List<RunDoc> runs(int atLeast) throws InterruptedException {
+    /** @return every run started so far (windows fire synchronously when {@link #advance} closes them) */
+    List<RunDoc> runs() {
         List<RunDoc> out = new ArrayList<>();
-        for (int i = 0; i < 300; i++) { // the window closes on its own timer: wait for it (up to 30 s)
-            out.clear();
-            for (String k : store.list("runs/", true)) {
-                if (k.endsWith("/run.json")) {
-                    out.add(Json.read(store.get(k).orElseThrow(), RunDoc.class, k));
-                }
+        for (String k : store.list("runs/", true)) {
+            if (k.endsWith("/run.json")) {
+                out.add(Json.read(store.get(k).orElseThrow(), RunDoc.class, k));
             }
-            if (out.size() >= atLeast) {
-                Thread.sleep(300); // and make sure no extra run follows
-                return out;
-            }
-            Thread.sleep(100);
         }
         return out;
     }
@@ -124,7 +165,10 @@ class DebounceTest {
         }
         assertTrue(s.onEvent(upload("incoming/part-00.csv")).debounced().isEmpty(), "a redelivered notification joins nothing");
         assertTrue(s.onEvent(upload("other/x.csv")).debounced().isEmpty());
-        List<RunDoc> one = runs(1);
+        advance(7_000);
+        assertEquals(List.of(), runs(), "the window stays open until 8 s after its first upload");
+        advance(1_000);
+        List<RunDoc> one = runs();
         assertEquals(1, one.size());
         assertEquals(expected, files(one.get(0)));
         assertEquals("incoming/part-00.csv", one.get(0).parameters().get("first"));
@@ -132,7 +176,9 @@ class DebounceTest {
         assertEquals("upload-trigger", one.get(0).cause().kind());
 
         s.onEvent(upload("incoming/late.csv"));
-        List<RunDoc> two = runs(2);
+        assertEquals(1, runs().size(), "the late upload opened a new window, not yet closed");
+        advance(8_000);
+        List<RunDoc> two = runs();
         assertEquals(2, two.size());
         assertTrue(two.stream().anyMatch(d -> {
             try {
@@ -154,7 +200,8 @@ class DebounceTest {
         for (int i = 0; i < 5; i++) {
             after.onEvent(upload("incoming/b" + i + ".csv"));
         }
-        List<RunDoc> runs = runs(1);
+        advance(8_000);
+        List<RunDoc> runs = runs();
         assertEquals(1, runs.size());
         assertEquals(15, files(runs.get(0)).size());
     }

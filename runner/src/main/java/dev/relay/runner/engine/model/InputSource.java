@@ -61,6 +61,21 @@ public sealed interface InputSource {
         }
     }
 
+    /**
+     * Text with references in it (Argo's {@code 'My name is {{workflow.parameters.name}}'}, in an
+     * argument or in the strings of a {@code withItems} list): {@code template} is a JSON value
+     * ({@link dev.relay.runner.engine.cel.JsonText}: a string, or lists and maps of them) in whose
+     * strings every {@code {{K}}} for a key K of {@code values} is replaced by that value's text (a
+     * string as it is, any other value as its JSON text). Unresolved while any value is.
+     */
+    record Format(Object template, java.util.Map<String, InputSource> values) implements InputSource {
+        /** @throws NullPointerException if either is null */
+        public Format {
+            Objects.requireNonNull(template, "template");
+            values = java.util.Map.copyOf(values);
+        }
+    }
+
     /** @return the sibling task this input reads, or null */
     default String producer() {
         if (this instanceof TaskOutput t) {
@@ -71,6 +86,9 @@ public sealed interface InputSource {
         }
         if (this instanceof Selected s) {
             return s.source().producer();
+        }
+        if (this instanceof Format f) {
+            return f.values().values().stream().map(InputSource::producer).filter(Objects::nonNull).findFirst().orElse(null);
         }
         return null;
     }

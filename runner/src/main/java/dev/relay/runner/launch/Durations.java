@@ -1,4 +1,4 @@
-package dev.relay.runner.k8s;
+package dev.relay.runner.launch;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

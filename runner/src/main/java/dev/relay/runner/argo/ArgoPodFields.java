@@ -1,0 +1,76 @@
+package dev.relay.runner.argo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relay.runner.contract.Json;
+import java.util.List;
+
+/**
+ * The pod fields of an Argo template (and the Workflow's defaults for them) that a Kubernetes Job
+ * can carry: gathered by the translator into the v1 task's annotation {@link #ANNOTATION} as one
+ * JSON object (Kubernetes' own field shapes), applied to the Job's pod by the Kubernetes launcher
+ * ({@code dev.relay.runner.k8s.ArgoPodPatch}). The object's keys: {@code volumes} (the
+ * Workflow's {@code spec.volumes} then the template's), {@code volumeMounts} and {@code env}
+ * entries with {@code valueFrom} (secret, config map, resource or pod field, of the template's container), {@code initContainers},
+ * {@code sidecars}, and {@code nodeSelector}, {@code tolerations}, {@code affinity} (the
+ * template's, else the Workflow's, as Argo does). A local host refuses all of them
+ * ({@link HostCheck#problems}).
+ */
+public final class ArgoPodFields {
+    /** Task annotation holding the JSON object. */
+    public static final String ANNOTATION = "relay.dev/argo-pod";
+    /** Workflow-level fields that are pod defaults. */
+    static final List<String> WORKFLOW = List.of("volumes", "nodeSelector", "tolerations", "affinity");
+    /** Template-level pod fields. */
+    static final List<String> TEMPLATE = List.of("volumes", "initContainers", "sidecars", "nodeSelector", "tolerations",
+            "affinity");
+
+    private ArgoPodFields() {}
+
+    /** @return the object for template {@code t} of {@code w}, or null when it has none of the fields */
+    public static String of(Workflow w, Workflow.Template t) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        ArrayNode volumes = Json.MAPPER.createArrayNode();
+        addAll(volumes, w.spec().get("volumes"));
+        addAll(volumes, t.raw().get("volumes"));
+        if (!volumes.isEmpty()) {
+            out.set("volumes", volumes);
+        }
+        JsonNode c = t.raw().has("container") ? t.raw().get("container") : t.raw().get("script");
+        if (c != null && c.path("volumeMounts").isArray() && !c.path("volumeMounts").isEmpty()) {
+            out.set("volumeMounts", c.get("volumeMounts"));
+        }
+        if (c != null) {
+            ArrayNode env = Json.MAPPER.createArrayNode();
+            for (JsonNode e : c.path("env")) {
+                JsonNode from = e.path("valueFrom");
+                if (from.has("secretKeyRef") || from.has("configMapKeyRef") || from.has("resourceFieldRef")
+                        || from.has("fieldRef")) {
+                    env.add(e);
+                }
+            }
+            if (!env.isEmpty()) {
+                out.set("env", env);
+            }
+        }
+        for (String f : List.of("initContainers", "sidecars")) {
+            if (t.raw().path(f).isArray() && !t.raw().path(f).isEmpty()) {
+                out.set(f, t.raw().get(f));
+            }
+        }
+        for (String f : List.of("nodeSelector", "tolerations", "affinity")) {
+            JsonNode v = t.raw().has(f) && !t.raw().get(f).isNull() ? t.raw().get(f) : w.spec().get(f);
+            if (v != null && !v.isNull() && !(v.isContainerNode() && v.isEmpty())) {
+                out.set(f, v);
+            }
+        }
+        return out.isEmpty() ? null : out.toString();
+    }
+
+    private static void addAll(ArrayNode to, JsonNode list) {
+        if (list != null && list.isArray()) {
+            list.forEach(to::add);
+        }
+    }
+}
