@@ -11,6 +11,7 @@ import dev.relay.runner.contract.RunDoc;
 import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.launch.ExecutionRequest;
 import dev.relay.runner.launch.Launcher;
+import dev.relay.runner.recovery.Generations;
 import dev.relay.runner.run.PipelineRegistry;
 import dev.relay.runner.run.RunController;
 import dev.relay.runner.run.RunService;
@@ -118,6 +119,9 @@ class ObjectEventHandlerTest {
         assertEquals("bucket 'elsewhere' is not Relay's (mlpipeline) and no trigger watches it", h.onRecord(other, json(other)).reason());
         S3Record removed = record("s3:ObjectRemoved:Delete", "mlpipeline", RunLayout.runJson("r-x"), null);
         assertEquals("ObjectRemoved:Delete brings no new data", h.onRecord(removed, json(removed)).reason());
+        S3Record marker = put(Generations.markerKey("r-x", 2));
+        assertEquals("indexed", h.onRecord(marker, json(marker)).action(), "a retry's generation: the run is Running again");
+        assertEquals(List.of(m.key(), marker.key()), indexed);
         S3Record log = put(RunLayout.attemptLog("r-x", "t", 1));
         assertEquals("no action for a attempt log object", h.onRecord(log, json(log)).reason());
         assertTrue(launched.isEmpty());
