@@ -1,7 +1,7 @@
 package dev.relay.eventing;
 
 /**
- * CloudEvent {@code type} values that Relay emits or reacts to (CONTRACTS.md, "CloudEvent types").
+ * CloudEvent {@code type} values that Relay emits or reacts to (docs/contracts.md, "CloudEvent types").
  *
  * <p>Object events follow the CloudEvents AWS S3 adapter: {@link #S3_PREFIX} followed by the
  * S3 event name without a leading {@code s3:}, e.g. {@code com.amazonaws.s3.ObjectCreated:Put}.
@@ -12,7 +12,7 @@ public final class RelayEventTypes {
     /** Prefix of every object event type (CloudEvents AWS S3 adapter): {@value}. */
     public static final String S3_PREFIX = "com.amazonaws.s3.";
 
-    /** A run is asked for; data = the run request of CONTRACTS.md: {@value}. */
+    /** A run is asked for; data = the run request of docs/contracts.md: {@value}. */
     public static final String RUN_REQUESTED = "dev.relay.run.requested";
 
     /** A run's {@code run.json} was written and its root tasks are launching: {@value}. */

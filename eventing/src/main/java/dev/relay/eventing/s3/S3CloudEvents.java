@@ -16,7 +16,7 @@ import java.util.Objects;
 
 /**
  * S3/MinIO notification records ⇄ CloudEvents, following the CloudEvents AWS S3 adapter
- * ({@code cloudevents/adapters/aws-s3.md}) with the two rules of CONTRACTS.md:
+ * ({@code cloudevents/adapters/aws-s3.md}) with the two rules of docs/contracts.md:
  * <ul>
  *   <li>{@code type} = {@code com.amazonaws.s3.} + event name <b>without</b> a leading {@code s3:};</li>
  *   <li>{@code subject} = the <b>decoded</b> key (the adapter keeps it encoded), so subject-prefix

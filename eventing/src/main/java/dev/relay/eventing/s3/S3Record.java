@@ -82,7 +82,7 @@ public record S3Record(
         return bucket + "\n" + key + "\n" + (versionId != null ? versionId : eTag) + "\n" + sequencer;
     }
 
-    /** {@code s3://<bucket>/<key>} with the key as is (CONTRACTS.md: not percent-encoded). */
+    /** {@code s3://<bucket>/<key>} with the key as is (docs/contracts.md: not percent-encoded). */
     public String uri() {
         return "s3://" + bucket + "/" + key;
     }

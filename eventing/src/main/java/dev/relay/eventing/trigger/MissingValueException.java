@@ -1,7 +1,7 @@
 package dev.relay.eventing.trigger;
 
 /**
- * A template named a value the event does not have (CONTRACTS.md: an error for that event, never
+ * A template named a value the event does not have (docs/contracts.md: an error for that event, never
  * an empty string). Over HTTP this is a 422 naming {@link #field()}.
  */
 public final class MissingValueException extends Exception {

@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Trigger parameter templates (CONTRACTS.md): text with {@code {{ var }}} or
+ * Trigger parameter templates (docs/contracts.md): text with {@code {{ var }}} or
  * {@code {{ var or var2 }}} parts; the only operator is {@code or} (the first present value). A
  * variable is {@code object.*}, {@code objects.*}, {@code event.*} or {@code data.<path>}.
  */

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Relay trigger (CONTRACTS.md "Triggers"): YAML, one per file, {@code apiVersion: relay.dev/v1}.
+ * A Relay trigger (docs/contracts.md "Triggers"): YAML, one per file, {@code apiVersion: relay.dev/v1}.
  * An {@link UploadTrigger} starts a run when an object lands in a bucket; an {@link EventTrigger}
  * when a CloudEvent of a type arrives. Parameters are templates over the event
  * ({@code {{ object.uri }}}, {@code {{ data.model or event.subject }}}).

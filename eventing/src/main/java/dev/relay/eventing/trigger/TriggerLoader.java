@@ -24,7 +24,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * Reads trigger files (CONTRACTS.md "Triggers"). Every problem is reported as
+ * Reads trigger files (docs/contracts.md "Triggers"). Every problem is reported as
  * {@code FILE:LINE:COL: message} (1-based, from SnakeYAML's node marks), naming the field and
  * what was expected; all problems of a file are collected.
  */

@@ -180,7 +180,7 @@ public final class TriggerMatcher {
     }
 
     /**
-     * The dedupe key of a firing (CONTRACTS.md): for an upload trigger (trigger, bucket, key,
+     * The dedupe key of a firing (docs/contracts.md): for an upload trigger (trigger, bucket, key,
      * versionId, eTag), for an event trigger (trigger, event source, event id); the sha256 hex of
      * the UTF-8 fields joined by {@code \n}, an absent field being the empty string.
      */

@@ -3,6 +3,7 @@ package dev.relay.functions.api;
 import dev.relay.functions.app.HttpError;
 import dev.relay.functions.events.ArtifactHandler;
 import dev.relay.runner.contract.Json;
+import dev.relay.runner.event.ObjectEventHandler;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -12,7 +13,7 @@ import java.util.List;
 
 /**
  * {@code GET /api/v1/objects/outcome?bucket=B&key=K&etag=E}: what the app did with the notification
- * of one object version ({@link ArtifactHandler.Outcome}: {@code action} {@code triggered} with
+ * of one object version ({@link ObjectEventHandler.Outcome}: {@code action} {@code triggered} with
  * {@code runs}, {@code failed} with the reason a trigger could not start its run, {@code debounced},
  * {@code handled}, {@code indexed} or {@code ignored} with why). 404 while no notification of that
  * version has been handled; 400 naming a missing parameter. {@code relay upload} asks it after
@@ -31,7 +32,7 @@ public class ObjectsResource {
                 throw new HttpError(400, p[0], "query parameter '" + p[0] + "' is required", List.of());
             }
         }
-        ArtifactHandler.Outcome o = artifacts.outcome(bucket, key, eTag).orElseThrow(() -> new HttpError(404, "key",
+        ObjectEventHandler.Outcome o = artifacts.outcome(bucket, key, eTag).orElseThrow(() -> new HttpError(404, "key",
                 "no notification of s3://" + bucket + "/" + key + " (ETag " + eTag + ") has been handled yet", List.of()));
         return Response.ok(Json.bytes(o), "application/json").build();
     }

@@ -33,7 +33,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The run API (CONTRACTS.md "Run request"): {@code POST /api/v1/runs}, {@code GET /api/v1/runs/{id}},
+ * The run API (docs/contracts.md "Run request"): {@code POST /api/v1/runs}, {@code GET /api/v1/runs/{id}},
  * {@code POST /api/v1/pipelines?name=N[&version=V]}; and over the index ({@code docs/api.md}):
  * {@code GET /api/v1/runs[?pipeline=P&limit=N]}, {@code /api/v1/runs/{id}/metrics},
  * {@code /api/v1/runs/{id}/visualizations}, {@code /api/v1/compare?runs=A,B} (unknown run 404,

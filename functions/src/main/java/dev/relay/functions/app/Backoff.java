@@ -1,49 +1,37 @@
 package dev.relay.functions.app;
 
+import dev.relay.runner.store.ReadWait;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-/** Bounded exponential backoff: at most {@code attempts} tries, delays doubling up to a cap. */
+/**
+ * Bounded exponential backoff from this app's settings ({@link RelayConfig.Retry}): at most
+ * {@code attempts} tries, delays doubling up to a cap; the runner's {@link ReadWait} does the waiting.
+ */
 public final class Backoff {
     private Backoff() {}
+
+    /** @return the runner's wait for {@code policy} */
+    public static ReadWait readWait(RelayConfig.Retry policy) {
+        return new ReadWait(policy.attempts(), policy.initialDelay(), policy.maxDelay());
+    }
 
     /**
      * Calls {@code attempt} until it answers true or the attempts are used up.
      *
      * @return true when an attempt succeeded
+     * @throws IllegalStateException when interrupted while waiting
      */
     public static boolean retry(RelayConfig.Retry policy, Supplier<Boolean> attempt) {
-        long delay = policy.initialDelay().toMillis();
-        int attempts = Math.max(1, policy.attempts());
-        for (int i = 1; ; i++) {
-            if (attempt.get()) {
-                return true;
-            }
-            if (i >= attempts) {
-                return false;
-            }
-            sleep(delay);
-            delay = Math.min(delay * 2, policy.maxDelay().toMillis());
+        boolean ok = readWait(policy).await(attempt::get);
+        if (!ok && Thread.currentThread().isInterrupted()) {
+            throw new IllegalStateException("interrupted while waiting to retry");
         }
+        return ok;
     }
 
     /** @return the longest time {@link #retry} waits in all */
     public static Duration total(RelayConfig.Retry policy) {
-        long delay = policy.initialDelay().toMillis();
-        long sum = 0;
-        for (int i = 1; i < Math.max(1, policy.attempts()); i++) {
-            sum += delay;
-            delay = Math.min(delay * 2, policy.maxDelay().toMillis());
-        }
-        return Duration.ofMillis(sum);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to retry", e);
-        }
+        return readWait(policy).total();
     }
 }

@@ -8,7 +8,9 @@ import java.util.Optional;
 
 /**
  * Relay's settings ({@code relay.*}; each also read from its environment variable, e.g.
- * {@code relay.api-token} from {@code RELAY_API_TOKEN}). The profiles of
+ * {@code relay.api-token} from {@code RELAY_API_TOKEN}). The settings the CLI shares (state dir,
+ * bucket, S3 endpoint and keys) come from the runner's one environment reader,
+ * {@link dev.relay.runner.contract.RelayEnv}, through {@link RelayEnvConfigSource}. The profiles of
  * {@code application.properties} choose the edges: {@code embedded} (default), {@code cluster},
  * {@code bridge}.
  */
@@ -24,7 +26,7 @@ public interface RelayConfig {
     String stateDir();
 
     /** The Relay bucket. */
-    @WithDefault("mlpipeline")
+    @WithDefault(dev.relay.runner.contract.RelayEnv.DEFAULT_BUCKET)
     String bucket();
 
     /** The object store. */

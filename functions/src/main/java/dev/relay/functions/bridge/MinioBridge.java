@@ -21,7 +21,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * The bridge (DESIGN.md §5), active in the {@code bridge} profile: consumes MinIO's Kafka
+ * The bridge (docs/architecture.md §5), active in the {@code bridge} profile: consumes MinIO's Kafka
  * notification target ({@code relay-minio-events}), turns each record into its S3-adapter
  * CloudEvent and sends it to the Broker ({@code K_SINK}, HTTP binary mode); with no sink it calls
  * the {@code artifact} function's body directly.

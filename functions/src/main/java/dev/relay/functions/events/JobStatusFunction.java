@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * Handles a Kubernetes Job change from Knative's ApiServerSource ({@code job-status}): a Job that
  * failed without writing its {@code status.json} gets a Failed status written on its behalf
- * (CONTRACTS.md). {@link ConfiguredJobStatusFunction} is the bean: the runner's
+ * (docs/contracts.md). {@link ConfiguredJobStatusFunction} is the bean: the runner's
  * {@link dev.relay.runner.k8s.JobStatusHandler} with {@code relay.launcher=kubernetes}, else
  * {@link LoggingJobStatusFunction}. (Named apart from the runner's handler it wraps.)
  */

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts a run from a Run request (CONTRACTS.md "Run request"): the body of
+ * Starts a run from a Run request (docs/contracts.md "Run request"): the body of
  * {@code POST /api/v1/runs} and the data of {@code dev.relay.run.requested}. Checks everything
  * (shape, pipeline, parameters) before writing {@code run.json}; nothing is written for a bad
  * request. Parameter values are taken literally; an object is read only through an explicit

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
  * {@code relay metrics compare RUN RUN... [--json]}: metrics of runs side by side with the
  * differences from the first run. {@code --json} prints
  * {@code {"runs":[...],"metrics":{"NAME":{"RUN":number}},"formats":{"NAME":"PERCENTAGE"},
- * "differences":{"NAME":{"RUN":number}}}} (CONTRACTS.md "CLI"; {@code formats} and
+ * "differences":{"NAME":{"RUN":number}}}} (docs/contracts.md "CLI"; {@code formats} and
  * {@code differences} are additions). Exit 1 when a run is not in the index, 2 when the index
  * cannot be opened.
  */

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of the {@code relay} command line (picocli). Exit codes follow CONTRACTS.md:
+ * Entry point of the {@code relay} command line (picocli). Exit codes follow docs/contracts.md:
  * 0 success, 1 run failed / file invalid / no match, 2 usage error or anything that stops a run
  * before launch.
  */

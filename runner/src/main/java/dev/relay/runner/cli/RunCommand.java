@@ -42,7 +42,7 @@ import picocli.CommandLine.Parameters;
  * component) on the embedded default and waits for its end. Exit 0 if the run succeeded, 1 if it
  * failed, 2 if it could not start (invalid file, unknown or missing parameter). With
  * {@code --json}, stdout holds exactly {@code {"runId","phase","tasks":[{"name","phase","exitCode","outputs"}]}}
- * (on exit 2 the error document of {@link ErrorDocument}) and progress goes to stderr (CONTRACTS.md "CLI"). Every object the run writes is indexed into the
+ * (on exit 2 the error document of {@link ErrorDocument}) and progress goes to stderr (docs/contracts.md "CLI"). Every object the run writes is indexed into the
  * state dir's index as it is written ({@link ObjectIndexer}, on a thread of its own: {@link IndexFeed}), so {@code relay runs list} shows the run.
  */
 @Command(name = "run", description = "Run a KFP pipeline or component on the embedded default and wait for it.")

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code relay runs list|get}: the runs the index holds (CONTRACTS.md "CLI").
+ * {@code relay runs list|get}: the runs the index holds (docs/contracts.md "CLI").
  * <ul>
  * <li>{@code relay runs list [--pipeline P] [--json]}: newest first; the table shows the two
  *     metrics most runs have as columns (as KFP's run list); {@code --json} prints

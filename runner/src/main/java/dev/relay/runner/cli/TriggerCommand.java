@@ -34,7 +34,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code relay trigger ...}: work with Relay triggers (CONTRACTS.md "Triggers"). */
+/** {@code relay trigger ...}: work with Relay triggers (docs/contracts.md "Triggers"). */
 @Command(name = "trigger", description = "Work with Relay triggers.",
         subcommands = {TriggerCommand.Test.class, TriggerCommand.Render.class, TriggerCommand.Apply.class})
 public final class TriggerCommand implements Runnable {

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * {@code runs/<run>/tasks/<task>/attempts/<n>/status.json}, written last by every execution
- * (CONTRACTS.md). {@code reason} is one of {@code Error}, {@code ExecutableNotFound},
+ * (docs/contracts.md). {@code reason} is one of {@code Error}, {@code ExecutableNotFound},
  * {@code InputNotReadable}, {@code OutputMissing}, {@code OOMKilled}, {@code Evicted},
  * {@code DeadlineExceeded}, {@code LaunchFailed}, {@code Lost}, {@code StoreUnavailable}, {@code Canceled} for a failed execution, else null.
  *
@@ -66,7 +66,7 @@ public record AttemptStatus(String runId, String task, int attempt, ExecutionPha
         }
     }
 
-    /** Failure reasons of CONTRACTS.md. */
+    /** Failure reasons of docs/contracts.md. */
     public static final String ERROR = "Error";
     public static final String EXECUTABLE_NOT_FOUND = "ExecutableNotFound";
     public static final String INPUT_NOT_READABLE = "InputNotReadable";

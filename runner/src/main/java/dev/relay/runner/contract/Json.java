@@ -12,7 +12,7 @@ import java.io.UncheckedIOException;
 
 /** The one Jackson mapper for Relay's own JSON documents (run.json, status.json, CLI output). */
 public final class Json {
-    /** Keeps nulls (CONTRACTS.md shows them), ignores unknown fields (others may add fields). */
+    /** Keeps nulls (docs/contracts.md shows them), ignores unknown fields (others may add fields). */
     public static final ObjectMapper MAPPER = SafeJson.builder() // Relay's size and depth limits
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

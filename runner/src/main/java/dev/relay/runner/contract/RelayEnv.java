@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The environment settings of CONTRACTS.md ("Configuration") that the runner reads, read in this
+ * The environment settings of docs/contracts.md ("Configuration") that the runner reads, read in this
  * one place: every command, the embedded runtime and the index take them from here, so a setting
  * means the same everywhere (a blank value counts as unset).
  *

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code runs/<run>/run.json}: writing it starts the run (CONTRACTS.md "run.json").
+ * {@code runs/<run>/run.json}: writing it starts the run (docs/contracts.md "run.json").
  *
  * @param spec         the pipeline as given: a KFP v1 graph component with every componentRef
  *                     inlined, or a KFP v2 PipelineSpec (IR) as written; the engine's model is derived

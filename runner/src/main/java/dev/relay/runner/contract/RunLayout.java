@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Object keys of a run in the Relay bucket, exactly as CONTRACTS.md lays them out:
+ * Object keys of a run in the Relay bucket, exactly as docs/contracts.md lays them out:
  * <pre>
  * runs/&lt;run&gt;/run.json
  * runs/&lt;run&gt;/status.json

@@ -5,7 +5,7 @@ import dev.relay.runner.engine.Phase;
 import java.util.Map;
 
 /**
- * {@code runs/<run>/status.json}, written once when the run finishes (CONTRACTS.md).
+ * {@code runs/<run>/status.json}, written once when the run finishes (docs/contracts.md).
  *
  * @param message why the run ended when no task says it (a run past its deadline), else null
  *     (absent from the JSON; statuses written before it read as null)

@@ -1,7 +1,7 @@
 package dev.relay.runner.engine;
 
 /**
- * Phase of a run or a task (CONTRACTS.md). A task is Skipped when an upstream task failed; a run
+ * Phase of a run or a task (docs/contracts.md). A task is Skipped when an upstream task failed; a run
  * (and its unfinished tasks) is Canceled when a user ended it ({@code RunCancel}).
  */
 public enum Phase {

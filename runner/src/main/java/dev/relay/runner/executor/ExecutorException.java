@@ -1,7 +1,7 @@
 package dev.relay.runner.executor;
 
 /**
- * A v2 execution that cannot start or whose outputs cannot be collected, with the CONTRACTS.md
+ * A v2 execution that cannot start or whose outputs cannot be collected, with the docs/contracts.md
  * failure reason ({@code LaunchFailed}, {@code InputNotReadable}, {@code OutputMissing}, {@code Error})
  * and a message meant for the user.
  */
@@ -14,7 +14,7 @@ public final class ExecutorException extends RuntimeException {
         this.reason = reason;
     }
 
-    /** @return the CONTRACTS.md reason */
+    /** @return the docs/contracts.md reason */
     public String reason() {
         return reason;
     }

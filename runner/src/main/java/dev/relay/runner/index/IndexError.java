@@ -1,7 +1,7 @@
 package dev.relay.runner.index;
 
 /**
- * One problem found in a metrics or UI-metadata file (CONTRACTS.md "Index errors").
+ * One problem found in a metrics or UI-metadata file (docs/contracts.md "Index errors").
  *
  * @param file    the object key of the file, e.g. {@code runs/r1/tasks/train/mlpipeline-metrics.json}
  * @param entry   the index in {@code metrics} / {@code outputs}, or null for a file-level error (not

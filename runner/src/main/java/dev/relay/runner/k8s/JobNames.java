@@ -2,7 +2,7 @@ package dev.relay.runner.k8s;
 
 
 /**
- * Names and label values of Relay's Kubernetes objects (DESIGN.md §3).
+ * Names and label values of Relay's Kubernetes objects (docs/architecture.md §3, §9).
  *
  * <p>A Job's name is {@code <run>-<task>} sanitized to DNS-1123 and cut to leave room, then
  * {@code -<8 hex of sha256(run/task)>-a<attempt>}: deterministic (the same execution always gets

@@ -24,7 +24,7 @@ import java.util.Set;
 
 /**
  * The body of the {@code job-status} function: writes the Failed {@code status.json} of an
- * execution whose Job failed before Relay's publisher could (CONTRACTS.md, "attempts/&lt;n&gt;/status.json").
+ * execution whose Job failed before Relay's publisher could (docs/contracts.md, "attempts/&lt;n&gt;/status.json").
  *
  * <p>Input is the data of a Knative ApiServerSource event on a {@code batch/v1} Job: in
  * {@code Resource} mode the Job itself, in {@code Reference} mode {@code {kind, namespace, name,

@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * Relay triggers as Knative Triggers ({@code eventing.knative.dev/v1}) on the Broker
- * {@value #BROKER}, delivering to the Knative Service {@value #SUBSCRIBER} (CONTRACTS.md "Names in
+ * {@value #BROKER}, delivering to the Knative Service {@value #SUBSCRIBER} (docs/contracts.md "Names in
  * the cluster"); what {@code relay trigger render|apply} produces.
  *
  * <p>An {@link UploadTrigger} gets one Knative Trigger per event name it listens to, because

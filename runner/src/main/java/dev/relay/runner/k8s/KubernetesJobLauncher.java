@@ -34,7 +34,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Launches each execution as one {@code batch/v1} Job (DESIGN.md §1, §3), with fabric8.
+ * Launches each execution as one {@code batch/v1} Job (docs/architecture.md §1, §9), with fabric8.
  *
  * <p>The Job: named by {@link JobNames#jobName}; labels {@code relay.dev/run}, {@code relay.dev/task},
  * {@code relay.dev/attempt} ({@link JobNames#labelValue}) with the original names in annotations of

@@ -4,7 +4,7 @@ import dev.relay.runner.launch.Durations;
 import java.util.Map;
 
 /**
- * What {@link KubernetesJobLauncher} needs from its environment (CONTRACTS.md, "Defaults and
+ * What {@link KubernetesJobLauncher} needs from its environment (docs/contracts.md, "Defaults and
  * environment"; the cluster's ConfigMap {@code relay-config} and Secret {@code relay-secrets}).
  *
  * @param namespace          where Jobs go ({@code RELAY_NAMESPACE}, else the pod's namespace)
@@ -24,13 +24,13 @@ import java.util.Map;
 public record KubernetesLauncherConfig(String namespace, String launcherImage, String s3Endpoint, String bucket,
                                        String secretName, String serviceAccount, long defaultTimeoutSeconds,
                                        long ttlSecondsAfterFinished) {
-    /** ServiceAccount of Relay's Jobs (CONTRACTS.md, "Names in the cluster"). */
+    /** ServiceAccount of Relay's Jobs (docs/contracts.md, "Names in the cluster"). */
     public static final String DEFAULT_SERVICE_ACCOUNT = "relay-launcher";
-    /** Secret of the cluster's credentials ({@code deploy/knative/secret.yaml}). */
+    /** Secret of the cluster's credentials ({@code deploy/knative/base/secret.yaml}). */
     public static final String DEFAULT_SECRET = "relay-secrets";
-    /** Default bucket (CONTRACTS.md). */
+    /** Default bucket (docs/contracts.md). */
     public static final String DEFAULT_BUCKET = "mlpipeline";
-    /** Default namespace (CONTRACTS.md). */
+    /** Default namespace (docs/contracts.md). */
     public static final String DEFAULT_NAMESPACE = "relay";
     /** 24 hours, in seconds. */
     public static final long DAY = 86_400;

@@ -31,7 +31,7 @@ public final class PodPlanner {
      */
     public record Planned(PodPlan plan, String image, List<String> argv, Map<String, String> env) {}
 
-    /** The execution cannot be run as asked; {@code reason} is a CONTRACTS.md failure reason. */
+    /** The execution cannot be run as asked; {@code reason} is a docs/contracts.md failure reason. */
     public static final class PlanException extends Exception {
         private final String reason;
 

@@ -11,6 +11,7 @@ import dev.relay.runner.executor.ParameterType;
 import dev.relay.runner.executor.PreparedExecution;
 import dev.relay.runner.executor.V2Executor;
 import dev.relay.runner.store.ArtifactStore;
+import dev.relay.runner.store.ReadWait;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The two steps Relay's own containers run in an execution's pod, around the user's command
@@ -275,16 +275,7 @@ public final class PodSteps {
             appendQuietly(dir.resolve("log.txt"), "relay: " + e.getMessage() + "\n");
             return failed(plan, startedAt, 0, e.reason(), e.getMessage());
         }
-        Map<String, AttemptStatus.OutputRef> published = new LinkedHashMap<>();
-        for (ExecutorResult.Artifact a : result.artifacts().values()) {
-            String title = a.type().schemaTitle();
-            if (a.path() != null) {
-                AttemptStatus.OutputRef o = upload(a.storeKey(), Path.of(a.path()));
-                published.put(a.name(), new AttemptStatus.OutputRef(o.uri(), o.size(), o.sha256(), title, a.metadata()));
-            } else {
-                published.put(a.name(), new AttemptStatus.OutputRef(null, 0, null, title, a.metadata()));
-            }
-        }
+        Map<String, AttemptStatus.OutputRef> published = dev.relay.runner.launch.Outputs.v2(result, this::upload);
         return new AttemptStatus(plan.runId(), plan.task(), plan.attempt(), ExecutionPhase.Succeeded, 0, null, null,
                 startedAt, Times.format(clock.instant()), published, result.parameters());
     }
@@ -298,23 +289,12 @@ public final class PodSteps {
         return dev.relay.runner.launch.Outputs.publish(store, key, p);
     }
 
+    /** Fetches one input artifact as a local execution does ({@link dev.relay.runner.launch.Inputs#fetch}). */
     private void download(PodPlan.Input in, Path target) {
-        String prefix = "s3://" + store.bucket() + "/";
-        if (!in.uri().startsWith(prefix) || in.uri().length() == prefix.length()) {
-            throw new InputUnreadable("input '" + in.name() + "': " + in.uri() + " is not an object in the bucket " + store.bucket());
-        }
-        String key = in.uri().substring(prefix.length());
-        if (store.stat(key).isPresent()) {
-            store.download(key, target);
-            return;
-        }
-        List<String> keys = store.list(key + "/", true);
-        if (keys.isEmpty()) {
-            throw new InputUnreadable("input not readable: " + in.uri());
-        }
-        for (String k : keys) {
-            Path f = target.resolve(RunLayout.safeName(k.substring(key.length() + 1), "file in input directory"));
-            store.download(k, f);
+        try {
+            dev.relay.runner.launch.Inputs.fetch(store, in.uri(), in.name(), target, ReadWait.DEFAULT);
+        } catch (dev.relay.runner.launch.CommandStep.StepException e) {
+            throw new InputUnreadable(e.getMessage());
         }
     }
 

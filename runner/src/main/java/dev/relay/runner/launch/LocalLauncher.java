@@ -383,50 +383,21 @@ public final class LocalLauncher implements Launcher {
         } catch (ExecutorException e) {
             throw new Failure(e.reason(), e.getMessage(), 0);
         }
-        Map<String, AttemptStatus.OutputRef> published = new LinkedHashMap<>();
-        for (ExecutorResult.Artifact a : result.artifacts().values()) {
-            String title = a.type().schemaTitle();
-            if (a.path() != null) {
-                AttemptStatus.OutputRef o = publish(a.storeKey(), Path.of(a.path()));
-                published.put(a.name(), new AttemptStatus.OutputRef(o.uri(), o.size(), o.sha256(), title, a.metadata()));
-            } else {
-                published.put(a.name(), new AttemptStatus.OutputRef(null, 0, null, title, a.metadata()));
-            }
-        }
+        Map<String, AttemptStatus.OutputRef> published = Outputs.v2(result, this::publish);
         return new AttemptStatus(r.runId(), r.task(), r.attempt(), ExecutionPhase.Succeeded, 0, null, null,
                 Times.format(started), Times.format(clock.instant()), published, result.parameters());
     }
 
     /**
-     * Downloads an object, or every object under it of a directory artifact, from the Relay bucket
-     * to {@code target}, waiting for it to become readable ({@link ReadWait#DEFAULT}).
+     * Fetches an input artifact to {@code target} ({@link Inputs#fetch}), waiting for it to become
+     * readable ({@link ReadWait#DEFAULT}).
      */
     private void fetch(String uri, Path target, String input) throws IOException {
         Files.createDirectories(target.getParent());
         try {
-            String key = CommandStep.keyOf(store, uri, input);
-            boolean fetched = ReadWait.DEFAULT.<IOException>await(() -> {
-                if (store.stat(key).isPresent()) {
-                    store.download(key, target);
-                    return true;
-                }
-                List<String> keys = store.list(key + "/", true);
-                for (String k : keys) {
-                    Path f = target.resolve(RunLayout.safeName(k.substring(key.length() + 1), "file in input directory"));
-                    Files.createDirectories(f.getParent());
-                    store.download(k, f);
-                }
-                return !keys.isEmpty();
-            });
-            if (!fetched) {
-                throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "input not readable: " + uri, null);
-            }
+            Inputs.fetch(store, uri, input, target, ReadWait.DEFAULT);
         } catch (CommandStep.StepException e) {
             throw new Failure(e.reason(), e.getMessage(), null);
-        } catch (Failure f) {
-            throw f;
-        } catch (RuntimeException | IOException e) {
-            throw new Failure(AttemptStatus.INPUT_NOT_READABLE, "input not readable: " + uri + " (" + e.getMessage() + ")", null);
         }
     }
 
@@ -507,6 +478,12 @@ public final class LocalLauncher implements Launcher {
         process.getOutputStream().close();
         try (OutputStream log = Files.newOutputStream(logFile); InputStream out = process.getInputStream()) {
             copyLog(out, log, line -> listener.line(r, line));
+        } catch (IOException e) {
+            // a cancel's destroy() closes the process's output under the reader ("Stream closed"):
+            // the exit code below tells the cancel apart from a log that could not be written
+            if (!canceledRuns.contains(r.runId())) {
+                throw e;
+            }
         }
         int exit;
         try {
@@ -678,7 +655,7 @@ public final class LocalLauncher implements Launcher {
         }
     }
 
-    /** A failure with its CONTRACTS.md reason. */
+    /** A failure with its docs/contracts.md reason. */
     static final class Failure extends RuntimeException {
         final String reason;
         final Integer exitCode;

@@ -4,6 +4,7 @@ import dev.relay.runner.contract.StateSecrets;
 import dev.relay.eventing.s3.S3CloudEvents;
 import dev.relay.eventing.s3.S3Record;
 import dev.relay.runner.contract.RelayEnv;
+import dev.relay.runner.event.ObjectEventHandler;
 import dev.relay.runner.launch.LaunchListener;
 import dev.relay.runner.launch.LocalLauncher;
 import dev.relay.runner.recovery.LocalExecutions;
@@ -13,6 +14,7 @@ import dev.relay.runner.run.RunService;
 import dev.relay.runner.store.ArtifactStore;
 import dev.relay.runner.store.EmbeddedS3Server;
 import dev.relay.runner.store.FilesystemArtifactStore;
+import dev.relay.runner.store.ReadWait;
 import io.cloudevents.CloudEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,11 +30,11 @@ import java.util.function.Consumer;
 
 /**
  * The embedded default on one machine, wired as the cluster is but with the edges swapped
- * (DESIGN.md §5): the bucket as files under {@code <stateDir>/s3}, written in-process by a
+ * (docs/architecture.md §5): the bucket as files under {@code <stateDir>/s3}, written in-process by a
  * {@link FilesystemArtifactStore} that emits the MinIO notification record of each write; an S3
  * endpoint on the same files (S3Proxy, which notifies its writes the same way) started only when
  * something asks for it ({@link #endpoint()}); an in-process queue that turns each record into the
- * S3-adapter CloudEvent and delivers it to the same handler the {@code artifact} function wraps;
+ * S3-adapter CloudEvent and delivers it to the {@link ObjectEventHandler} the {@code artifact} function wraps;
  * local processes for executions. Nothing polls: runs advance only on notifications.
  */
 public final class EmbeddedRuntime implements AutoCloseable {
@@ -43,6 +45,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
     private final ArtifactStore store;
     private final LocalLauncher launcher;
     private final RunController controller;
+    private final ObjectEventHandler objectEvents;
     private final RunService runs;
     private final LocalExecutions executions;
     private final Recovery recovery;
@@ -73,6 +76,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
         this.launcher = new LocalLauncher(store, stateDir.resolve("work"), listener,
                 Runtime.getRuntime().availableProcessors(), clock, executions);
         this.controller = new RunController(store, launcher, clock);
+        this.objectEvents = new ObjectEventHandler(store, controller, () -> null, this::observe, ReadWait.DEFAULT);
         this.runs = new RunService(store, clock);
         this.recovery = Recovery.of(store, executions, controller::evaluate, clock);
     }
@@ -128,21 +132,29 @@ public final class EmbeddedRuntime implements AutoCloseable {
         for (CloudEvent event : cloudEvents) {
             S3Record r = S3CloudEvents.toRecord(event);
             try {
-                controller.onObject(r);
+                objectEvents.onRecord(r, event.getData().toBytes()); // the one object-event path, as the artifact function's
             } catch (RuntimeException e) {
                 System.err.println("relay: event for " + r.key() + " failed: " + e.getMessage());
-            }
-            for (Consumer<S3Record> o : observers) {
-                try {
-                    o.accept(r);
-                } catch (RuntimeException e) {
-                    System.err.println("relay: observer failed on " + r.key() + ": " + e.getMessage());
-                }
             }
         }
     }
 
-    /** Sees every object record after the controller acted on it (on the event thread). */
+    /** The object-event handler's index hook: the observers, in the order they were added. */
+    private void observe(S3Record r) {
+        for (Consumer<S3Record> o : observers) {
+            try {
+                o.accept(r);
+            } catch (RuntimeException e) {
+                System.err.println("relay: observer failed on " + r.key() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Sees each record of a run's documents ({@code run.json}, {@code status.json}s), metrics and
+     * UI metadata after the engine acted on it: the {@link ObjectEventHandler}'s index hook, on the
+     * event thread.
+     */
     public void addObserver(Consumer<S3Record> observer) {
         observers.add(observer);
     }

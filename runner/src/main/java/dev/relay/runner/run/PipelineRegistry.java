@@ -29,7 +29,7 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * Registered pipelines in the Relay bucket: {@code pipelines/<name>/<version>/pipeline.yaml}, or
  * for a KFP 1.x package uploaded as an archive the package itself, {@code pipeline.tar.gz} or
- * {@code pipeline.zip} (CONTRACTS.md "Object layout"), each beside a {@code meta.json}
+ * {@code pipeline.zip} (docs/contracts.md "Object layout"), each beside a {@code meta.json}
  * ({@code {"name","version","sha256","createdAt",...,"file"}}) written after it, which dates the
  * version so that {@code latest} can name the newest and names the stored file. Versions are immutable: the same content registered
  * again is a no-op, other content under an existing version a conflict. A stored pipeline is

@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /**
  * A run as the bucket tells it: the shape of {@code GET /api/v1/runs/{id}} and
- * {@code relay runs get} (CONTRACTS.md "Run request"), rebuilt from {@code runs/<run>/} alone.
+ * {@code relay runs get} (docs/contracts.md "Run request"), rebuilt from {@code runs/<run>/} alone.
  *
  * @param phase      the run's phase: from {@code status.json} once finished, else Running
  * @param finishedAt null while running

@@ -3,11 +3,11 @@ package dev.relay.runner.schedule;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * {@code schedules/<scheduleId>.json}: a recurring run (CONTRACTS.md "Object layout").
+ * {@code schedules/<scheduleId>.json}: a recurring run (docs/contracts.md "Object layout").
  *
  * @param scheduleId     a UUID (KFP's {@code recurring_run_id})
  * @param experimentId   the experiment its runs join
- * @param run            the Run request each firing starts (CONTRACTS.md "Run request":
+ * @param run            the Run request each firing starts (docs/contracts.md "Run request":
  *                       {@code {"pipeline": {...}, "parameters": {...}}})
  * @param kfp            the pipeline fields as KFP's API was given them ({@code pipeline_version_reference},
  *                       {@code pipeline_spec}, {@code runtime_config}), echoed back; null otherwise

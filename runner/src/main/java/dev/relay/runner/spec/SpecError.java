@@ -8,7 +8,7 @@ import java.util.Objects;
  * <p>{@code line} and {@code column} are 1-based, like every position Relay prints; a file-level
  * error (an unreadable file, a problem of the document as a whole) is positioned at {@code 1:1},
  * the start of the file. {@code 0} is accepted for callers that have no file at all. {@link #toString()} gives the {@code FILE:LINE:COL: message} form
- * that {@code relay validate} prints (CONTRACTS.md, "CLI").
+ * that {@code relay validate} prints (docs/contracts.md, "CLI").
  *
  * @param file    the file as the user named it (or the referenced file for errors inside a
  *                {@code componentRef.url}); never null

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The Relay bucket as the engine and the launchers see it: one bucket, fixed per instance, keys
- * as in CONTRACTS.md ("Object layout"). Keys are used as given: callers check them (no
+ * as in docs/contracts.md ("Object layout"). Keys are used as given: callers check them (no
  * {@code ..}, no leading {@code /}, no control characters) before they get here.
  *
  * <p>Every write is one object written and therefore one bucket notification (MinIO in the
@@ -67,7 +67,7 @@ public interface ArtifactStore {
     /** The bucket this store writes to. */
     String bucket();
 
-    /** {@code s3://<bucket>/<key>} with the key as is, not percent-encoded (CONTRACTS.md). */
+    /** {@code s3://<bucket>/<key>} with the key as is, not percent-encoded (docs/contracts.md). */
     default String uri(String key) {
         return "s3://" + bucket() + "/" + key;
     }

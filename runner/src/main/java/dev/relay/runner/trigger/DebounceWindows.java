@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Debounce windows of upload triggers ({@code debounce: 30s}, CONTRACTS.md): uploads under one
+ * Debounce windows of upload triggers ({@code debounce: 30s}, docs/contracts.md): uploads under one
  * prefix (the key up to its last {@code /}) within a window fixed from the first upload start one
  * run. All state lives in the bucket, so a restart or another instance loses nothing:
  * <pre>

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts runs from events through the loaded triggers (CONTRACTS.md "Triggers"). For each trigger
+ * Starts runs from events through the loaded triggers (docs/contracts.md "Triggers"). For each trigger
  * that matches: the registered pipeline is found and the parameters checked first, then the
  * dedupe record {@code triggers/seen/<trigger>/<sha256>} is written if absent (kept in the bucket,
  * so every function instance sees it), then {@code run.json}. A re-delivered or re-announced event

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code job-status}: failed Jobs without a status.json get one, with the reason CONTRACTS.md maps them to. */
+/** {@code job-status}: failed Jobs without a status.json get one, with the reason docs/contracts.md maps them to. */
 @EnableKubernetesMockClient(crud = true)
 class JobStatusHandlerTest {
     static {
