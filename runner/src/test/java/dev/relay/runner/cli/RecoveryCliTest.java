@@ -269,6 +269,29 @@ class RecoveryCliTest {
     }
 
     @Test
+    void workDirsOfSucceededAttemptsGoThoseOfFailedOnesStayUntilGc() throws Exception {
+        Path state = tmp.resolve("state");
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        Cli failed = Cli.run("run", fixture("gate.yaml").toString(), "-p", "dir=" + dir, "--state-dir", state.toString(), "--json");
+        assertEquals(1, failed.exit(), failed.err());
+        String runId = Json.MAPPER.readTree(failed.out()).get("runId").asText();
+        Path work = state.resolve("work").resolve(runId);
+        assertFalse(Files.exists(work.resolve("a")), "a succeeded: its work dir is removed");
+        assertTrue(Files.isDirectory(work.resolve("b/1")), "b failed: its work dir is kept for inspection");
+        assertTrue(Files.exists(work.resolve("b/1/log.txt")));
+
+        Cli young = Cli.run("gc", "--state-dir", state.toString());  // default: older than a week
+        assertEquals(0, young.exit(), young.err());
+        assertTrue(Files.isDirectory(work.resolve("b/1")), "a fresh failure is kept by the default age");
+
+        Cli gc = Cli.run("gc", "--older-than", "0s", "--state-dir", state.toString());
+
+        assertEquals(0, gc.exit(), gc.err());
+        assertTrue(gc.out().startsWith("removed the work dirs of 1 finished run"), gc.out());
+        assertFalse(Files.exists(work), "relay gc removed the failed run's work dir");
+    }
+
+    @Test
     void aLostNotificationIsPickedUpByTheSweep() throws Exception {
         Path state = tmp.resolve("state");
         Path dir = Files.createDirectories(tmp.resolve("w"));
