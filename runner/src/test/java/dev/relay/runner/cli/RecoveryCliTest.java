@@ -150,6 +150,33 @@ class RecoveryCliTest {
     }
 
     @Test
+    void aSigtermedRelayRunEndsItsTaskAndTheRunGoesOnToItsEnd() throws Exception {
+        Path state = tmp.resolve("state");
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        Process run = relayRun(state, "nap.yaml", dir);
+        long nap = awaitPid(dir.resolve("nap.pid"), run);
+
+        run.destroy();  // SIGTERM: the JVM's shutdown hook ends the process groups it started
+        assertTrue(run.waitFor(30, TimeUnit.SECONDS), "relay run exits on SIGTERM");
+
+        assertFalse(alive(nap), "the task ended with relay run");
+        String runId = onlyRun(state);
+        // the killed task's attempt failed (exit 143) and, when relay run had time to take that
+        // decision before it exited, the run ended Failed: retried then; else it is resumed
+        Optional<RunStatus> ended;
+        try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+            ended = rt.recovery().generations().status(runId);
+        }
+        ended.ifPresent(s -> assertEquals(Phase.Failed, s.phase()));
+        Cli r = ended.isPresent() ? Cli.run("runs", "retry", runId, "--state-dir", state.toString(), "--json")
+                : Cli.run("run", "--resume", runId, "--state-dir", state.toString(), "--json");
+        System.out.println("relay run after SIGTERM: " + (ended.isPresent() ? "ended Failed, retried" : "left running, resumed"));
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("Succeeded", Json.MAPPER.readTree(r.out()).get("phase").asText());
+        assertEquals("ran", Files.readString(dir.resolve("first.count")).strip(), "first is not run again");
+    }
+
+    @Test
     void aServerStartedAfterAKilledRunReplaysNothingAndEndsTheRunLost() throws Exception {
         Path state = tmp.resolve("state");
         Path dir = Files.createDirectories(tmp.resolve("w"));
