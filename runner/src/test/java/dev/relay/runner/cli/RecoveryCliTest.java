@@ -227,6 +227,7 @@ class RecoveryCliTest {
 
         assertEquals(0, c.exit(), c.err());
         assertTrue(c.out().contains("Canceled"), c.out());
+        assertEquals("", c.err(), "no index warning");
         assertFalse(alive(nap), "the task's process is gone when cancel returns");
         assertTrue(took < 5000, "cancel took " + took + " ms");
         assertTrue(run.waitFor(60, TimeUnit.SECONDS), "relay run ends");
