@@ -249,16 +249,8 @@ public final class RunsCommand implements Runnable {
                 return 2;
             }
             Path state = StateDirs.resolve(options.stateDir);
-            // the index learns of the cancel here (no other process sees this one's store events); opened meanwhile
-            java.util.concurrent.CompletableFuture<IndexDatabase> opening = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return IndexDatabase.open(state);
-                } catch (IndexException e) {
-                    err.println("relay: index: " + e.getMessage());
-                    return null;
-                }
-            });
-            try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE); IndexDatabase db = opening.join()) {
+            try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+                // the index learns of the cancel from the canceled attempts' statuses, which their driver writes
                 Optional<RunCancel.Result> r = new RunCancel(rt.store(), null, java.time.Clock.systemUTC(),
                         rt.recovery().executions()).cancel(runId);
                 if (r.isEmpty()) {
@@ -267,15 +259,6 @@ public final class RunsCommand implements Runnable {
                     return 1;
                 }
                 RunCancel.Result res = r.get();
-                if (db != null) {
-                    try {
-                        // the run's status is its current generation's: the cancel's
-                        new dev.relay.runner.index.ObjectIndexer(rt.store(), new RunIndex(db), w -> err.println("relay: index: " + w))
-                                .index(RunLayout.runStatus(runId));
-                    } catch (IndexException e) {
-                        err.println("relay: index: " + e.getMessage());
-                    }
-                }
                 if (options.json) {
                     out.println(Json.pretty(java.util.Map.of("runId", runId, "phase", res.phase().name(),
                             "canceled", res.outcome() == RunCancel.Outcome.CANCELED, "executionsEnded", res.executionsEnded())));

@@ -38,7 +38,9 @@ import java.util.function.Consumer;
  * starts the next one): any generation's {@code status.json} or start marker
  * ({@code runs/<run>/generations/<g>.json}) makes the indexer read the current generation's status,
  * and a run whose current generation has none is {@code Running} again (a retried run), whatever
- * order the events came in.
+ * order the events came in. A failed attempt's status makes it read the run's status too: a cancel
+ * from another process (a {@code relay runs cancel} beside a {@code relay run} or server) is seen
+ * through the canceled attempts, whose statuses the run's driver writes.
  *
  * <p>Indexing never throws: a broken file becomes {@link IndexError}s, and a failure of the store
  * or database is reported to the warning sink (stderr by default) and leaves the run alone.
@@ -113,6 +115,11 @@ public final class ObjectIndexer {
             case RUN_STATUS -> indexRunStatus(k.runId());
             case ATTEMPT_STATUS -> store.get(key).flatMap(b -> readDoc(key, b, AttemptStatus.class)).ifPresent(s -> {
                 index.putAttempt(s);
+                if (s.phase() == ExecutionPhase.Failed) {
+                    // a failure may come from a cancel written by another process (whose events this
+                    // indexer never sees) or end a generation: the run's status is read again
+                    indexRunStatus(k.runId());
+                }
                 if (s.phase() == ExecutionPhase.Succeeded) {
                     indexUiMetadata(k.runId(), k.task(), RunLayout.uiMetadata(k.runId(), k.task()), true);
                     if (V2ArtifactReports.applies(s)) {

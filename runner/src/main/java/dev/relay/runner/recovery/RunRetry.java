@@ -108,6 +108,10 @@ public final class RunRetry {
             throw new IllegalStateException("run " + runId + " is over (" + status.get().phase()
                     + "); use 'relay runs retry " + runId + "' to run its failed tasks again");
         }
+        if (g.isCancel()) {
+            throw new IllegalStateException("run " + runId + " is being canceled; use 'relay runs retry " + runId
+                    + "' once it is Canceled");
+        }
         RunObjects objects = RunObjects.list(store, runId);
         List<Sweep.Lost> lost = sweep.findLost(objects);
         int generation = g.generation();

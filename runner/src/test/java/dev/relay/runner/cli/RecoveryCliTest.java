@@ -150,6 +150,33 @@ class RecoveryCliTest {
     }
 
     @Test
+    void aSigtermedRelayRunEndsItsTaskAndTheRunGoesOnToItsEnd() throws Exception {
+        Path state = tmp.resolve("state");
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        Process run = relayRun(state, "nap.yaml", dir);
+        long nap = awaitPid(dir.resolve("nap.pid"), run);
+
+        run.destroy();  // SIGTERM: the JVM's shutdown hook ends the process groups it started
+        assertTrue(run.waitFor(30, TimeUnit.SECONDS), "relay run exits on SIGTERM");
+
+        assertFalse(alive(nap), "the task ended with relay run");
+        String runId = onlyRun(state);
+        // the killed task's attempt failed (exit 143) and, when relay run had time to take that
+        // decision before it exited, the run ended Failed: retried then; else it is resumed
+        Optional<RunStatus> ended;
+        try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+            ended = rt.recovery().generations().status(runId);
+        }
+        ended.ifPresent(s -> assertEquals(Phase.Failed, s.phase()));
+        Cli r = ended.isPresent() ? Cli.run("runs", "retry", runId, "--state-dir", state.toString(), "--json")
+                : Cli.run("run", "--resume", runId, "--state-dir", state.toString(), "--json");
+        System.out.println("relay run after SIGTERM: " + (ended.isPresent() ? "ended Failed, retried" : "left running, resumed"));
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("Succeeded", Json.MAPPER.readTree(r.out()).get("phase").asText());
+        assertEquals("ran", Files.readString(dir.resolve("first.count")).strip(), "first is not run again");
+    }
+
+    @Test
     void aServerStartedAfterAKilledRunReplaysNothingAndEndsTheRunLost() throws Exception {
         Path state = tmp.resolve("state");
         Path dir = Files.createDirectories(tmp.resolve("w"));
@@ -200,6 +227,7 @@ class RecoveryCliTest {
 
         assertEquals(0, c.exit(), c.err());
         assertTrue(c.out().contains("Canceled"), c.out());
+        assertEquals("", c.err(), "no index warning");
         assertFalse(alive(nap), "the task's process is gone when cancel returns");
         assertTrue(took < 5000, "cancel took " + took + " ms");
         assertTrue(run.waitFor(60, TimeUnit.SECONDS), "relay run ends");
@@ -266,6 +294,29 @@ class RecoveryCliTest {
         Cli twice = Cli.run("runs", "retry", runId, "--state-dir", state.toString());
         assertEquals(2, twice.exit(), "a succeeded run has nothing to retry");
         assertTrue(twice.err().contains("nothing to retry"), twice.err());
+    }
+
+    @Test
+    void workDirsOfSucceededAttemptsGoThoseOfFailedOnesStayUntilGc() throws Exception {
+        Path state = tmp.resolve("state");
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        Cli failed = Cli.run("run", fixture("gate.yaml").toString(), "-p", "dir=" + dir, "--state-dir", state.toString(), "--json");
+        assertEquals(1, failed.exit(), failed.err());
+        String runId = Json.MAPPER.readTree(failed.out()).get("runId").asText();
+        Path work = state.resolve("work").resolve(runId);
+        assertFalse(Files.exists(work.resolve("a")), "a succeeded: its work dir is removed");
+        assertTrue(Files.isDirectory(work.resolve("b/1")), "b failed: its work dir is kept for inspection");
+        assertTrue(Files.exists(work.resolve("b/1/log.txt")));
+
+        Cli young = Cli.run("gc", "--state-dir", state.toString());  // default: older than a week
+        assertEquals(0, young.exit(), young.err());
+        assertTrue(Files.isDirectory(work.resolve("b/1")), "a fresh failure is kept by the default age");
+
+        Cli gc = Cli.run("gc", "--older-than", "0s", "--state-dir", state.toString());
+
+        assertEquals(0, gc.exit(), gc.err());
+        assertTrue(gc.out().startsWith("removed the work dirs of 1 finished run"), gc.out());
+        assertFalse(Files.exists(work), "relay gc removed the failed run's work dir");
     }
 
     @Test

@@ -119,6 +119,9 @@ class RunCancelTest {
         rt.controller().evaluate(runId);
         assertTrue(status(2).isEmpty(), "within the grace the canceler may still write it");
         assertFalse(anyLaunch(), "a cancel's generation launches nothing");
+        IllegalStateException resume = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> rt.recovery().retry().resume(runId));
+        assertTrue(resume.getMessage().contains("being canceled"), resume.getMessage());
 
         rt.store().delete(Generations.markerKey(runId, 2));
         Clock past = Clock.fixed(Instant.now().minus(Duration.ofMinutes(1)), ZoneOffset.UTC);
