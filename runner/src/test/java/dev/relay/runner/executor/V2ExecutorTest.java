@@ -254,6 +254,13 @@ class V2ExecutorTest {
         assertEquals(5, r.artifacts().get("model").metadata().get("length").asInt());
         assertNull(r.artifacts().get("metrics").path(), "a file outside the task root is never published");
         assertNull(V2Executor.returnedPath("gs://b/k/Output", p.executorOutputFile()), "gs://b/k is /gcs/b/k: outside the task root");
+        // Output[Dataset].set_path('/tmp/out_dataset'): executor_output.json names it as custom_path
+        Path custom = work.resolve("elsewhere/out_dataset");
+        Files.createDirectories(custom.getParent());
+        Files.writeString(custom, "Hello, World!");
+        Files.writeString(Path.of(p.executorOutputFile()), "{\"artifacts\": {\"model\": {\"artifacts\": [{\"name\": \"model\", \"uri\": \"x\","
+                + " \"custom_path\": \"" + custom + "\", \"metadata\": {}}]}}}");
+        assertEquals(custom.toString(), V2Executor.collect(p).artifacts().get("model").path());
     }
 
     @Test
