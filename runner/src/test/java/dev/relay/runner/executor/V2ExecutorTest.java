@@ -106,7 +106,7 @@ class V2ExecutorTest {
         assertEquals(modelPath, a.get(8));
         assertEquals(modelPath, a.get(9));
         assertEquals(work.resolve("parameters/acc").toString(), a.get(10));
-        assertEquals("r-1|r-1|r-1/train/1|s3://mlpipeline/runs/r-1", a.get(11));
+        assertEquals("demo-r-1|r-1|r-1/train/1|s3://mlpipeline/runs/r-1", a.get(11));
         JsonNode in = Json.MAPPER.readTree(a.get(12));
         assertEquals(p.executorInput().toString(), in.toString());
         assertEquals(13, a.size());
@@ -200,7 +200,7 @@ class V2ExecutorTest {
                         "job", TextNode.valueOf("{{$.pipeline_job_name}}")),
                 Map.of());
         PreparedExecution p = V2Executor.prepare(t, new ExecutorLayout.Local("b", work));
-        assertEquals(List.of("echo", "hi you!", "r-9"), p.argv());
+        assertEquals(List.of("echo", "hi you!", "demo-r-9"), p.argv());
         assertEquals("hi you!", p.executorInput().at("/inputs/parameterValues/msg").asText());
     }
 
