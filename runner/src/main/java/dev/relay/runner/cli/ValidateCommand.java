@@ -80,6 +80,7 @@ public final class ValidateCommand implements Callable<Integer> {
                 return 0;
             }
             ComponentSpec c = ComponentLoader.resolve(file, bytes).component();
+            RunService.checkConstants(c, file.toString());
             int tasks = c.isPipeline() ? c.graph().tasks().size() : 0;
             out.println(file + ": valid " + (c.isPipeline() ? "pipeline" : "component") + " '"
                     + (c.name() == null ? "(unnamed)" : c.name()) + "' (inputs: " + c.inputs().size()

@@ -16,8 +16,12 @@ public record TaskIdentity(String runId, String pipelineName, String taskPath, S
         return runId + "/" + taskPath + "/" + attempt;
     }
 
-    /** @return the value of {@code {{$.pipeline_job_name}}} */
+    /**
+     * @return the value of {@code {{$.pipeline_job_name}}} and {@code {{$.pipeline_job_resource_name}}}:
+     *     {@code <pipelineName>-<runId>}, as KFP names a run's resource (and a task's
+     *     {@code PipelineTaskFinalStatus.pipelineJobResourceName} says)
+     */
     public String jobName() {
-        return runId;
+        return pipelineName == null || pipelineName.isEmpty() ? runId : pipelineName + "-" + runId;
     }
 }

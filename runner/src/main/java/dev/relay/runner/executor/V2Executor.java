@@ -255,7 +255,10 @@ public final class V2Executor {
             }
             String path = a.path() != null && Files.exists(Path.of(a.path())) ? a.path() : null;
             if (path == null && list.isArray() && list.size() > 0) {
-                path = returnedPath(list.get(0).path("uri").asText(""), executorOutputFile);
+                // Output[T].set_path(p): KFP's launcher uploads from the custom path the program chose
+                String custom = list.get(0).path("custom_path").asText("");
+                path = !custom.isEmpty() && Files.isRegularFile(Path.of(custom)) ? custom
+                        : returnedPath(list.get(0).path("uri").asText(""), executorOutputFile);
             }
             arts.put(a.name(), new ExecutorResult.Artifact(a.name(), a.type(), path, a.storeKey(), md));
         }

@@ -56,6 +56,48 @@ public final class V1Translator {
         return new Pipeline(m, null, null, pipeline, t.tasksByComponent);
     }
 
+    /**
+     * Constants given to inputs typed {@code Integer}, {@code Float} or {@code Boolean}
+     * ({@link dev.relay.runner.executor.ParameterType#ofV1}) that do not read as that type, in this
+     * graph and every nested graph component: the check {@code -p} values get, made on the file.
+     *
+     * @param pipeline a parsed v1 component (a lone component has none)
+     * @return one message per bad constant, naming the task path, the input and the expected type
+     */
+    public static List<String> constantTypeErrors(ComponentSpec pipeline) {
+        List<String> out = new ArrayList<>();
+        constantTypeErrors(pipeline, "implementation.graph.tasks.", out);
+        return out;
+    }
+
+    private static void constantTypeErrors(ComponentSpec c, String prefix, List<String> out) {
+        if (c.graph() == null) {
+            return;
+        }
+        c.graph().tasks().forEach((id, t) -> {
+            t.arguments().forEach((name, a) -> {
+                if (!(a instanceof Argument.Constant k)) {
+                    return;
+                }
+                t.component().input(name).ifPresent(in -> {
+                    dev.relay.runner.executor.ParameterType type = in.type() instanceof String s
+                            ? dev.relay.runner.executor.ParameterType.ofV1(s) : null;
+                    if (type == null) {
+                        return;
+                    }
+                    try {
+                        type.parse(Values.toKfpString(k.value()));
+                    } catch (dev.relay.runner.executor.ParameterTypeException e) {
+                        out.add(prefix + id + ".arguments." + name + ": " + e.getMessage() + " (input '" + name + "' of "
+                                + (t.component().name() == null ? "the component" : "'" + t.component().name() + "'")
+                                + " is " + in.type() + ")");
+                    }
+                });
+            });
+            constantTypeErrors(t.component(), prefix + id + ".componentRef.implementation.graph.tasks.", out);
+        });
+    }
+
     private Component graph(String key, ComponentSpec c) throws ModelException {
         GraphSpec g = c.graph();
         Map<String, TaskNode> tasks = new LinkedHashMap<>();

@@ -14,6 +14,7 @@ import dev.relay.runner.engine.model.PipelineModel;
 import dev.relay.runner.executor.ComponentIo;
 import dev.relay.runner.executor.ExecutorSpec;
 import dev.relay.runner.pipeline.IrReader;
+import dev.relay.runner.pipeline.V1Translator;
 import dev.relay.runner.pipeline.Pipeline;
 import dev.relay.runner.spec.ComponentLoader;
 import dev.relay.runner.spec.PipelineInliner;
@@ -79,6 +80,7 @@ public final class RunService {
         }
         JsonNode tree = ComponentLoader.resolve(file, bytes).inlined();
         ComponentSpec spec = ComponentLoader.parse(tree.toString(), file.toString(), file.toAbsolutePath().getParent());
+        checkConstants(spec, file.toString());
         return new Prepared(file, tree, RunPlan.of(spec));
     }
 
@@ -127,7 +129,21 @@ public final class RunService {
         ComponentLoader.parse(yamlText, name, null);
         JsonNode tree = PipelineInliner.inlineText(yamlText, name);
         ComponentSpec spec = ComponentLoader.parse(tree.toString(), name, null);
+        checkConstants(spec, name);
         return new Prepared(Path.of(name), tree, RunPlan.of(spec));
+    }
+
+    /**
+     * A KFP v1 graph's constants checked against the types of the inputs they are given to
+     * ({@link V1Translator#constantTypeErrors}), nested graph components included.
+     *
+     * @throws SpecException naming the file and each bad argument
+     */
+    public static void checkConstants(ComponentSpec spec, String file) throws SpecException {
+        List<String> errors = V1Translator.constantTypeErrors(spec);
+        if (!errors.isEmpty()) {
+            throw new SpecException(errors.stream().map(m -> SpecError.ofFile(file, m)).toList());
+        }
     }
 
     /**

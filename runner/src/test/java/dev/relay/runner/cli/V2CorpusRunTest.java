@@ -95,6 +95,14 @@ class V2CorpusRunTest {
             new Case("valid__sequential_v1.yaml", Map.of("param1", "one", "param2", "two"), 0, Map.of(),
                     Map.of("echo", "one", "echo-2", "two")),
             new Case("valid__env_var.yaml", Map.of("env_var", "HOME"), 0, Map.of()),
+            new Case("critical__pipeline_with_placeholders.yaml", Map.of(), 0, Map.of(),
+                    Map.of("print-all-placeholders", "pipeline-with-placeholders-r-")),
+            // they load components the corpus stores compiled by kfp 2.14.6 (pip install kfp==2.14.6), which
+            // the offline wheels cannot satisfy: the task fails with pip's own message, as the issue says
+            new Case("essential__pipeline_in_pipeline_loaded_from_yaml.yaml", Map.of(), 1, Map.of(),
+                    Map.of("print-op1", "Could not find a version that satisfies the requirement kfp==2.14.6")),
+            new Case("essential__pipeline_with_reused_component.yaml", Map.of(), 1, Map.of(),
+                    Map.of("add-numbers", "Could not find a version that satisfies the requirement kfp==2.14.6")),
             new Case("critical__two_step_pipeline_containerized.yaml", Map.of("text", "relay"), 0, Map.of()));
 
     /** Sleepers with a parameter for how long: run with a short value (their sources default to 15 minutes). */

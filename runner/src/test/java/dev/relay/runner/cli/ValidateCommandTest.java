@@ -135,4 +135,38 @@ class ValidateCommandTest {
                 + "1.5 is not of type NUMBER_INTEGER (input 'b' of comp-use)"), r.err());
         assertEquals("", r.out());
     }
+
+    @Test
+    void aV1ConstantOfTheWrongTypeIsAnErrorInNestedGraphsToo() throws IOException {
+        write("c.yaml", "name: Echo\ninputs: [{name: count, type: Integer}, {name: flag, type: Boolean, default: 'True'}]\n"
+                + "implementation: {container: {image: alpine, command: [echo, {inputValue: count}, {inputValue: flag}]}}\n");
+        write("inner.yaml", """
+                name: inner
+                inputs: [{name: n, type: Integer}]
+                implementation:
+                  graph:
+                    tasks:
+                      e: {componentRef: {url: c.yaml}, arguments: {count: {graphInput: {inputName: n}}, flag: maybe}}
+                """);
+        Path p = write("p.yaml", """
+                name: outer
+                implementation:
+                  graph:
+                    tasks:
+                      direct: {componentRef: {url: c.yaml}, arguments: {count: abc}}
+                      ok: {componentRef: {url: c.yaml}, arguments: {count: 10, flag: false}}
+                      nested: {componentRef: {url: inner.yaml}, arguments: {n: '1.5'}}
+                """);
+        Result r = run("validate", p.toString());
+        assertEquals(1, r.code(), r.out());
+        assertEquals(p + ":1:1: implementation.graph.tasks.direct.arguments.count: 'abc' is not an integer (NUMBER_INTEGER)"
+                + " (input 'count' of 'Echo' is Integer)\n"
+                + p + ":1:1: implementation.graph.tasks.nested.arguments.n: '1.5' is not an integer (NUMBER_INTEGER)"
+                + " (input 'n' of 'inner' is Integer)\n"
+                + p + ":1:1: implementation.graph.tasks.nested.componentRef.implementation.graph.tasks.e.arguments.flag: 'maybe'"
+                + " is not a boolean (BOOLEAN: true or false) (input 'flag' of 'Echo' is Boolean)\n", r.err());
+        Cli run = Cli.run("run", p.toString(), "--state-dir", dir.resolve("state").toString());
+        assertEquals(2, run.exit(), run.err());
+        assertTrue(run.err().contains("tasks.direct.arguments.count: 'abc' is not an integer"), run.err());
+    }
 }

@@ -106,7 +106,7 @@ class V2ExecutorTest {
         assertEquals(modelPath, a.get(8));
         assertEquals(modelPath, a.get(9));
         assertEquals(work.resolve("parameters/acc").toString(), a.get(10));
-        assertEquals("r-1|r-1|r-1/train/1|s3://mlpipeline/runs/r-1", a.get(11));
+        assertEquals("demo-r-1|r-1|r-1/train/1|s3://mlpipeline/runs/r-1", a.get(11));
         JsonNode in = Json.MAPPER.readTree(a.get(12));
         assertEquals(p.executorInput().toString(), in.toString());
         assertEquals(13, a.size());
@@ -200,7 +200,7 @@ class V2ExecutorTest {
                         "job", TextNode.valueOf("{{$.pipeline_job_name}}")),
                 Map.of());
         PreparedExecution p = V2Executor.prepare(t, new ExecutorLayout.Local("b", work));
-        assertEquals(List.of("echo", "hi you!", "r-9"), p.argv());
+        assertEquals(List.of("echo", "hi you!", "demo-r-9"), p.argv());
         assertEquals("hi you!", p.executorInput().at("/inputs/parameterValues/msg").asText());
     }
 
@@ -254,6 +254,13 @@ class V2ExecutorTest {
         assertEquals(5, r.artifacts().get("model").metadata().get("length").asInt());
         assertNull(r.artifacts().get("metrics").path(), "a file outside the task root is never published");
         assertNull(V2Executor.returnedPath("gs://b/k/Output", p.executorOutputFile()), "gs://b/k is /gcs/b/k: outside the task root");
+        // Output[Dataset].set_path('/tmp/out_dataset'): executor_output.json names it as custom_path
+        Path custom = work.resolve("elsewhere/out_dataset");
+        Files.createDirectories(custom.getParent());
+        Files.writeString(custom, "Hello, World!");
+        Files.writeString(Path.of(p.executorOutputFile()), "{\"artifacts\": {\"model\": {\"artifacts\": [{\"name\": \"model\", \"uri\": \"x\","
+                + " \"custom_path\": \"" + custom + "\", \"metadata\": {}}]}}}");
+        assertEquals(custom.toString(), V2Executor.collect(p).artifacts().get("model").path());
     }
 
     @Test
