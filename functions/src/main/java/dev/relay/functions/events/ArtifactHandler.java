@@ -199,6 +199,11 @@ public class ArtifactHandler {
         } catch (TriggerService.TriggerFailure e) {
             LOG.warnf("trigger for %s failed: %s", r.uri(), e.getMessage());
             return new Outcome(r.bucket(), r.key(), r.eventName(), "failed", e.getMessage(), null);
+        } catch (EventFormatException e) {
+            // the record read as a notification (its envelope filled a field in) but not as an event of its own
+            LOG.warnf("trigger for %s: %s", r.uri(), e.getMessage());
+            return new Outcome(r.bucket(), r.key(), r.eventName(), "failed", "the record cannot be read as an event: "
+                    + e.getMessage(), null);
         }
         if (!o.started().isEmpty()) {
             LOG.infof("%s started %s", r.uri(), o.started());
