@@ -1177,8 +1177,9 @@ const Relay = (() => {
       case 'boolean': return /^(true|false)$/i.test(text.trim()) ? [text.trim().toLowerCase() === 'true', null] : [null, 'expected true or false'];
       case 'list': try { const v = JSON.parse(text); return Array.isArray(v) ? [v, null] : [null, 'expected a JSON list']; } catch (e) { return [null, 'expected a JSON list: ' + e.message]; }
       case 'json': try { return [JSON.parse(text), null]; } catch (e) { return [null, 'expected JSON: ' + e.message]; }
-      case 'artifact': return /^(s3|minio):\/\/[^/\s]+\/\S+$/.test(text.trim()) ? [{uri: text.trim()}, null]
-        : [null, 'expected an s3://bucket/key URI, or upload a file'];
+      // an existing object goes as an explicit artifact reference (docs/contracts.md "Run request"); text is never read as one
+      case 'artifact': return /^s3:\/\/[^/\s]+\/\S+$/.test(text.trim()) ? [{uri: text.trim()}, null]
+        : [null, 'expected s3://BUCKET/KEY of an existing object, or upload a file'];
       default: return [text, null];
     }
   }

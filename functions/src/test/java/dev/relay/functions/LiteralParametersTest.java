@@ -128,4 +128,59 @@ class LiteralParametersTest {
         }
         assertEquals(before, runCount(), "nothing written for a refused request");
     }
+
+    /** A KFP v2 pipeline whose root input artifact one task copies to its output parameter. */
+    static final String IR = """
+            pipelineInfo: {name: copy-artifact}
+            schemaVersion: 2.1.0
+            sdkVersion: kfp-2.15.2
+            components:
+              comp-show:
+                executorLabel: exec-show
+                inputDefinitions:
+                  artifacts:
+                    data: {artifactType: {schemaTitle: system.Artifact, schemaVersion: 0.0.1}}
+                outputDefinitions:
+                  parameters:
+                    Output: {parameterType: STRING}
+            deploymentSpec:
+              executors:
+                exec-show:
+                  container:
+                    image: python:3.11
+                    command: [sh, -c, 'mkdir -p "$(dirname "$1")" && cat "$0" > "$1"']
+                    args: ["{{$.inputs.artifacts['data'].path}}", "{{$.outputs.parameters['Output'].output_file}}"]
+            root:
+              inputDefinitions:
+                artifacts:
+                  data: {artifactType: {schemaTitle: system.Artifact, schemaVersion: 0.0.1}}
+              dag:
+                tasks:
+                  show:
+                    componentRef: {name: comp-show}
+                    inputs:
+                      artifacts:
+                        data: {componentInputArtifact: data}
+                    taskInfo: {name: show}
+            """;
+
+    /** KFP's API (and the web UI's artifact field) pass an object only as {"uri": …}: the IR input artifact gets it. */
+    @Test
+    void theKfpApiTakesAnExplicitReferenceForAnInputArtifact() throws Exception {
+        String body = "{\"display_name\": \"ref\", \"pipeline_spec\": " + Json.MAPPER.writeValueAsString(
+                Json.MAPPER.readTree(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(IR).toString()))
+                + ", \"runtime_config\": {\"parameters\": {\"data\": {\"uri\": \"" + secretUri + "\"}}}}";
+        Response r = given().contentType("application/json").body(body).post("/apis/v2beta1/runs");
+        assertEquals(200, r.statusCode(), r.asString());
+        String runId = r.jsonPath().getString("run_id");
+        JsonNode view = RunApiTest.await(runId);
+        assertEquals("Succeeded", view.path("phase").asText(), view.toString());
+        JsonNode status = Json.MAPPER.readTree(backend.store().get(RunLayout.attemptStatus(runId, "show", 1)).orElseThrow());
+        assertEquals("TOP SECRET", status.path("parameters").path("Output").asText(), status.toString());
+        // a reference the run starter does not admit is refused naming the parameter
+        Response bad = given().contentType("application/json").body(body.replace(secretUri, "s3://mlpipeline/private/x"))
+                .post("/apis/v2beta1/runs");
+        assertTrue(bad.statusCode() == 400 || bad.statusCode() == 422, bad.asString());
+        assertTrue(bad.asString().contains("parameters.data"), bad.asString());
+    }
 }

@@ -94,4 +94,21 @@ class PlainErrorsTest {
         assertEquals(422, typed.statusCode(), typed.asString());
         plain(typed.asString());
     }
+
+    /** Issue 13, failure 3: the alias bomb posted inline held ~6 GB for 75 s and got a misleading 422. */
+    @Test
+    void theAliasBombPostedInlineIsRefusedByTheAliasLimit() {
+        StringBuilder b = new StringBuilder("name: bomb\ninputs:\n- name: a\n  default:\n    l0: &a0 [x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i <= 9; i++) {
+            b.append("    l").append(i).append(": &a").append(i).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(8, "*a" + (i - 1)))).append("]\n");
+        }
+        b.append("implementation:\n  container: {image: alpine, command: [echo]}\n");
+        Response r = given().contentType("application/json").body(RunApiTest.inline(b.toString(), "{}")).post("/api/v1/runs");
+        assertEquals(422, r.statusCode(), r.asString());
+        plain(r.asString());
+        assertEquals("pipeline.inline", r.jsonPath().getString("field"), r.asString());
+        assertTrue(r.jsonPath().getString("error").contains("YAML aliases expand the document by more than Relay's limit of 100000 nodes"),
+                r.asString());
+    }
 }

@@ -121,16 +121,17 @@ public class CloudEventRoute {
             throw new HttpError(403, "the webhook token (RELAY_WEBHOOK_TOKEN) admits object events only"
                     + " (com.amazonaws.s3.*, dev.knative.kafka.event); '" + event.getType() + "' needs RELAY_API_TOKEN");
         }
-        if (function == null && triggers.service().names(event.getType())) {
-            return trigger(event);
-        }
-        if (function == null) {
+        if (function == null && !triggers.service().names(event.getType())) {
             throw HttpError.badRequest("unknown CloudEvent type '" + event.getType() + "': no function and no trigger handles it"
                     + " (Relay handles com.amazonaws.s3.*, dev.knative.kafka.event, dev.relay.run.requested, dev.knative.sources.ping and"
                     + " dev.knative.apiserver.{resource,ref}.{add,update,delete})");
         }
         EventMeta meta = meta(event);
         byte[] data = event.getData() == null ? new byte[0] : event.getData().toBytes();
+        checkData(meta, EventTypes.ARTIFACT.equals(function) ? new byte[0] : data); // the artifact function reads its own (not JSON: …)
+        if (function == null) {
+            return trigger(event);
+        }
         return switch (function) {
             case EventTypes.ARTIFACT -> artifacts.handle(meta, data);
             case EventTypes.RUN_START -> runs.startOnce(json(meta, data), meta);
@@ -188,8 +189,91 @@ public class CloudEventRoute {
         return new Answer(status, out);
     }
 
+    /**
+     * The data rules of every type (docs/events.md "Answers of POST /"): a {@code datacontenttype}
+     * that is not JSON is 415; data that does not read as JSON is 400. Checked before any function
+     * or trigger sees the event, so nothing of it is applied.
+     */
+    private static void checkData(EventMeta meta, byte[] data) {
+        if (!EventTypes.isJson(meta.dataContentType())) {
+            throw new HttpError(415, "unsupported datacontenttype '" + meta.dataContentType() + "' for " + meta.type()
+                    + ": Relay reads JSON event data (application/json, text/json or *+json)");
+        }
+        if (data.length == 0) {
+            return;
+        }
+        try {
+            MAPPER.readTree(data);
+        } catch (IOException e) {
+            throw HttpError.badRequest("event " + meta.id() + " (" + meta.type() + "): data is not JSON: "
+                    + dev.relay.eventing.input.SafeJson.describe(e));
+        }
+    }
+
+    /**
+     * The attributes CloudEvents requires to be non-empty ({@code id}, {@code source}, {@code type};
+     * the SDK checks only that they are present).
+     *
+     * @throws HttpError 400 naming the attribute
+     */
+    private static void checkRequired(CloudEvent e, boolean structured) {
+        String[][] required = {{"id", e.getId()}, {"source", e.getSource() == null ? null : e.getSource().toString()},
+                {"type", e.getType()}};
+        for (String[] a : required) {
+            if (a[1] == null || a[1].isEmpty()) {
+                throw HttpError.badRequest("not a valid CloudEvent (" + (structured ? "structured" : "binary") + " mode): "
+                        + (structured ? "\"" + a[0] + "\"" : "ce-" + a[0]) + " is empty; CloudEvents requires a non-empty " + a[0]);
+            }
+        }
+    }
+
+    /**
+     * @return {@code contentType} with its media type in lower case (media types are
+     *     case-insensitive, RFC 9110 §8.3.1; the SDK compares them as written), parameters as given
+     */
+    static String normalizeMediaType(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        int semi = contentType.indexOf(';');
+        return semi < 0 ? contentType.strip().toLowerCase(java.util.Locale.ROOT)
+                : contentType.substring(0, semi).strip().toLowerCase(java.util.Locale.ROOT) + contentType.substring(semi);
+    }
+
+    /**
+     * A structured event whose {@code datacontenttype} is a JSON type in another case
+     * ({@code Application/JSON}): the same event with the media type in lower case, as the SDK
+     * reads {@code data} as JSON only for the lower-case spelling. Anything else is returned as is
+     * (the SDK then names what is wrong).
+     */
+    private static byte[] normalizeDataContentType(byte[] body) {
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(body);
+        } catch (IOException e) {
+            return body;
+        }
+        if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.path("datacontenttype").isTextual()) {
+            String given = o.get("datacontenttype").asText();
+            String lower = normalizeMediaType(given);
+            if (!lower.equals(given)) {
+                o.put("datacontenttype", lower);
+                try {
+                    return MAPPER.writeValueAsBytes(o);
+                } catch (IOException e) {
+                    return body;
+                }
+            }
+        }
+        return body;
+    }
+
     private static CloudEvent read(Map<String, String> headers, byte[] body) {
-        String contentType = headers.get("content-type");
+        String contentType = normalizeMediaType(headers.get("content-type"));
+        if (contentType != null && !contentType.equals(headers.get("content-type"))) {
+            headers = new HashMap<>(headers);
+            headers.put("content-type", contentType);
+        }
         boolean structured = contentType != null && contentType.toLowerCase().startsWith("application/cloudevents");
         if (!structured && !headers.containsKey("ce-specversion")) {
             throw HttpError.badRequest("not a CloudEvent: binary mode needs ce-specversion, ce-type, ce-source and ce-id"
@@ -200,12 +284,18 @@ public class CloudEventRoute {
         if (contentType != null && contentType.toLowerCase().startsWith("application/cloudevents-batch")) {
             throw new HttpError(415, "batched CloudEvents (application/cloudevents-batch+json) are not supported; send one event per request");
         }
+        if (structured) {
+            body = normalizeDataContentType(body);
+        }
+        CloudEvent event;
         try {
             MessageReader reader = HttpMessageFactory.createReader(headers, body);
-            return reader.toEvent();
+            event = reader.toEvent();
         } catch (RuntimeException e) {
             throw HttpError.badRequest("not a valid CloudEvent (" + (structured ? "structured" : "binary") + " mode): " + reason(e));
         }
+        checkRequired(event, structured);
+        return event;
     }
 
     /** The innermost message of a failure, without exception class names or parser locations. */
@@ -217,11 +307,7 @@ public class CloudEventRoute {
                 why = m;
             }
         }
-        if (why == null) {
-            return e.getClass().getSimpleName();
-        }
-        why = why.replaceAll("(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error):\\s*", "");
-        return why.lines().findFirst().orElse(why);
+        return why == null ? "it cannot be read" : dev.relay.eventing.input.ErrorText.plain(why);
     }
 
     private static JsonNode json(EventMeta meta, byte[] data) {
@@ -236,7 +322,7 @@ public class CloudEventRoute {
             return MAPPER.readTree(data);
         } catch (IOException e) {
             throw HttpError.badRequest("event " + meta.id() + " (" + meta.type() + "): data is not JSON: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+                    + dev.relay.eventing.input.SafeJson.describe(e));
         }
     }
 
@@ -253,6 +339,7 @@ public class CloudEventRoute {
     private static Map<String, String> headers(RoutingContext ctx) {
         Map<String, String> out = new HashMap<>();
         ctx.request().headers().forEach(h -> out.putIfAbsent(h.getKey().toLowerCase(), CeHeaders.decode(h.getKey(), h.getValue())));
+        out.computeIfPresent("content-type", (k, v) -> normalizeMediaType(v));
         return out;
     }
 }

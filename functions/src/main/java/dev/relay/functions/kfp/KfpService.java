@@ -455,7 +455,11 @@ public class KfpService implements ScheduleFire {
                 for (Iterator<Map.Entry<String, JsonNode>> it = ps.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
                     JsonNode v = e.getValue();
-                    params.put(e.getKey(), v.isTextual() ? v.asText() : v.isNull() ? "" : v.toString());
+                    if (v.isObject() && v.size() == 1 && v.path("uri").isTextual()) {
+                        params.set(e.getKey(), v); // an explicit artifact reference (the UI's artifact fields), admitted by the run starter
+                    } else {
+                        params.put(e.getKey(), v.isTextual() ? v.asText() : v.isNull() ? "" : v.toString());
+                    }
                 }
             }
         }

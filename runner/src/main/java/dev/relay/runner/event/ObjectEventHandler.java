@@ -145,6 +145,11 @@ public final class ObjectEventHandler {
         } catch (TriggerService.TriggerFailure e) {
             LOG.log(System.Logger.Level.WARNING, "trigger for " + r.uri() + " failed: " + e.getMessage());
             return new Outcome(r.bucket(), r.key(), r.eventName(), "failed", e.getMessage(), null);
+        } catch (dev.relay.eventing.EventFormatException e) {
+            // the record read as a notification (its envelope filled a field in) but not as an event of its own
+            LOG.log(System.Logger.Level.WARNING, "trigger for " + r.uri() + ": " + e.getMessage());
+            return new Outcome(r.bucket(), r.key(), r.eventName(), "failed", "the record cannot be read as an event: "
+                    + e.getMessage(), null);
         }
         if (!o.started().isEmpty()) {
             LOG.log(System.Logger.Level.INFO, r.uri() + " started " + o.started());

@@ -108,6 +108,9 @@ class SpecFuzzTest {
                             || m.contains("ClassCast")) {
                         return "error text leaks Java internals: " + m;
                     }
+                    if (err.line() < 1 || err.column() < 1) {
+                        return "position is not 1-based (issue 13: 35 kinds of error were at 0:0): " + m;
+                    }
                 }
                 return null;
             } catch (Throwable t) {
