@@ -34,7 +34,7 @@ public class HttpErrorMapper {
         }
         LOG.errorf("request failed: %s", e.toString());
         LOG.debug("request failed", e);
-        return json(500, java.util.Map.of("error", "internal error: the server could not answer this request; its log has the cause")).build();
+        return json(500, java.util.Map.of("error", dev.relay.functions.app.Replies.INTERNAL)).build();
     }
 
     private static Response.ResponseBuilder json(int status, Object body) {

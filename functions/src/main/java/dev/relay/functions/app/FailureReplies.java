@@ -56,7 +56,7 @@ public class FailureReplies {
         if (f == null) {
             message = phrase;
         } else if (status >= 500) {
-            message = Replies.internal(f);
+            message = Replies.INTERNAL;
         } else {
             String why = ErrorText.of(f);
             message = "unexpected failure".equals(why) ? phrase : phrase + ": " + why;

@@ -34,8 +34,14 @@ public final class Replies {
     public static void unexpected(RoutingContext ctx, String where, RuntimeException e) {
         LOG.errorf("%s failed: %s", where, e.toString());
         LOG.debug(where, e);
-        json(ctx, 500, Map.of("error", "internal error: the server could not answer this request; its log has the cause"));
+        json(ctx, 500, Map.of("error", INTERNAL));
     }
+
+    /**
+     * The answer's text for an unexpected failure: it names no exception, no message and no path
+     * (those may be internals); the server log has the cause.
+     */
+    public static final String INTERNAL = "internal error: the server could not answer this request; its log has the cause";
 
     /** @return the JSON body of an error */
     public static Map<String, Object> body(HttpError e) {
