@@ -150,6 +150,9 @@ class RunApiTest {
         assertEquals(secrets.s3SecretKey(), doc.get("secretKey").asText());
         assertNotEquals("minio", doc.get("accessKey").asText());
         assertNotEquals("minio123", doc.get("secretKey").asText());
+        // issue 13: every file Relay writes that holds a secret is 0600
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(Path.of("target/relay-test-state/server.json"))));
         assertTrue(doc.has("http"));
         given().head("/minio/webhook").then().statusCode(200);
         given().get("/").then().statusCode(200).body("functions", hasItem("artifact"));
