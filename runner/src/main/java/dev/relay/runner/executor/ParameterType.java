@@ -114,7 +114,7 @@ public enum ParameterType {
                     throw new ParameterTypeException("'" + abbreviate(t) + "' is not a JSON "
                             + (this == LIST ? "array (LIST)" : "object (STRUCT)"));
                 }
-                return n;
+                return protoNumbers(n);
             }
             default:
                 throw new IllegalStateException();
@@ -159,12 +159,12 @@ public enum ParameterType {
                 break;
             case LIST:
                 if (value.isArray()) {
-                    return value;
+                    return protoNumbers(value);
                 }
                 break;
             case STRUCT:
                 if (value.isObject()) {
-                    return value;
+                    return protoNumbers(value);
                 }
                 break;
             default:
@@ -203,6 +203,29 @@ public enum ParameterType {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The numbers of a list or struct as KFP's launcher passes them: a protobuf {@code Value} holds
+     * every number as a double, and protojson writes a whole one without a fraction ({@code 1.0} →
+     * {@code 1}; the compiler stores {@code {'A': 1}} as {@code {A: 1.0}}).
+     */
+    static JsonNode protoNumbers(JsonNode n) {
+        if (n.isFloatingPointNumber()) {
+            double d = n.asDouble();
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? LongNode.valueOf((long) d) : n;
+        }
+        if (n.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode a = Json.MAPPER.createArrayNode();
+            n.forEach(e -> a.add(protoNumbers(e)));
+            return a;
+        }
+        if (n.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = Json.MAPPER.createObjectNode();
+            n.fields().forEachRemaining(e -> o.set(e.getKey(), protoNumbers(e.getValue())));
+            return o;
+        }
+        return n;
     }
 
     private static String abbreviate(String s) {

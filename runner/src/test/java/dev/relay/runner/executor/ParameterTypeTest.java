@@ -58,6 +58,15 @@ class ParameterTypeTest {
     }
 
     @Test
+    void wholeNumbersInListsAndStructsAreWrittenAsKfpsLauncherWritesThem() throws Exception {
+        // the compiler stores the default {'A': 1, 'B': 2} as {A: 1.0, B: 2.0}; protojson writes 1.0 as 1
+        com.fasterxml.jackson.databind.JsonNode d = dev.relay.runner.contract.Json.MAPPER.readTree("{\"A\": 1.0, \"B\": [2.0, 2.5]}");
+        assertEquals("{\"A\":1,\"B\":[2,2.5]}", ParameterType.STRUCT.coerce(d).toString());
+        assertEquals("[1,0.5]", ParameterType.LIST.parse("[1.0, 0.5]").toString());
+        assertEquals("{\"A\":1,\"B\":[2,2.5]}", ParameterType.text(ParameterType.STRUCT.coerce(d)));
+    }
+
+    @Test
     void v1TypesMapAndIrNames() {
         assertEquals(ParameterType.NUMBER_INTEGER, ParameterType.ofV1("Integer"));
         assertEquals(ParameterType.NUMBER_DOUBLE, ParameterType.ofV1("Float"));
