@@ -161,18 +161,32 @@ class RecoveryCliTest {
 
         assertFalse(alive(nap), "the task ended with relay run");
         String runId = onlyRun(state);
-        // the killed task's attempt failed (exit 143) and, when relay run had time to take that
-        // decision before it exited, the run ended Failed: retried then; else it is resumed
+        // the killed task's attempt failed (exit 143) if relay run could still write its status, and
+        // the run ended Failed if it could still decide that: whatever it got to, the run is not left
+        // Running: a resume ends it (or re-runs a lost nap), and a retry re-runs a failed one
         Optional<RunStatus> ended;
         try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
             ended = rt.recovery().generations().status(runId);
         }
-        ended.ifPresent(s -> assertEquals(Phase.Failed, s.phase()));
-        Cli r = ended.isPresent() ? Cli.run("runs", "retry", runId, "--state-dir", state.toString(), "--json")
-                : Cli.run("run", "--resume", runId, "--state-dir", state.toString(), "--json");
-        System.out.println("relay run after SIGTERM: " + (ended.isPresent() ? "ended Failed, retried" : "left running, resumed"));
-        assertEquals(0, r.exit(), r.err());
-        assertEquals("Succeeded", Json.MAPPER.readTree(r.out()).get("phase").asText());
+        String how = ended.isPresent() ? "ended " + ended.get().phase() : "left running";
+        String phase;
+        if (ended.isEmpty()) {
+            Cli resumed = Cli.run("run", "--resume", runId, "--state-dir", state.toString(), "--json");
+            assertTrue(resumed.exit() == 0 || resumed.exit() == 1, resumed.err());
+            phase = Json.MAPPER.readTree(resumed.out()).get("phase").asText();
+            how += ", resumed to " + phase;
+        } else {
+            phase = ended.get().phase().name();
+        }
+        if (!phase.equals("Succeeded")) {
+            assertEquals("Failed", phase);
+            Cli retried = Cli.run("runs", "retry", runId, "--state-dir", state.toString(), "--json");
+            assertEquals(0, retried.exit(), retried.err());
+            phase = Json.MAPPER.readTree(retried.out()).get("phase").asText();
+            how += ", retried";
+        }
+        System.out.println("relay run after SIGTERM: " + how);
+        assertEquals("Succeeded", phase);
         assertEquals("ran", Files.readString(dir.resolve("first.count")).strip(), "first is not run again");
     }
 
