@@ -153,11 +153,12 @@ class EventCorrectnessTest {
         // The same notification arriving before the object: handled once it becomes readable
         // (written straight into the embedded store's files, so no notification of its own).
         String late = "r-late-000001";
+        // the document is made first, so the read-retry window (~0.6 s in tests) covers only the write below
+        String runJson = new String(backend.store().get(RunLayout.runJson(anyRun())).orElseThrow(), StandardCharsets.UTF_8)
+                .replaceFirst("\"runId\":\"[^\"]+\"", "\"runId\":\"" + late + "\"");
         CompletableFuture<TestSupport.Answer> pending = CompletableFuture.supplyAsync(
                 () -> TestSupport.post(root, event(envelope("s3:ObjectCreated:Put", "mlpipeline", RunLayout.runJson(late), seq())), false, Map.of()));
         Thread.sleep(60);
-        String runJson = new String(backend.store().get(RunLayout.runJson(anyRun())).orElseThrow(), StandardCharsets.UTF_8)
-                .replaceFirst("\"runId\":\"[^\"]+\"", "\"runId\":\"" + late + "\"");
         Path file = Path.of(System.getProperty("user.dir"), "target/relay-test-state/s3/mlpipeline", RunLayout.runJson(late));
         Files.createDirectories(file.getParent());
         Files.writeString(file, runJson);
