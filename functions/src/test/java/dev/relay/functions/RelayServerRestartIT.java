@@ -31,11 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  * server} starts it, each in its own JVM): {@code kill -9} of the server while a task sleeps, then
  * a restart on the same state dir, leaves no process behind and ends the run ({@code Lost}) within
  * a minute; the servers started one after the other on that state dir never run one attempt twice.
- * Needs {@code functions/target/quarkus-app/quarkus-run.jar} ({@code ./mvnw -pl functions -am
- * package -DskipTests}, or one {@code ./relay server}); skips with a message when it is absent or
- * older than the sources. Prints the time from the second server's start to the run's end.
+ * Runs in {@code verify} after the app is packaged (failsafe, hence the {@code IT} name): it needs
+ * {@code functions/target/quarkus-app/quarkus-run.jar} and skips with a message when it is absent
+ * or older than the sources. Prints the time from the second server's start to the run's end.
  */
-class RelayServerRestartTest {
+class RelayServerRestartIT {
     static final Path APP = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
