@@ -177,6 +177,10 @@ class ArgoPackageRunTest {
         }
     }
 
+    private static boolean startsAfterEnd(AttemptStatus later, AttemptStatus earlier) {
+        return !java.time.Instant.parse(later.startedAt()).isBefore(java.time.Instant.parse(earlier.finishedAt()));
+    }
+
     /**
      * The shared v1 packages whose {@code .py} passes constants, pipeline parameters or static lists:
      * each task prints exactly what its source passes it, loops run one iteration per item (and no
@@ -191,8 +195,7 @@ class ArgoPackageRunTest {
         String two = "graph-echo2-graph-component-2/echo2-task1";
         assertEquals("message 1", object(RunLayout.attemptLog(ops, one, 1)).strip(), "text1's default");
         assertEquals("message 2", object(RunLayout.attemptLog(ops, two, 1)).strip(), "text2's default");
-        assertTrue(attempt(ops, two).startedAt().compareTo(attempt(ops, one).finishedAt()) >= 0,
-                "step2_graph_component.after(step1_graph_component)");
+        assertTrue(startsAfterEnd(attempt(ops, two), attempt(ops, one)), "step2_graph_component.after(step1_graph_component)");
         // ParallelFor over [{a: 1, b: 2}, {a: 10, b: 20}] with my_pipe_param=10 inside the loop
         String items = run(v1.resolve("withitem_basic.yaml")).get("runId").asText();
         int[][] ab = {{1, 2}, {10, 20}};
@@ -213,8 +216,7 @@ class ArgoPackageRunTest {
         for (int i = 0; i < doop.size(); i++) {
             String path = "for-loop-1/" + i + "/my-in-cop1";
             assertEquals("no output global op1, item: " + doop.get(i), object(RunLayout.attemptLog(global, path, 1)).strip());
-            assertTrue(attempt(global, path).startedAt().compareTo(attempt(global, "my-out-cop0").finishedAt()) >= 0,
-                    path + " runs .after(op0)");
+            assertTrue(startsAfterEnd(attempt(global, path), attempt(global, "my-out-cop0")), path + " runs .after(op0)");
         }
         assertTrue(!exists(RunLayout.attemptLog(global, "for-loop-1/4/my-in-cop1", 1)), "four items, four iterations");
         assertEquals("no output global op2, outp: " + json, object(RunLayout.attemptLog(global, "my-out-cop2", 1)).strip(),
