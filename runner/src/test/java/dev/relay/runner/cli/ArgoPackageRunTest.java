@@ -128,8 +128,9 @@ class ArgoPackageRunTest {
         Path cases = sharedSeed().getParent().getParent();
         // opsgroups, withitem_basic, withparam_global(_dict) and input_artifact_raw_value are checked line
         // by line in sharedStaticPackagesPrintWhatTheirPySourcesPass. add_pod_env echoes $KFP_POD_NAME, a
-        // Kubernetes fieldRef that a host run sets to "" (not the pod name the .py implies): only its end is checked
-        run(cases.resolve("v1_kfp_sdk/add_pod_env.yaml"));
+        // Kubernetes fieldRef (metadata.name): on a host, the name of this task's process
+        String env = run(cases.resolve("v1_kfp_sdk/add_pod_env.yaml")).get("runId").asText();
+        assertEquals(env + "-echo-1", object(RunLayout.attemptLog(env, "echo", 1)).strip(), "the pod name the task echoes");
         JsonNode out = run(cases.resolve("v1_kfp_sdk/withparam_output.yaml"));
         String runId = out.get("runId").asText();
         int items = Json.MAPPER.readTree(value(runId, "my-out-cop0", "out")).size();
