@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.runner.contract.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * The pod fields of an Argo template (and the Workflow's defaults for them) that a Kubernetes Job
@@ -66,6 +71,45 @@ public final class ArgoPodFields {
             }
         }
         return out.isEmpty() ? null : out.toString();
+    }
+
+    /**
+     * The values a host process gets for the {@code valueFrom.fieldRef} env entries of
+     * {@code annotation} (the object {@link #of} wrote; a Kubernetes pod gets the real ones):
+     * {@code metadata.name} is {@code <runId>-<task path>-<attempt>} made a DNS label (lower case,
+     * other characters as {@code -}), {@code metadata.uid} a UUID named by run, task and attempt,
+     * the labels {@code workflows.argoproj.io/workflow} and {@code pipeline/runid} the run id. Other
+     * field paths (namespace, node, IPs, other labels) have no host value and are left out: the
+     * translator sets them to "".
+     *
+     * @param annotation the {@link #ANNOTATION} value, or null
+     * @return env name to value; empty when {@code annotation} is null, not JSON, or has no fieldRef
+     */
+    public static Map<String, String> hostFieldValues(String annotation, String runId, String task, int attempt) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (annotation == null) {
+            return out;
+        }
+        JsonNode env;
+        try {
+            env = Json.MAPPER.readTree(annotation).path("env");
+        } catch (java.io.IOException e) {
+            return out;
+        }
+        String who = runId + "-" + task + "-" + attempt;
+        for (JsonNode e : env) {
+            String field = e.path("valueFrom").path("fieldRef").path("fieldPath").asText("");
+            String value = switch (field.replace('"', '\'')) {
+                case "metadata.name" -> who.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+                case "metadata.uid" -> UUID.nameUUIDFromBytes(who.getBytes(StandardCharsets.UTF_8)).toString();
+                case "metadata.labels['workflows.argoproj.io/workflow']", "metadata.labels['pipeline/runid']" -> runId;
+                default -> null;
+            };
+            if (value != null && e.hasNonNull("name")) {
+                out.put(e.get("name").asText(), value);
+            }
+        }
+        return out;
     }
 
     private static void addAll(ArrayNode to, JsonNode list) {

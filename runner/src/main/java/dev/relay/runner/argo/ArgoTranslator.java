@@ -485,8 +485,8 @@ public final class ArgoTranslator {
         }
         ObjectNode env = container.putObject("env");
         for (Workflow.EnvVar e : t.container().env()) {
-            // fieldRef values (pod name, namespace...) have no meaning on a host: empty, as Argo
-            // gives an unknown field
+            // fieldRef values: "" here; a Kubernetes pod gets the real field (ArgoPodPatch), a host
+            // process the ones ArgoPodFields.hostFieldValues can tell (pod name, uid, run id)
             env.put(e.name(), e.value() != null ? e.value() : "");
         }
     }

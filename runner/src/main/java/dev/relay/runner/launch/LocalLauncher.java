@@ -1,5 +1,6 @@
 package dev.relay.runner.launch;
 
+import dev.relay.runner.argo.ArgoPodFields;
 import dev.relay.runner.engine.ExecutionPhase;
 import dev.relay.runner.contract.AttemptStatus;
 import dev.relay.runner.contract.Json;
@@ -303,7 +304,14 @@ public final class LocalLauncher implements Launcher {
                 }
             }
         }
-        runProcess(r, argv, cmd.env(), work, logFile);
+        Map<String, String> env = cmd.env();
+        String pod = r.annotations() == null ? null : r.annotations().get(ArgoPodFields.ANNOTATION);
+        if (pod != null) {
+            // an Argo template's fieldRef env (KFP's KFP_POD_NAME, KFP_RUN_ID...): this process's values
+            env = new LinkedHashMap<>(env);
+            env.putAll(ArgoPodFields.hostFieldValues(pod, r.runId(), r.task(), r.attempt()));
+        }
+        runProcess(r, argv, env, work, logFile);
         Map<String, AttemptStatus.OutputRef> published = new LinkedHashMap<>();
         for (CommandStep.Output o : step.outputs()) {
             // KFP marks UI metadata and metrics as optional artifacts: a missing one is no error

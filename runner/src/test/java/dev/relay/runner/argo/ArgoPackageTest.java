@@ -110,4 +110,22 @@ public class ArgoPackageTest {
                 "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nspec: [\n".getBytes(StandardCharsets.UTF_8), "y.yaml"));
         assertTrue(yaml.errors().get(0).line() > 0, yaml.getMessage());
     }
+    @Test
+    void aHostProcessGetsTheFieldRefValuesItCanTell() {
+        String pod = "{\"env\":[{\"name\":\"POD\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"metadata.name\"}}},"
+                + "{\"name\":\"UID\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"metadata.uid\"}}},"
+                + "{\"name\":\"RUN\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"metadata.labels['pipeline/runid']\"}}},"
+                + "{\"name\":\"WF\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"metadata.labels[\\\"workflows.argoproj.io/workflow\\\"]\"}}},"
+                + "{\"name\":\"NS\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"metadata.namespace\"}}},"
+                + "{\"name\":\"PW\",\"valueFrom\":{\"secretKeyRef\":{\"name\":\"s\",\"key\":\"k\"}}}]}";
+        Map<String, String> v = ArgoPodFields.hostFieldValues(pod, "r-1", "for-loop-1/0/My_Task", 2);
+        assertEquals("r-1-for-loop-1-0-my-task-2", v.get("POD"), "a DNS label");
+        assertEquals(java.util.UUID.nameUUIDFromBytes("r-1-for-loop-1/0/My_Task-2".getBytes(StandardCharsets.UTF_8)).toString(),
+                v.get("UID"));
+        assertEquals("r-1", v.get("RUN"));
+        assertEquals("r-1", v.get("WF"), "either quote");
+        assertEquals(java.util.List.of("POD", "UID", "RUN", "WF"), java.util.List.copyOf(v.keySet()),
+                "no host value for the namespace; a secret is no fieldRef");
+        assertTrue(ArgoPodFields.hostFieldValues(null, "r-1", "t", 1).isEmpty());
+    }
 }

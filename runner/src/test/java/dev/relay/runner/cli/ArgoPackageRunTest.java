@@ -126,10 +126,11 @@ class ArgoPackageRunTest {
     @Test
     void everyHostRunnableSharedPackageRunsToItsEnd() throws Exception {
         Path cases = sharedSeed().getParent().getParent();
-        for (String f : List.of("opsgroups.yaml", "withitem_basic.yaml", "withparam_global.yaml",
-                "withparam_global_dict.yaml", "input_artifact_raw_value.yaml", "add_pod_env.yaml")) {
-            run(cases.resolve("v1_kfp_sdk").resolve(f));
-        }
+        // opsgroups, withitem_basic, withparam_global(_dict) and input_artifact_raw_value are checked line
+        // by line in sharedStaticPackagesPrintWhatTheirPySourcesPass. add_pod_env echoes $KFP_POD_NAME, a
+        // Kubernetes fieldRef (metadata.name): on a host, the name of this task's process
+        String env = run(cases.resolve("v1_kfp_sdk/add_pod_env.yaml")).get("runId").asText();
+        assertEquals(env + "-echo-1", object(RunLayout.attemptLog(env, "echo", 1)).strip(), "the pod name the task echoes");
         JsonNode out = run(cases.resolve("v1_kfp_sdk/withparam_output.yaml"));
         String runId = out.get("runId").asText();
         int items = Json.MAPPER.readTree(value(runId, "my-out-cop0", "out")).size();
@@ -168,6 +169,77 @@ class ArgoPackageRunTest {
                 "parallelfor_item_argument_resolving.workflow.yaml")) {
             run(cases.resolve("v1_argo_workflows").resolve(f));
         }
+    }
+
+    private AttemptStatus attempt(String runId, String path) throws Exception {
+        try (EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+            return Json.read(rt.store().get(RunLayout.attemptStatus(runId, path, 1)).orElseThrow(
+                    () -> new AssertionError("no attempt of " + path)), AttemptStatus.class, path);
+        }
+    }
+
+    private static boolean startsAfterEnd(AttemptStatus later, AttemptStatus earlier) {
+        return !java.time.Instant.parse(later.startedAt()).isBefore(java.time.Instant.parse(earlier.finishedAt()));
+    }
+
+    /**
+     * The shared v1 packages whose {@code .py} passes constants, pipeline parameters or static lists:
+     * each task prints exactly what its source passes it, loops run one iteration per item (and no
+     * more), and {@code .after()} orders what carries no data.
+     */
+    @Test
+    void sharedStaticPackagesPrintWhatTheirPySourcesPass() throws Exception {
+        Path v1 = sharedSeed().getParent();
+        // two graph_components, echo2's after echo1's, each echoing its pipeline parameter's default
+        String ops = run(v1.resolve("opsgroups.yaml")).get("runId").asText();
+        String one = "graph-echo1-graph-component-1/echo1-task1";
+        String two = "graph-echo2-graph-component-2/echo2-task1";
+        assertEquals("message 1", object(RunLayout.attemptLog(ops, one, 1)).strip(), "text1's default");
+        assertEquals("message 2", object(RunLayout.attemptLog(ops, two, 1)).strip(), "text2's default");
+        assertTrue(startsAfterEnd(attempt(ops, two), attempt(ops, one)), "step2_graph_component.after(step1_graph_component)");
+        // ParallelFor over [{a: 1, b: 2}, {a: 10, b: 20}] with my_pipe_param=10 inside the loop
+        String items = run(v1.resolve("withitem_basic.yaml")).get("runId").asText();
+        int[][] ab = {{1, 2}, {10, 20}};
+        for (int i = 0; i < 2; i++) {
+            assertEquals("op1 " + ab[i][0] + " 10", object(RunLayout.attemptLog(items, "for-loop-2/" + i + "/my-in-coop1", 1)).strip(),
+                    "item.a and the pipeline parameter, item " + i);
+            assertEquals("op2 " + ab[i][1], object(RunLayout.attemptLog(items, "for-loop-2/" + i + "/my-in-coop2", 1)).strip(),
+                    "item.b, item " + i);
+        }
+        assertTrue(!exists(RunLayout.attemptLog(items, "for-loop-2/2/my-in-coop1", 1)), "two items, two iterations");
+        assertEquals("10", object(RunLayout.attemptLog(items, "my-out-cop", 1)).strip(), "my_pipe_param outside the loop");
+        // ParallelFor over the list parameter loopidy_doop (default [3, 5, 7, 9]; then one given with -p), after op0
+        String global = run(v1.resolve("withparam_global.yaml")).get("runId").asText();
+        String json = value(global, "my-out-cop0", "out");
+        assertEquals(java.util.stream.IntStream.rangeClosed(20, 30).boxed().toList(),
+                Arrays.asList(Json.MAPPER.readValue(json, Integer[].class)), "op0's json.dump of range(20, 31)");
+        List<Integer> doop = List.of(3, 5, 7, 9);
+        for (int i = 0; i < doop.size(); i++) {
+            String path = "for-loop-1/" + i + "/my-in-cop1";
+            assertEquals("no output global op1, item: " + doop.get(i), object(RunLayout.attemptLog(global, path, 1)).strip());
+            assertTrue(startsAfterEnd(attempt(global, path), attempt(global, "my-out-cop0")), path + " runs .after(op0)");
+        }
+        assertTrue(!exists(RunLayout.attemptLog(global, "for-loop-1/4/my-in-cop1", 1)), "four items, four iterations");
+        assertEquals("no output global op2, outp: " + json, object(RunLayout.attemptLog(global, "my-out-cop2", 1)).strip(),
+                "op0's output, whole");
+        String given = run(v1.resolve("withparam_global.yaml"), "loopidy_doop=[4, 8]").get("runId").asText();
+        assertEquals("no output global op1, item: 4", object(RunLayout.attemptLog(given, "for-loop-1/0/my-in-cop1", 1)).strip());
+        assertEquals("no output global op1, item: 8", object(RunLayout.attemptLog(given, "for-loop-1/1/my-in-cop1", 1)).strip());
+        assertTrue(!exists(RunLayout.attemptLog(given, "for-loop-1/2/my-in-cop1", 1)), "the list given on the command line");
+        // the same over the dict list [{a: 1, b: 2}, {a: 10, b: 20}]: item.a of each
+        String dict = run(v1.resolve("withparam_global_dict.yaml")).get("runId").asText();
+        assertEquals("no output global op1, item.a: 1", object(RunLayout.attemptLog(dict, "for-loop-1/0/my-in-cop1", 1)).strip());
+        assertEquals("no output global op1, item.a: 10", object(RunLayout.attemptLog(dict, "for-loop-1/1/my-in-cop1", 1)).strip());
+        assertTrue(!exists(RunLayout.attemptLog(dict, "for-loop-1/2/my-in-cop1", 1)), "two items, two iterations");
+        assertEquals("no output global op2, outp: " + value(dict, "my-out-cop0", "out"),
+                object(RunLayout.attemptLog(dict, "my-out-cop2", 1)).strip());
+        // raw input artifacts placed at /tmp/inputs/text/data and cat'ed: exactly their text, no newline added
+        String raw = run(v1.resolve("input_artifact_raw_value.yaml")).get("runId").asText();
+        assertEquals("Constant artifact value", object(RunLayout.attemptLog(raw, "component-with-inline-input-artifact", 1)));
+        assertEquals("Constant artifact value", object(RunLayout.attemptLog(raw, "component-with-input-artifact", 1)));
+        assertEquals("hard-coded artifact value", object(RunLayout.attemptLog(raw, "component-with-input-artifact-2", 1)));
+        assertEquals(Files.readString(v1.resolve("input_artifact_raw_value.txt")),
+                object(RunLayout.attemptLog(raw, "component-with-input-artifact-3", 1)), "the .txt the compiler read");
     }
 
     @Test
