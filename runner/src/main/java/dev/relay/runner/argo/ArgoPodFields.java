@@ -19,8 +19,9 @@ import java.util.UUID;
  * Workflow's {@code spec.volumes} then the template's), {@code volumeMounts} and {@code env}
  * entries with {@code valueFrom} (secret, config map, resource or pod field, of the template's container), {@code initContainers},
  * {@code sidecars}, and {@code nodeSelector}, {@code tolerations}, {@code affinity} (the
- * template's, else the Workflow's, as Argo does). A local host refuses all of them
- * ({@link HostCheck#problems}).
+ * template's, else the Workflow's, as Argo does). A local host refuses them ({@link HostCheck#problems}),
+ * except pod-field env ({@code fieldRef}), which it fills with the values a process can have
+ * ({@link #hostFieldValues}).
  */
 public final class ArgoPodFields {
     /** Task annotation holding the JSON object. */
