@@ -847,18 +847,24 @@ const Relay = (() => {
       try {
         const c = await api(`/apis/v2beta1/runs/${encodeURIComponent(runId)}/tasks/${taskUrl(task)}/logs?offset=${offset}`);
         if (pre !== document.getElementById('log')) return;
+        // a new attempt (a retry): the offset asked for was the earlier attempt's, so its log is read from its start
+        const restart = c.attempt !== attempt && c.attempt > 0 && attempt > 0 && offset > 0;
         if (c.attempt !== attempt && c.attempt > 0) {
           if (attempt > 0) pre.textContent += `\n--- attempt ${c.attempt} ---\n`;
           attempt = c.attempt;
           document.getElementById('log-attempt').textContent = '(attempt ' + attempt + ')';
         }
-        if (c.text) {
-          const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
-          pre.textContent += c.text;
-          if (atEnd) pre.scrollTop = pre.scrollHeight;
+        if (restart) {
+          offset = 0;
+        } else {
+          if (c.text) {
+            const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+            pre.textContent += c.text;
+            if (atEnd) pre.scrollTop = pre.scrollHeight;
+          }
+          offset = c.next_offset;
+          live = c.live || c.attempt === 0;
         }
-        offset = c.next_offset;
-        live = c.live || c.attempt === 0;
       } catch (e) {
         live = e.status !== 404 && e.status !== 401;
       }
