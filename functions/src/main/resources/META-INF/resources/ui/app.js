@@ -512,14 +512,21 @@ const Relay = (() => {
     let drawnKey = null;
     let vizKey = null;
     const msg = document.getElementById('run-msg');
-    document.getElementById('cancel-btn').onclick = async () => {
-      try { await api('/apis/v2beta1/runs/' + encodeURIComponent(runId) + ':terminate', {method: 'POST'}); msg.textContent = 'Cancel requested.'; }
-      catch (e) { msg.textContent = e.message; }
+    // after Cancel or Retry the run is read again even while it looks finished: a retried run is
+    // Canceled or Failed until its new generation starts, and the live refresh reads only active runs
+    let follow = 0;
+    const action = async (verb, said) => {
+      try {
+        await api('/apis/v2beta1/runs/' + encodeURIComponent(runId) + ':' + verb, {method: 'POST'});
+        msg.textContent = said;
+        follow = 5;
+        run = await api('/api/v1/runs/' + encodeURIComponent(runId));
+        render();
+        if (selected) refreshTask(run, selected);
+      } catch (e) { msg.textContent = e.message; }
     };
-    document.getElementById('retry-btn').onclick = async () => {
-      try { await api('/apis/v2beta1/runs/' + encodeURIComponent(runId) + ':retry', {method: 'POST'}); msg.textContent = 'Retry requested.'; }
-      catch (e) { msg.textContent = e.message; }
-    };
+    document.getElementById('cancel-btn').onclick = () => action('terminate', 'Cancel requested.');
+    document.getElementById('retry-btn').onclick = () => action('retry', 'Retry requested.');
 
     function render() {
       document.getElementById('run-state').innerHTML = stateBadge(run.phase);
@@ -581,7 +588,8 @@ const Relay = (() => {
     const refresh = async () => {
       if (nav !== navigation) return;
       let wait = 1500;
-      if (active(run.phase)) {
+      if (active(run.phase) || follow > 0) {
+        if (!active(run.phase)) follow--;
         const t = performance.now();
         try {
           run = await api('/api/v1/runs/' + encodeURIComponent(runId));
@@ -839,18 +847,24 @@ const Relay = (() => {
       try {
         const c = await api(`/apis/v2beta1/runs/${encodeURIComponent(runId)}/tasks/${taskUrl(task)}/logs?offset=${offset}`);
         if (pre !== document.getElementById('log')) return;
+        // a new attempt (a retry): the offset asked for was the earlier attempt's, so its log is read from its start
+        const restart = c.attempt !== attempt && c.attempt > 0 && attempt > 0 && offset > 0;
         if (c.attempt !== attempt && c.attempt > 0) {
           if (attempt > 0) pre.textContent += `\n--- attempt ${c.attempt} ---\n`;
           attempt = c.attempt;
           document.getElementById('log-attempt').textContent = '(attempt ' + attempt + ')';
         }
-        if (c.text) {
-          const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
-          pre.textContent += c.text;
-          if (atEnd) pre.scrollTop = pre.scrollHeight;
+        if (restart) {
+          offset = 0;
+        } else {
+          if (c.text) {
+            const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+            pre.textContent += c.text;
+            if (atEnd) pre.scrollTop = pre.scrollHeight;
+          }
+          offset = c.next_offset;
+          live = c.live || c.attempt === 0;
         }
-        offset = c.next_offset;
-        live = c.live || c.attempt === 0;
       } catch (e) {
         live = e.status !== 404 && e.status !== 401;
       }

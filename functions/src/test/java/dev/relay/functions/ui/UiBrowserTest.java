@@ -515,6 +515,53 @@ class UiBrowserTest {
         browser.until(30, d -> browser.find("#log").getText().contains("second attempt"));
     }
 
+    /**
+     * The run page's Cancel and Retry buttons: a task that sleeps on its first attempt only (it
+     * leaves {@code marker} and, when that file exists, ends at once) is canceled from the page
+     * (run and task Canceled, its processes gone), then retried from the page to Succeeded.
+     */
+    @Test
+    void cancelAndRetryButtonsEndAndRerunATask() throws Exception {
+        Path marker = Files.createTempDirectory("ui-cancel-").resolve("slept");
+        String sleeper = "name: sleeper\ninputs: [{name: marker}]\nimplementation: {container: {image: alpine, command: [sh, -c,"
+                + " 'if [ -e \"$0\" ]; then echo second attempt; else touch \"$0\"; echo start; sleep 60; fi', {inputValue: marker}]}}\n";
+        JsonNode spec = Json.MAPPER.valueToTree(new org.yaml.snakeyaml.Yaml().load(sleeper));
+        String run = given().contentType("application/json").body("{\"display_name\": \"ui cancel\", \"pipeline_spec\": " + spec
+                + ", \"runtime_config\": {\"parameters\": {\"marker\": " + Json.MAPPER.valueToTree(marker.toString()) + "}}}")
+                .post("/apis/v2beta1/runs").then().statusCode(200).extract().path("run_id");
+        browser.open(url("#/runs/details/" + run));
+        browser.until(60, d -> "Running".equals(browser.find("svg.graph g.node[data-path='sleeper']").getAttribute("data-state")));
+        browser.find("svg.graph g.node[data-path='sleeper']").click();
+        browser.until(30, d -> "Running".equals(browser.find("#task-state").getAttribute("data-state")));
+        assertEquals("true", browser.find("#retry-btn").getAttribute("disabled"), "nothing to retry while it runs");
+        // the task's shell (its command line names the marker) and what it forked
+        List<ProcessHandle> procs = browser.until(30, d -> {
+            List<ProcessHandle> l = ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("")
+                    .contains(marker.toString())).toList();
+            return l.isEmpty() || !Files.exists(marker) ? null : l;
+        });
+        List<ProcessHandle> tree = new java.util.ArrayList<>(procs);
+        procs.forEach(p -> p.descendants().forEach(tree::add));
+
+        browser.find("#cancel-btn").click();
+        browser.until(30, d -> "Canceled".equals(browser.find("svg.graph g.node[data-path='sleeper']").getAttribute("data-state")));
+        browser.until(30, d -> browser.text("#run-state").contains("Canceled"));
+        browser.until(30, d -> "Canceled".equals(browser.find("#task-state").getAttribute("data-state")));
+        assertEquals("Canceled", given().get("/api/v1/runs/" + run).jsonPath().getString("phase"));
+        browser.until(30, d -> tree.stream().noneMatch(ProcessHandle::isAlive));
+        assertEquals("true", browser.find("#cancel-btn").getAttribute("disabled"), "a canceled run cannot be canceled");
+
+        browser.find("#retry-btn").click();
+        // the page follows the retried run on its own (no reload): a second attempt that succeeds
+        browser.until(60, d -> "Succeeded".equals(browser.find("svg.graph g.node[data-path='sleeper']").getAttribute("data-state")));
+        browser.until(30, d -> browser.text("#run-state").contains("Succeeded"));
+        browser.until(30, d -> "Succeeded".equals(browser.find("#task-state").getAttribute("data-state")));
+        browser.until(30, d -> browser.find("#log").getText().contains("second attempt"));
+        JsonNode view = await(run);
+        assertEquals("Succeeded", view.path("phase").asText(), view.toString());
+        assertEquals("true", browser.find("#retry-btn").getAttribute("disabled"), "nothing to retry once it succeeded");
+    }
+
     @Test
     void everyPageLoadsWithoutConsoleErrors() throws Exception {
         twoRuns();
