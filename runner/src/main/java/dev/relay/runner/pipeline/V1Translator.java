@@ -39,6 +39,9 @@ public final class V1Translator {
     private final Map<String, Component> components = new LinkedHashMap<>();
     private final Map<String, TaskSpec> tasksByComponent = new LinkedHashMap<>();
 
+    /** The root graph's component key: {@code root}, or {@code relay--root} when a top-level task is named root. */
+    private String rootKey = "root";
+
     private V1Translator() {}
 
     /**
@@ -50,7 +53,9 @@ public final class V1Translator {
             throw new ModelException("'" + pipeline.name() + "' is a component, not a pipeline (no implementation.graph)");
         }
         V1Translator t = new V1Translator();
-        Component root = t.graph("root", pipeline);
+        // the root graph's component key must not be a top-level task's (their keys are their ids)
+        t.rootKey = pipeline.graph().tasks().containsKey("root") ? "relay--root" : "root";
+        Component root = t.graph(t.rootKey, pipeline);
         String name = pipeline.name() == null || pipeline.name().isBlank() ? "pipeline" : pipeline.name();
         PipelineModel m = new PipelineModel(name, PipelineModel.FORMAT_V1, root, t.components, null);
         return new Pipeline(m, null, null, pipeline, t.tasksByComponent);
@@ -103,7 +108,7 @@ public final class V1Translator {
         Map<String, TaskNode> tasks = new LinkedHashMap<>();
         for (String id : g.tasks().keySet()) {
             TaskSpec t = g.tasks().get(id);
-            String ck = key.equals("root") ? id : key + "/" + id;
+            String ck = key.equals(rootKey) ? id : key + "/" + id;
             if (t.component().graph() != null) {
                 graph(ck, t.component());
             } else {

@@ -55,6 +55,27 @@ class V1TranslatorTest {
             """;
 
     @Test
+    void aTaskNamedRootIsATaskNotTheGraph() throws Exception {
+        String pipeline = """
+                name: fan
+                implementation:
+                  graph:
+                    tasks:
+                      root:
+                        componentRef: {spec: {outputs: [{name: o}], implementation: {container: {image: alpine, command: [sh, -c, 'echo 1 > $0', {outputPath: o}]}}}}
+                      leaf:
+                        componentRef: {spec: {inputs: [{name: i}], implementation: {container: {image: alpine, command: [cat, {inputPath: i}]}}}}
+                        arguments: {i: {taskOutput: {taskId: root, outputName: o}}}
+                """;
+        PipelineModel m = V1Translator.translate(ComponentLoader.parse(pipeline, "p.yaml", null)).model();
+        assertEquals(List.of("root", "leaf"), List.copyOf(m.root().dag().tasks().keySet()));
+        Map<String, NodeState> bucket = new HashMap<>();
+        PipelineEngine.Decisions d = PipelineEngine.evaluate(m, "r-1", Map.of(), p -> bucket.getOrDefault(p, NodeState.NONE));
+        assertEquals(List.of("root"), d.launches().stream().map(PipelineEngine.Launch::path).toList());
+        assertTrue(m.component(d.launches().get(0).component()).dag() == null, "the task 'root' launches its container, not the graph");
+    }
+
+    @Test
     void conditionsAndNestedGraphsRunThroughTheEngine() throws Exception {
         PipelineModel m = V1Translator.translate(ComponentLoader.parse(PIPELINE, "p.yaml", null)).model();
         assertEquals(PipelineModel.FORMAT_V1, m.format());
