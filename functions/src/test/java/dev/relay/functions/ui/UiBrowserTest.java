@@ -365,7 +365,9 @@ class UiBrowserTest {
             if (m.find()) {
                 return m.group(1);
             }
-            String err = browser.find("#run-error").getText();
+            // not browser.find: it waits 30 s for the element, which the navigation to the run's page removes
+            List<WebElement> errs = d.findElements(org.openqa.selenium.By.cssSelector("#run-error"));
+            String err = errs.isEmpty() ? "" : errs.get(0).getText();
             return err.contains("must be a string") ? "refused: " + err : null;
         });
         if (outcome.startsWith("refused: ")) {
