@@ -17,8 +17,6 @@ import dev.relay.runner.launch.Launcher;
 import dev.relay.runner.run.RunController;
 import dev.relay.runner.run.RunService;
 import dev.relay.runner.spec.SpecException;
-import dev.relay.runner.store.EmbeddedS3Server;
-import dev.relay.runner.store.MinioArtifactStore;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -30,10 +28,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A KFP 1.x package's pod fields as Kubernetes Jobs, on fabric8's mock API server: the
@@ -44,26 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * before anything starts.
  */
 @EnableKubernetesMockClient(crud = true)
-class ArgoPodJobTest {
-    static {
-        K8sFixtures.quietMockServer();
-    }
-
+class ArgoPodJobTest extends MockClusterTest {
     static KubernetesClient client;
-    @TempDir static Path dir;
-    static EmbeddedS3Server s3;
-    static MinioArtifactStore store;
-
-    @BeforeAll
-    static void start() {
-        s3 = K8sFixtures.s3(dir.resolve("s3"));
-        store = s3.store("mlpipeline");
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
-    }
 
     static final Path FIXTURE = Path.of("src/test/resources/argo/pod.workflow.yaml").toAbsolutePath();
 

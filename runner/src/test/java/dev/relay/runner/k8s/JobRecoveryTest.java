@@ -13,18 +13,12 @@ import dev.relay.runner.recovery.Recovery;
 import dev.relay.runner.recovery.RemoteExecutions;
 import dev.relay.runner.recovery.Sweep;
 import dev.relay.runner.run.RunController;
-import dev.relay.runner.store.EmbeddedS3Server;
-import dev.relay.runner.store.MinioArtifactStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash recovery and cancel with Kubernetes Jobs (issue 18), on fabric8's mock API server (CRUD
@@ -34,26 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Jobs and the run ends {@code Canceled}.
  */
 @EnableKubernetesMockClient(crud = true)
-class JobRecoveryTest {
-    static {
-        K8sFixtures.quietMockServer();
-    }
-
+class JobRecoveryTest extends MockClusterTest {
     static KubernetesClient client;
-    @TempDir static Path dir;
-    static EmbeddedS3Server s3;
-    static MinioArtifactStore store;
-
-    @BeforeAll
-    static void start() {
-        s3 = K8sFixtures.s3(dir.resolve("s3"));
-        store = s3.store("mlpipeline");
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
-    }
 
     private AttemptStatus status(String runId, String task, int n) {
         String key = RunLayout.attemptStatus(runId, task, n);

@@ -13,8 +13,6 @@ import dev.relay.runner.contract.AttemptStatus;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.run.RunController;
 import dev.relay.runner.contract.RunLayout;
-import dev.relay.runner.store.EmbeddedS3Server;
-import dev.relay.runner.store.MinioArtifactStore;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -30,33 +28,12 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code job-status}: failed Jobs without a status.json get one, with the reason docs/contracts.md maps them to. */
 @EnableKubernetesMockClient(crud = true)
-class JobStatusHandlerTest {
-    static {
-        K8sFixtures.quietMockServer();
-    }
-
+class JobStatusHandlerTest extends MockClusterTest {
     static KubernetesClient client;
-    @TempDir static Path dir;
-    static EmbeddedS3Server s3;
-    static MinioArtifactStore store;
-
-    @BeforeAll
-    static void start() {
-        s3 = K8sFixtures.s3(dir.resolve("s3"));
-        store = s3.store("mlpipeline");
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
-    }
 
     private KubernetesJobLauncher launcher() {
         return new KubernetesJobLauncher(client, K8sFixtures.config(), store, Clock.systemUTC());

@@ -10,8 +10,6 @@ import dev.relay.runner.contract.Json;
 import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.engine.ExecutionPhase;
 import dev.relay.runner.run.RunController;
-import dev.relay.runner.store.EmbeddedS3Server;
-import dev.relay.runner.store.MinioArtifactStore;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -28,10 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * KFP v2 executions as Jobs on fabric8's mock API server: the executor contract in the pod (KFP's
@@ -41,26 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * user's command with the mounts mapped to a temp dir, publish) and publish the v2 status last.
  */
 @EnableKubernetesMockClient(crud = true)
-class KubernetesV2JobTest {
-    static {
-        K8sFixtures.quietMockServer();
-    }
-
+class KubernetesV2JobTest extends MockClusterTest {
     static KubernetesClient client;
-    @TempDir static Path dir;
-    static EmbeddedS3Server s3;
-    static MinioArtifactStore store;
-
-    @BeforeAll
-    static void start() {
-        s3 = K8sFixtures.s3(dir.resolve("s3"));
-        store = s3.store("mlpipeline");
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
-    }
 
     static Path fixture() throws Exception {
         Path f = dir.resolve("k8s_import_produce_consume.yaml");

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.relay.runner.contract.RunLayout;
 import dev.relay.runner.run.RunController;
 import dev.relay.runner.run.RunLogs;
-import dev.relay.runner.store.EmbeddedS3Server;
-import dev.relay.runner.store.MinioArtifactStore;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -16,13 +14,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A task's log live while its Job runs, from its pod's log through fabric8 ({@link PodLogs} behind
@@ -31,28 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * would make them from the launcher's own Job template, their logs as the kubelet would serve them).
  */
 @EnableKubernetesMockClient(crud = true)
-class PodLogsTest {
-    static {
-        K8sFixtures.quietMockServer();
-    }
-
+class PodLogsTest extends MockClusterTest {
     static KubernetesClient client;
     static KubernetesMockServer server;
-    @TempDir static Path dir;
-    static EmbeddedS3Server s3;
-    static MinioArtifactStore store;
     static final int CHUNK = 1 << 20;
-
-    @BeforeAll
-    static void start() {
-        s3 = K8sFixtures.s3(dir.resolve("s3"));
-        store = s3.store("mlpipeline");
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
-    }
 
     /** The pod the Job controller makes for {@code job}: the template's labels, a generated name. */
     private static Pod podOf(Job job, String suffix, String phase) {
