@@ -81,7 +81,18 @@ public final class RunController {
      * parameters as the engine's values.
      */
     record Loaded(RunDoc doc, RunPlan plan, Map<String, Object> parameters, java.util.Set<String> conditionOutputs,
-                  Map<String, dev.relay.runner.engine.NodeState> withContent) {}
+                  Map<String, dev.relay.runner.engine.NodeState> withContent, Progress progress) {}
+
+    /**
+     * What the engine derived of the run's current generation ({@link PipelineEngine.Memory}), so
+     * that an attempt's status costs the task's degree, not the run's size. Evaluations of one run
+     * take its lock; a memory whose decisions could not all be carried out is cleared (the next
+     * event walks the run again).
+     */
+    static final class Progress {
+        int generation = -1;
+        PipelineEngine.Memory memory = new PipelineEngine.Memory();
+    }
 
     public RunController(ArtifactStore store, Launcher launcher, Clock clock) {
         this(store, launcher, clock, RUNS, ENTRIES);
@@ -135,7 +146,8 @@ public final class RunController {
         RunLayout.Key key = parsed.get();
         try {
             switch (key.kind()) {
-                case RUN_JSON, ATTEMPT_STATUS -> evaluate(key.runId());
+                case RUN_JSON -> evaluate(key.runId());
+                case ATTEMPT_STATUS -> evaluate(key.runId(), key.task());
                 default -> { }
             }
         } catch (RuntimeException e) {
@@ -151,17 +163,26 @@ public final class RunController {
         evaluate(runId);
     }
 
-    /** Acts on a new status of {@code task} (any task path): the same as {@link #evaluate}. */
+    /**
+     * Acts on a new attempt status of {@code task} (a task path): what the engine decides for that
+     * task and its neighbours ({@link PipelineEngine#advance}), or a walk of the run when this
+     * controller has not evaluated it before.
+     */
     public void advance(String runId, String task) {
-        evaluate(runId);
+        evaluate(runId, task);
     }
 
     /**
-     * Asks the engine what the run's state calls for and does it. Nothing happens for a run whose
-     * current generation has its {@code status.json} (finished or canceled) or was started by a
-     * cancel ({@link Generations}).
+     * Asks the engine what the run's state calls for, walking every task not known to be over (a
+     * run's start, a sweep), and does it. Nothing happens for a run whose current generation has
+     * its {@code status.json} (finished or canceled) or was started by a cancel ({@link Generations}).
      */
     public void evaluate(String runId) {
+        evaluate(runId, null);
+    }
+
+    /** {@link #evaluate(String)}, or {@link #advance} when {@code task} is given. */
+    private void evaluate(String runId, String task) {
         Loaded run = load(runId);
         // the run's current generation (a retry or resume starts the next one): its status ends it
         Generations.Generation g = generations.current(runId);
@@ -183,9 +204,24 @@ public final class RunController {
         if (endIfPastDeadline(run, g)) {
             return;
         }
-        PipelineEngine.Decisions d = PipelineEngine.evaluate(run.plan().model().model(), runId, run.parameters(),
-                path -> lookup(run, path, g));
-        apply(run, g, d);
+        Progress progress = run.progress();
+        synchronized (progress) {
+            if (progress.generation != g.generation()) {
+                progress.generation = g.generation();
+                progress.memory = new PipelineEngine.Memory();
+            }
+            java.util.function.Function<String, dev.relay.runner.engine.NodeState> lookup = path -> lookup(run, path, g);
+            PipelineEngine.Decisions d = task == null
+                    ? PipelineEngine.evaluate(run.plan().model().model(), runId, run.parameters(), lookup, progress.memory)
+                    : PipelineEngine.advance(run.plan().model().model(), runId, run.parameters(), lookup, progress.memory, task);
+            try {
+                apply(run, g, d);
+            } catch (RuntimeException e) {
+                // what the memory holds as over may not all be written: the next event walks the run
+                progress.memory.clear();
+                throw e;
+            }
+        }
     }
 
     /**
@@ -529,7 +565,7 @@ public final class RunController {
         } catch (RuntimeException e) {
             throw new IllegalStateException(key + ": " + e.getMessage(), e);
         }
-        l = new Loaded(doc, plan, params, conditionOutputs(plan), new java.util.concurrent.ConcurrentHashMap<>());
+        l = new Loaded(doc, plan, params, conditionOutputs(plan), new java.util.concurrent.ConcurrentHashMap<>(), new Progress());
         runs.put(runId, l);
         return l;
     }

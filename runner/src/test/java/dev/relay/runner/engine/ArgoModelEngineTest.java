@@ -57,8 +57,9 @@ class ArgoModelEngineTest {
         return new NodeState(l.attempt(), Phase.Failed, Map.of(), Map.of(), "exit code 1");
     }
 
+    /** A simulated run advanced per event with a memory, as the controller drives the engine. */
     static PipelineSim sim(Pipeline p, Map<String, Object> params, Function<PipelineEngine.Launch, NodeState> b) {
-        return new PipelineSim(p.model(), new LinkedHashMap<>(params), b);
+        return new PipelineSim(p.model(), new LinkedHashMap<>(params), b).incremental();
     }
 
     static List<String> paths(PipelineSim s) {

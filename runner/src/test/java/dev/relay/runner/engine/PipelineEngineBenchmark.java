@@ -40,9 +40,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>Shapes: {@code chain} (each task after the previous one), {@code fan} (one root, tasks − 2
  * in parallel, one join), {@code layered} (layers of 100 tasks, each with 3 random parents in the
- * layer above; seeded). Each evaluation walks the run's root DAG (a DAG task with a terminal
- * status is not entered again, but the root's tasks are each visited), so the cost per event grows
- * with the number of tasks in one DAG: this benchmark shows by how much.
+ * layer above; seeded). Modes: {@code advance} (the controller's way: per event, the task's
+ * degree) and {@code walk} (a whole evaluation per event, whose cost grows with the number of
+ * tasks in one DAG); the benchmark shows both side by side.
  *
  * <p>Run: {@code bench/engine.sh PipelineEngineBenchmark -p tasks=10000 -wi 1 -i 3}. Not a test.
  */
@@ -62,6 +62,14 @@ public class PipelineEngineBenchmark {
     @Param({"chain", "fan", "layered"})
     public String shape;
 
+    /**
+     * {@code advance}: as the controller drives it, {@link PipelineEngine#evaluate} with a memory at
+     * the start, then {@link PipelineEngine#advance} per event; {@code walk}: a whole evaluation
+     * per event (the reference, and what a sweep does).
+     */
+    @Param({"advance", "walk"})
+    public String mode;
+
     private PipelineModel model;
     private final Map<String, NodeState> bucket = new HashMap<>();
     private static final NodeState SUCCEEDED = NodeState.attempt(1, ExecutionPhase.Succeeded);
@@ -77,7 +85,9 @@ public class PipelineEngineBenchmark {
         bucket.clear();
         ArrayDeque<String> inFlight = new ArrayDeque<>();
         java.util.function.Function<String, NodeState> lookup = p -> bucket.getOrDefault(p, NodeState.NONE);
-        PipelineEngine.Decisions d = PipelineEngine.evaluate(model, "r-bench", Map.of(), lookup);
+        PipelineEngine.Memory memory = new PipelineEngine.Memory();
+        boolean advance = mode.equals("advance");
+        PipelineEngine.Decisions d = PipelineEngine.evaluate(model, "r-bench", Map.of(), lookup, memory);
         Set<String> launched = new java.util.HashSet<>();
         d.launches().forEach(l -> {
             if (launched.add(l.path())) {
@@ -85,8 +95,10 @@ public class PipelineEngineBenchmark {
             }
         });
         while (!inFlight.isEmpty()) {
-            bucket.put(inFlight.poll(), SUCCEEDED);
-            d = PipelineEngine.evaluate(model, "r-bench", Map.of(), lookup);
+            String done = inFlight.poll();
+            bucket.put(done, SUCCEEDED);
+            d = advance ? PipelineEngine.advance(model, "r-bench", Map.of(), lookup, memory, done)
+                    : PipelineEngine.evaluate(model, "r-bench", Map.of(), lookup);
             bh.consume(d);
             for (PipelineEngine.Launch l : d.launches()) {
                 if (launched.add(l.path())) {

@@ -229,8 +229,18 @@ class PipelineEngineTest {
             Map<String, Phase> tree = reference.tree();
             Set<String> launchedRef = new HashSet<>();
             reference.launched.forEach(l -> launchedRef.add(l.path() + "#" + l.attempt() + l.parameters() + l.artifacts()));
-            for (int seed = 0; seed < 60; seed++) {
+            // advanced per event with a memory and no lost writes: one walk (the start), the same run
+            PipelineSim advanced = new PipelineSim(m, params, PipelineEngineTest::behave).incremental();
+            assertEquals(phase, advanced.run(null, null), (String) c[0]);
+            assertEquals(1, advanced.memory.walks, c[0] + ": only the start walks the run");
+            assertEquals(tree, advanced.tree(), (String) c[0]);
+            assertEquals(reference.launched, advanced.launched, (String) c[0]);
+            for (int seed = 0; seed < 120; seed++) {
+                // odd seeds: advanced per event with a memory, as the controller drives the engine
                 PipelineSim sim = new PipelineSim(m, params, PipelineEngineTest::behave);
+                if (seed % 2 == 1) {
+                    sim.incremental();
+                }
                 Function<List<PipelineEngine.Launch>, Integer> loop1 = inFlight -> (int) inFlight.stream()
                         .filter(l -> l.path().startsWith("for-loop-1/") && c[0].equals("loop_fanin.yaml")).count();
                 assertEquals(phase, sim.run(new Random(seed), loop1), c[0] + " seed " + seed);
@@ -254,5 +264,36 @@ class PipelineEngineTest {
         List<String> none = new ArrayList<>();
         sim.launched.stream().filter(l -> l.path().startsWith("for-loop-2")).forEach(l -> none.add(l.path()));
         assertEquals(List.of(), none);
+    }
+
+    /**
+     * Advancing per event looks at the task's neighbourhood only: the lookups per event stay the
+     * same from 100 to 5,000 tasks, for a chain, a wide fan-out/fan-in and random layers (a whole
+     * evaluation per event looks at every task). Counted, not timed.
+     */
+    @Test
+    void advancingLooksUpAboutTheSameNumberOfTasksPerEventWhateverTheRunsSize() throws Exception {
+        for (String shape : List.of("chain", "fan", "layered")) {
+            double small = lookupsPerEvent(shape, 100);
+            double large = lookupsPerEvent(shape, 5_000);
+            assertTrue(small <= 8 && large <= 8, shape + ": lookups per event " + small + " at 100 tasks, " + large + " at 5,000");
+        }
+    }
+
+    private static double lookupsPerEvent(String shape, int tasks) throws ModelException {
+        PipelineSim sim = new PipelineSim(PipelineEngineBenchmark.model(shape, tasks), Map.of(),
+                l -> NodeState.attempt(l.attempt(), ExecutionPhase.Succeeded)).incremental();
+        sim.apply(sim.evaluate(), null);
+        int afterStart = sim.lookups;
+        int events = 0;
+        while (!sim.inFlight.isEmpty()) {
+            PipelineEngine.Launch l = sim.inFlight.remove(0);
+            sim.bucket.put(l.path(), sim.behaviour.apply(l));
+            sim.apply(sim.event(l.path()), null);
+            events++;
+        }
+        assertEquals(Phase.Succeeded, sim.last.finish().orElseThrow(), shape + " " + tasks);
+        assertEquals(tasks, sim.launched.size());
+        return (sim.lookups - afterStart) / (double) events;
     }
 }

@@ -15,6 +15,11 @@ import java.util.function.Function;
  * written as a task status. With a {@link Random}, attempts finish in random order, every
  * evaluation is repeated (duplicate events) and completion writes may be lost (the engine must
  * decide them again).
+ *
+ * <p>{@link #incremental()} drives it as the controller does between sweeps: one
+ * {@link PipelineEngine#advance} per attempt status event with a {@link PipelineEngine.Memory}, a
+ * full evaluation at the start and whenever nothing is in flight (the sweep); a lost completion
+ * write clears the memory, as the controller clears it when a write fails.
  */
 final class PipelineSim {
     final PipelineModel model;
@@ -25,6 +30,9 @@ final class PipelineSim {
     final Function<PipelineEngine.Launch, NodeState> behaviour;
     int maxConcurrent;
     PipelineEngine.Decisions last;
+    PipelineEngine.Memory memory;
+    /** Lookups the engine made (every call of the lookup function). */
+    int lookups;
 
     PipelineSim(PipelineModel model, Map<String, Object> params, Function<PipelineEngine.Launch, NodeState> behaviour) {
         this.model = model;
@@ -32,8 +40,29 @@ final class PipelineSim {
         this.behaviour = behaviour;
     }
 
+    /** Advances with a memory (see the class comment). */
+    PipelineSim incremental() {
+        memory = new PipelineEngine.Memory();
+        return this;
+    }
+
+    private NodeState read(String path) {
+        lookups++;
+        return bucket.getOrDefault(path, NodeState.NONE);
+    }
+
     PipelineEngine.Decisions evaluate() {
-        last = PipelineEngine.evaluate(model, "r-test", params, p -> bucket.getOrDefault(p, NodeState.NONE));
+        last = memory == null ? PipelineEngine.evaluate(model, "r-test", params, this::read)
+                : PipelineEngine.evaluate(model, "r-test", params, this::read, memory);
+        return last;
+    }
+
+    /** The event of a new attempt status of {@code path}. */
+    PipelineEngine.Decisions event(String path) {
+        if (memory == null) {
+            return evaluate();
+        }
+        last = PipelineEngine.advance(model, "r-test", params, this::read, memory, path);
         return last;
     }
 
@@ -53,6 +82,8 @@ final class PipelineSim {
         for (PipelineEngine.Completion c : d.completions()) {
             if (rnd == null || rnd.nextInt(3) > 0) {
                 bucket.put(c.path(), c.state());
+            } else if (memory != null) {
+                memory.clear();
             }
         }
     }
@@ -79,7 +110,7 @@ final class PipelineSim {
             bucket.put(l.path(), behaviour.apply(l));
             int events = rnd == null ? 1 : 1 + rnd.nextInt(2);
             for (int i = 0; i < events; i++) {
-                apply(evaluate(), rnd);
+                apply(event(l.path()), rnd);
             }
         }
         return last.finish().orElseThrow();
