@@ -2,8 +2,9 @@
 # The engine's JMH benchmarks: events/s on one core for chain, fan-out/fan-in and layered DAGs of
 # 100, 1,000 and 10,000 tasks. By default PipelineEngineBenchmark (runner/src/test/java/dev/relay/
 # runner/engine/PipelineEngineBenchmark.java: PipelineEngine, which RunController drives for every
-# format; its score is whole runs/s, events/s = score x (tasks + 1)); a first argument not starting
-# with "-" picks others by JMH's regex, e.g. '\.EngineBenchmark' (the older Engine, score in events/s).
+# format; its score is whole runs/s, events/s = score x (tasks + 1); mode=advance is the controller's
+# way per event, mode=walk a whole evaluation per event); a first argument not starting with "-" picks
+# others by JMH's regex.
 # Compiles the runner's tests (offline), then runs JMH; further arguments go to JMH, e.g.
 #   bench/engine.sh -p tasks=10000 -wi 1 -i 3
 # JMH never runs in `mvn verify`: the benchmarks are test sources that no test pattern matches.

@@ -7,8 +7,6 @@ import dev.relay.runner.argo.ArgoPipeline;
 import dev.relay.runner.contract.Json;
 import dev.relay.runner.contract.RunDoc;
 import dev.relay.runner.contract.RunLayout;
-import dev.relay.runner.engine.Dag;
-import dev.relay.runner.engine.SimpleDag;
 import dev.relay.runner.engine.cel.JsonText;
 import dev.relay.runner.engine.model.ModelException;
 import dev.relay.runner.engine.model.PipelineModel;
@@ -32,7 +30,7 @@ import java.util.Map;
  * A pipeline ready to run, derived from what {@code run.json} carries (never stored itself): the
  * engine's {@link PipelineModel} with the executors as written ({@link #model()}), for every format.
  * A KFP v1 graph also keeps its parsed {@link ComponentSpec} ({@link #pipeline()}, null for IR)
- * and the flat task view older callers use ({@link #task}, {@link #dag()}).
+ * and the flat task view older callers use ({@link #task}).
  */
 public final class RunPlan {
     private final ComponentSpec pipeline;
@@ -43,7 +41,6 @@ public final class RunPlan {
     private List<String> hostProblems = List.of();
     private final Map<String, TaskSpec> byName = new LinkedHashMap<>();
     private final Map<String, String> nameOfId = new LinkedHashMap<>();
-    private Dag dag;
 
     private RunPlan(ComponentSpec pipeline, Pipeline model) {
         this(pipeline, model, null);
@@ -258,20 +255,6 @@ public final class RunPlan {
             out.put(k, JsonText.parse(Json.MAPPER.valueToTree(typed).toString()));
         });
         return out;
-    }
-
-    /** The v1 DAG (flat, top-level tasks), for the old engine's callers. */
-    public synchronized Dag dag() {
-        if (pipeline == null) {
-            throw new IllegalStateException("a KFP v2 pipeline or an Argo package has no flat v1 DAG");
-        }
-        if (dag == null) {
-            SimpleDag.Builder b = SimpleDag.builder();
-            byName.forEach((name, t) -> b.task(name, t.maxRetries()));
-            byName.forEach((name, t) -> t.dependencies().forEach(up -> b.edge(nameOfId.get(up), name)));
-            dag = b.build();
-        }
-        return dag;
     }
 
     /** @return the root DAG's task names (path segments), in task order */
