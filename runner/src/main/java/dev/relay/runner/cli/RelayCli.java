@@ -80,18 +80,24 @@ public final class RelayCli implements Runnable {
         });
         // anything a command did not expect: one plain line (issue 13: no stack trace, no exception class names)
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            String line = "relay: " + dev.relay.eventing.input.ErrorText.of(ex);
-            c.getErr().println(line);
-            c.getErr().flush();
+            boolean json = false;
             for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
-                if (p.hasMatchedOption("--json")) {
-                    ErrorDocument.print(c.getOut(), java.util.List.of(line));
-                    break;
-                }
+                json |= p.hasMatchedOption("--json");
             }
-            return 1;
+            return failed(ex, c.getOut(), c.getErr(), json);
         });
         return cl;
+    }
+
+    /** Anything a command did not expect: one plain line on {@code err} (and the error document with {@code --json}); exit 1. */
+    static int failed(Exception ex, java.io.PrintWriter out, java.io.PrintWriter err, boolean json) {
+        String line = "relay: " + dev.relay.eventing.input.ErrorText.of(ex);
+        err.println(line);
+        err.flush();
+        if (json) {
+            ErrorDocument.print(out, java.util.List.of(line));
+        }
+        return 1;
     }
 
     /** Gives every command without a usage-help option {@code -h, --help} (its own options stay). */
@@ -122,6 +128,7 @@ public final class RelayCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(args).execute(args));
+        RunCommand run = QuickRun.parse(args);
+        System.exit(run != null ? QuickRun.execute(run) : commandLine(args).execute(args));
     }
 }

@@ -69,10 +69,22 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+    /** stdout and stderr when the command runs without picocli ({@link QuickRun}); else the command line's. */
+    java.io.PrintWriter stdout;
+    java.io.PrintWriter stderr;
+
+    private java.io.PrintWriter stdout() {
+        return stdout != null ? stdout : spec.commandLine().getOut();
+    }
+
+    private java.io.PrintWriter stderr() {
+        return stderr != null ? stderr : spec.commandLine().getErr();
+    }
+
     @Override
     public Integer call() throws Exception {
-        PrintStream out = new PrintStream(new WriterStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new WriterStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new WriterStream(stdout()), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new WriterStream(stderr()), true, StandardCharsets.UTF_8);
         PrintStream progress = json ? err : out;
         if (resume != null) {
             if (file != null) {
@@ -247,7 +259,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             String msg = "relay: " + e.getCause().getMessage();
             err.println(msg);
             if (json) {
-                ErrorDocument.print(spec.commandLine().getOut(), List.of(msg));
+                ErrorDocument.print(stdout(), List.of(msg));
             }
             return 1;
         }
@@ -263,7 +275,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     private int stop(PrintStream err, List<String> messages) {
         messages.forEach(err::println);
         if (json) {
-            ErrorDocument.print(spec.commandLine().getOut(), messages);
+            ErrorDocument.print(stdout(), messages);
         }
         return 2;
     }

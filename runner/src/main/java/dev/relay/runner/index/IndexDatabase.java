@@ -49,11 +49,16 @@ public final class IndexDatabase implements AutoCloseable {
     private final Connection keepAlive;
 
     private IndexDatabase(DataSource dataSource, Kind kind, String description) {
+        this(dataSource, kind, description, null);
+    }
+
+    /** @param opened an H2 connection already open on {@code dataSource}, kept as the one held open; or null */
+    private IndexDatabase(DataSource dataSource, Kind kind, String description, Connection opened) {
         this.dataSource = dataSource;
         this.kind = kind;
         this.description = description;
         try {
-            this.keepAlive = kind == Kind.H2 ? dataSource.getConnection() : null;
+            this.keepAlive = kind != Kind.H2 ? null : opened != null ? opened : dataSource.getConnection();
         } catch (SQLException e) {
             throw new IndexException("cannot open the index database " + description + ": " + e.getMessage(), e);
         }
@@ -171,8 +176,8 @@ public final class IndexDatabase implements AutoCloseable {
         ds.setURL("jdbc:h2:file:" + dir.resolve("index") + ";AUTO_SERVER=TRUE");
         ds.setUser("relay");
         ds.setPassword(password);
-        migratePassword(ds, dir, password);
-        return new IndexDatabase(ds, Kind.H2, dir.resolve("index.mv.db").toString());
+        Connection opened = migratePassword(ds, dir, password);
+        return new IndexDatabase(ds, Kind.H2, dir.resolve("index.mv.db").toString(), opened);
     }
 
     /** H2's "wrong user name or password". */
@@ -182,16 +187,20 @@ public final class IndexDatabase implements AutoCloseable {
      * An index made by an older Relay has user {@code relay} with an empty password: set the state
      * dir's password on it; when that fails too, the index file is moved aside (the index is a
      * cache of the bucket: {@code relay index rebuild} fills it again).
+     *
+     * @return the connection that found the password right, left open: closing H2's last
+     *     connection closes the database, which the caller would then open a second time (~0.1 s
+     *     of CPU, the file lock's sleeps, AUTO_SERVER's stop and start); null otherwise
      */
-    private static void migratePassword(JdbcDataSource ds, Path dir, String password) {
+    private static Connection migratePassword(JdbcDataSource ds, Path dir, String password) {
         if (!Files.exists(dir.resolve("index.mv.db"))) {
-            return;
+            return null;
         }
-        try (Connection c = ds.getConnection()) {
-            return; // already the state dir's password
+        try {
+            return ds.getConnection(); // already the state dir's password
         } catch (SQLException e) {
             if (e.getErrorCode() != H2_WRONG_PASSWORD) {
-                return; // another problem: reported where the index is used
+                return null; // another problem: reported where the index is used
             }
         }
         JdbcDataSource old = new JdbcDataSource();
@@ -211,6 +220,7 @@ public final class IndexDatabase implements AutoCloseable {
                         + io.getMessage(), io);
             }
         }
+        return null;
     }
 
     /**
