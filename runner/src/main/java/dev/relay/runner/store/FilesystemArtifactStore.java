@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -15,7 +16,10 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -74,6 +78,10 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     static final String XATTR_CONTENT_TYPE = "user.content-type";
     static final String XATTR_STORAGE_TIER = "user.storage-tier";
     private static final byte[] TIER_STANDARD = "STANDARD".getBytes(StandardCharsets.US_ASCII);
+    /** A new object file's mode before the umask: 0666 without others' read (see {@link #createPrivate}). */
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw--w-"));
+    private static final Set<StandardOpenOption> CREATE_NEW_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
     private final Path root;
     private final Path bucketDir;
@@ -143,7 +151,9 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         Path tmp = null;
         try {
             tmp = tempFor(target);
-            Files.write(tmp, data);
+            try (OutputStream out = createPrivate(tmp)) {
+                out.write(data);
+            }
             tmp = commit(key, tmp, target, digest, null, true) ? null : tmp;
         } catch (IOException e) {
             throw fail("put", key, e);
@@ -167,7 +177,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
             int parts = 0;
             long inPart = 0;
             byte[] buf = new byte[65536];
-            try (InputStream in = Files.newInputStream(file); OutputStream out = Files.newOutputStream(tmp)) {
+            try (InputStream in = Files.newInputStream(file); OutputStream out = createPrivate(tmp)) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     out.write(buf, 0, n);
@@ -217,7 +227,9 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         Path tmp = null;
         try {
             tmp = tempFor(target);
-            Files.write(tmp, data);
+            try (OutputStream out = createPrivate(tmp)) {
+                out.write(data);
+            }
             if (!commit(key, tmp, target, digest, null, false)) {
                 return false;
             }
@@ -314,6 +326,12 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         }
     }
 
+    /** {@inheritDoc} Here one file-system stat: no extended attribute is read and no content hashed. */
+    @Override
+    public boolean exists(String key) {
+        return Files.isRegularFile(file(key));
+    }
+
     @Override
     public void delete(String key) {
         Path f = file(key);
@@ -390,7 +408,6 @@ public final class FilesystemArtifactStore implements ArtifactStore {
                 // no extended attributes on this file system: the backend then derives the eTag from the content
             }
         }
-        withoutOthersRead(tmp);
         if (!replace) {
             try {
                 Files.createLink(target, tmp);
@@ -448,8 +465,32 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     }
 
     private static Path tempFor(Path target) throws IOException {
-        Files.createDirectories(target.getParent());
+        Path parent = target.getParent();
+        if (!Files.isDirectory(parent)) { // one stat; createDirectories fails (and catches) a mkdir on an existing one
+            Files.createDirectories(parent);
+        }
         return target.resolveSibling(target.getFileName() + "-" + UUID.randomUUID());
+    }
+
+    /**
+     * Creates the new temporary file {@code tmp} for writing, without others' read permission
+     * (jclouds' private blob access) from the start: open(2)'s mode is masked by the umask as
+     * {@code Files.write}'s 0666 is, so the file gets the permissions a chmod after it gave, in one
+     * system call instead of three.
+     */
+    private static OutputStream createPrivate(Path tmp) throws IOException {
+        try {
+            return Channels.newOutputStream(Files.newByteChannel(tmp, CREATE_NEW_FILE, PRIVATE_FILE));
+        } catch (UnsupportedOperationException e) {
+            OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                withoutOthersRead(tmp);
+            } catch (IOException | RuntimeException failed) {
+                out.close();
+                throw failed;
+            }
+            return out;
+        }
     }
 
     private static void withoutOthersRead(Path p) throws IOException {
