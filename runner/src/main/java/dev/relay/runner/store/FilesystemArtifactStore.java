@@ -245,6 +245,9 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     @Override
     public Optional<byte[]> get(String key) {
         Path f = file(key);
+        if (!isFile(f)) {
+            return Optional.empty(); // absent (the engine asks for many statuses not written yet): no exception to make
+        }
         try {
             return Optional.of(Files.readAllBytes(f));
         } catch (NoSuchFileException e) {
@@ -329,7 +332,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     /** {@inheritDoc} Here one file-system stat: no extended attribute is read and no content hashed. */
     @Override
     public boolean exists(String key) {
-        return Files.isRegularFile(file(key));
+        return isFile(file(key));
     }
 
     @Override
@@ -465,11 +468,40 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     }
 
     private static Path tempFor(Path target) throws IOException {
-        Path parent = target.getParent();
-        if (!Files.isDirectory(parent)) { // one stat; createDirectories fails (and catches) a mkdir on an existing one
-            Files.createDirectories(parent);
-        }
+        mkdirs(target.getParent());
         return target.resolveSibling(target.getFileName() + "-" + UUID.randomUUID());
+    }
+
+    /**
+     * Whether {@code f} is a regular file (following links), as {@link Files#isRegularFile}, but
+     * without the {@code NoSuchFileException} that NIO makes (and catches) for an absent one.
+     */
+    private static boolean isFile(Path f) {
+        return f.toFile().isFile();
+    }
+
+    /**
+     * {@link Files#createDirectories} for {@code dir}, finding the missing directories with one
+     * stat each instead of a failed mkdir per level and an exception per failure (an attempt's
+     * first object creates three: {@code tasks/<t>/attempts/<n>/}).
+     *
+     * @throws FileAlreadyExistsException when a file other than a directory is in the way
+     */
+    private static void mkdirs(Path dir) throws IOException {
+        java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+        for (Path p = dir; p != null && !p.toFile().isDirectory(); p = p.getParent()) {
+            missing.push(p);
+        }
+        for (Path p : missing) {
+            try {
+                Files.createDirectory(p);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(p)) {
+                    throw e; // a file in the way, as createDirectories says it
+                }
+                // a concurrent writer created it
+            }
+        }
     }
 
     /**
