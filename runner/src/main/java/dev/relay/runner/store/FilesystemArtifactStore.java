@@ -73,6 +73,8 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     /** The MinIO SDK's minimum (and, up to 48.8 GiB, only) part size of a multipart upload. */
     static final long MIN_PART_SIZE = 5L * 1024 * 1024;
     private static final int MAX_PARTS = 10_000;
+    /** Files up to this size go up through {@link #put} (far below {@link #MIN_PART_SIZE}: always one part). */
+    private static final long SMALL_FILE = 256 * 1024;
 
     static final String XATTR_CONTENT_MD5 = "user.content-md5";
     static final String XATTR_CONTENT_TYPE = "user.content-type";
@@ -169,6 +171,12 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         Path tmp = null;
         try {
             long size = Files.size(file);
+            if (size <= SMALL_FILE) {
+                // one part, so the same object, eTag and notification as put(): read at once (a log, a
+                // small output) instead of streamed through three digests and a 64 KiB buffer
+                put(key, Files.readAllBytes(file));
+                return;
+            }
             long partSize = partSize(size);
             tmp = tempFor(target);
             MessageDigest whole = md5();
@@ -294,6 +302,9 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     @Override
     public Optional<ObjectInfo> stat(String key) {
         Path f = file(key);
+        if (!isFile(f)) {
+            return Optional.empty(); // e.g. a run's status.json while it runs, asked at each evaluation
+        }
         try {
             BasicFileAttributes attrs = Files.readAttributes(f, BasicFileAttributes.class);
             if (!attrs.isRegularFile()) {
@@ -356,6 +367,9 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         Path dir = slash < 0 ? bucketDir : bucketDir.resolve(dirKey);
         if (prefix.indexOf('\0') >= 0 || (!dirKey.isEmpty() && !storable(dirKey.substring(0, dirKey.length() - 1)))) {
             return new ArrayList<>(keys); // no object can have a key under such a prefix
+        }
+        if (!dir.toFile().isDirectory()) {
+            return new ArrayList<>(); // e.g. a run's generations/ before any retry: no NoSuchFileException to make
         }
         try (Stream<Path> children = Files.list(dir)) {
             for (Path child : (Iterable<Path>) children::iterator) {
