@@ -228,7 +228,9 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     @Override
     public boolean putIfAbsent(String key, byte[] data) {
         Path target = file(key);
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        if (target.toFile().exists()) {
+            // (java.io.File: an absent target, the usual case of a launch intent, makes no exception; a
+            // dangling link there, which File counts as absent, fails the hard link below: false as well)
             return false;
         }
         byte[] digest = md5().digest(data);
