@@ -182,7 +182,9 @@ public final class ObjectEventHandler {
         RunLayout.Key key = parsed.get();
         switch (key.kind()) {
             case RUN_JSON, ATTEMPT_STATUS -> {
-                awaitReadable(RunLayout.runJson(key.runId()));
+                if (!controller.holds(key.runId())) { // run.json never changes: once read, it is readable
+                    awaitReadable(RunLayout.runJson(key.runId()));
+                }
                 if (key.kind() == RunLayout.Kind.ATTEMPT_STATUS) {
                     awaitReadable(r.key());
                 }
@@ -216,7 +218,7 @@ public final class ObjectEventHandler {
     }
 
     private void awaitReadable(String key) {
-        if (!readWait.await(() -> store.stat(key).isPresent())) {
+        if (!readWait.await(() -> store.exists(key))) {
             throw new NotReadableException("input not readable: " + store.uri(key) + " (still absent after "
                     + readWait.attempts() + " attempts over " + readWait.total().toMillis() + " ms; redeliver later)");
         }

@@ -27,7 +27,7 @@ public final class Inputs {
         boolean fetched;
         try {
             fetched = wait.await(() -> {
-                if (store.stat(key).isPresent()) {
+                if (store.exists(key)) {
                     store.download(key, target);
                     return true;
                 }

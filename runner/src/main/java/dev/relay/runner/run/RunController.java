@@ -346,6 +346,9 @@ public final class RunController {
 
     /** The request's annotations with the run's deadline added ({@link AttemptDeadline#RUN_DEADLINE}) when it has one. */
     private Map<String, String> withRunDeadline(Loaded run, Map<String, String> annotations) {
+        if (run.plan().deadline() == null) {
+            return annotations; // no deadline: no need to list the run's generations
+        }
         java.time.Instant due = deadline(run, generations.current(run.doc().runId()));
         if (due == null) {
             return annotations;
@@ -568,6 +571,14 @@ public final class RunController {
         l = new Loaded(doc, plan, params, conditionOutputs(plan), new java.util.concurrent.ConcurrentHashMap<>(), new Progress());
         runs.put(runId, l);
         return l;
+    }
+
+    /**
+     * @return whether this controller holds the run's {@code run.json} (read before and kept; it
+     *     never changes), so handling an event of the run reads no {@code run.json}
+     */
+    public boolean holds(String runId) {
+        return runs.containsKey(runId);
     }
 
     /** @return the launcher this controller starts executions with */

@@ -49,6 +49,14 @@ public interface ArtifactStore {
     Optional<ObjectInfo> stat(String key);
 
     /**
+     * Whether {@code key} is an object: the same answer as {@code stat(key).isPresent()}, which is
+     * all this default does; a store may answer without reading the object's metadata.
+     */
+    default boolean exists(String key) {
+        return stat(key).isPresent();
+    }
+
+    /**
      * Keys under {@code prefix}, sorted in UTF-8 binary order (S3's listing order), without
      * duplicates. Keys ending in {@code /} (directory markers) are left out of recursive listings.
      *

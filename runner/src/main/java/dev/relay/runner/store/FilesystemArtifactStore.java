@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -15,7 +16,10 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -69,11 +73,17 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     /** The MinIO SDK's minimum (and, up to 48.8 GiB, only) part size of a multipart upload. */
     static final long MIN_PART_SIZE = 5L * 1024 * 1024;
     private static final int MAX_PARTS = 10_000;
+    /** Files up to this size go up through {@link #put} (far below {@link #MIN_PART_SIZE}: always one part). */
+    private static final long SMALL_FILE = 256 * 1024;
 
     static final String XATTR_CONTENT_MD5 = "user.content-md5";
     static final String XATTR_CONTENT_TYPE = "user.content-type";
     static final String XATTR_STORAGE_TIER = "user.storage-tier";
     private static final byte[] TIER_STANDARD = "STANDARD".getBytes(StandardCharsets.US_ASCII);
+    /** A new object file's mode before the umask: 0666 without others' read (see {@link #createPrivate}). */
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw--w-"));
+    private static final Set<StandardOpenOption> CREATE_NEW_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
     private final Path root;
     private final Path bucketDir;
@@ -143,7 +153,9 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         Path tmp = null;
         try {
             tmp = tempFor(target);
-            Files.write(tmp, data);
+            try (OutputStream out = createPrivate(tmp)) {
+                out.write(data);
+            }
             tmp = commit(key, tmp, target, digest, null, true) ? null : tmp;
         } catch (IOException e) {
             throw fail("put", key, e);
@@ -159,6 +171,12 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         Path tmp = null;
         try {
             long size = Files.size(file);
+            if (size <= SMALL_FILE) {
+                // one part, so the same object, eTag and notification as put(): read at once (a log, a
+                // small output) instead of streamed through three digests and a 64 KiB buffer
+                put(key, Files.readAllBytes(file));
+                return;
+            }
             long partSize = partSize(size);
             tmp = tempFor(target);
             MessageDigest whole = md5();
@@ -167,7 +185,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
             int parts = 0;
             long inPart = 0;
             byte[] buf = new byte[65536];
-            try (InputStream in = Files.newInputStream(file); OutputStream out = Files.newOutputStream(tmp)) {
+            try (InputStream in = Files.newInputStream(file); OutputStream out = createPrivate(tmp)) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     out.write(buf, 0, n);
@@ -210,14 +228,18 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     @Override
     public boolean putIfAbsent(String key, byte[] data) {
         Path target = file(key);
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        if (target.toFile().exists()) {
+            // (java.io.File: an absent target, the usual case of a launch intent, makes no exception; a
+            // dangling link there, which File counts as absent, fails the hard link below: false as well)
             return false;
         }
         byte[] digest = md5().digest(data);
         Path tmp = null;
         try {
             tmp = tempFor(target);
-            Files.write(tmp, data);
+            try (OutputStream out = createPrivate(tmp)) {
+                out.write(data);
+            }
             if (!commit(key, tmp, target, digest, null, false)) {
                 return false;
             }
@@ -233,6 +255,9 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     @Override
     public Optional<byte[]> get(String key) {
         Path f = file(key);
+        if (!isFile(f)) {
+            return Optional.empty(); // absent (the engine asks for many statuses not written yet): no exception to make
+        }
         try {
             return Optional.of(Files.readAllBytes(f));
         } catch (NoSuchFileException e) {
@@ -279,6 +304,9 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     @Override
     public Optional<ObjectInfo> stat(String key) {
         Path f = file(key);
+        if (!isFile(f)) {
+            return Optional.empty(); // e.g. a run's status.json while it runs, asked at each evaluation
+        }
         try {
             BasicFileAttributes attrs = Files.readAttributes(f, BasicFileAttributes.class);
             if (!attrs.isRegularFile()) {
@@ -314,6 +342,12 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         }
     }
 
+    /** {@inheritDoc} Here one file-system stat: no extended attribute is read and no content hashed. */
+    @Override
+    public boolean exists(String key) {
+        return isFile(file(key));
+    }
+
     @Override
     public void delete(String key) {
         Path f = file(key);
@@ -335,6 +369,9 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         Path dir = slash < 0 ? bucketDir : bucketDir.resolve(dirKey);
         if (prefix.indexOf('\0') >= 0 || (!dirKey.isEmpty() && !storable(dirKey.substring(0, dirKey.length() - 1)))) {
             return new ArrayList<>(keys); // no object can have a key under such a prefix
+        }
+        if (!dir.toFile().isDirectory()) {
+            return new ArrayList<>(); // e.g. a run's generations/ before any retry: no NoSuchFileException to make
         }
         try (Stream<Path> children = Files.list(dir)) {
             for (Path child : (Iterable<Path>) children::iterator) {
@@ -390,7 +427,6 @@ public final class FilesystemArtifactStore implements ArtifactStore {
                 // no extended attributes on this file system: the backend then derives the eTag from the content
             }
         }
-        withoutOthersRead(tmp);
         if (!replace) {
             try {
                 Files.createLink(target, tmp);
@@ -448,8 +484,61 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     }
 
     private static Path tempFor(Path target) throws IOException {
-        Files.createDirectories(target.getParent());
+        mkdirs(target.getParent());
         return target.resolveSibling(target.getFileName() + "-" + UUID.randomUUID());
+    }
+
+    /**
+     * Whether {@code f} is a regular file (following links), as {@link Files#isRegularFile}, but
+     * without the {@code NoSuchFileException} that NIO makes (and catches) for an absent one.
+     */
+    private static boolean isFile(Path f) {
+        return f.toFile().isFile();
+    }
+
+    /**
+     * {@link Files#createDirectories} for {@code dir}, finding the missing directories with one
+     * stat each instead of a failed mkdir per level and an exception per failure (an attempt's
+     * first object creates three: {@code tasks/<t>/attempts/<n>/}).
+     *
+     * @throws FileAlreadyExistsException when a file other than a directory is in the way
+     */
+    private static void mkdirs(Path dir) throws IOException {
+        java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+        for (Path p = dir; p != null && !p.toFile().isDirectory(); p = p.getParent()) {
+            missing.push(p);
+        }
+        for (Path p : missing) {
+            try {
+                Files.createDirectory(p);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(p)) {
+                    throw e; // a file in the way, as createDirectories says it
+                }
+                // a concurrent writer created it
+            }
+        }
+    }
+
+    /**
+     * Creates the new temporary file {@code tmp} for writing, without others' read permission
+     * (jclouds' private blob access) from the start: open(2)'s mode is masked by the umask as
+     * {@code Files.write}'s 0666 is, so the file gets the permissions a chmod after it gave, in one
+     * system call instead of three.
+     */
+    private static OutputStream createPrivate(Path tmp) throws IOException {
+        try {
+            return Channels.newOutputStream(Files.newByteChannel(tmp, CREATE_NEW_FILE, PRIVATE_FILE));
+        } catch (UnsupportedOperationException e) {
+            OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                withoutOthersRead(tmp);
+            } catch (IOException | RuntimeException failed) {
+                out.close();
+                throw failed;
+            }
+            return out;
+        }
     }
 
     private static void withoutOthersRead(Path p) throws IOException {

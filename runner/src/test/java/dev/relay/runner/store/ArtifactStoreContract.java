@@ -54,6 +54,17 @@ abstract class ArtifactStoreContract {
     }
 
     @Test
+    void existsIsTrueExactlyForAnObject() {
+        String p = prefix();
+        store().put(p + "dir/obj", utf8("x"));
+        assertTrue(store().exists(p + "dir/obj"));
+        assertEquals(store().stat(p + "dir/obj").isPresent(), store().exists(p + "dir/obj"));
+        assertFalse(store().exists(p + "dir/missing"));
+        assertFalse(store().exists(p + "dir"), "a prefix of keys is no object");
+        assertFalse(store().exists(p + "dir/obj/below"), "a path through an object is none");
+    }
+
+    @Test
     void putIfAbsentWritesOnlyTheFirstTime() {
         String k = prefix() + "status.json";
         assertTrue(store().putIfAbsent(k, utf8("first")));
