@@ -186,7 +186,7 @@ public final class RunController {
         Loaded run = load(runId);
         // the run's current generation (a retry or resume starts the next one): its status ends it
         Generations.Generation g = generations.current(runId);
-        if (store.stat(Generations.statusKey(runId, g.generation())).isPresent()) {
+        if (store.exists(Generations.statusKey(runId, g.generation()))) {
             return;
         }
         if (g.isCancel()) {
