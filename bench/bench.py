@@ -20,8 +20,14 @@
      IR the KFP compiler wrote for it (random_sum_python_v2.yaml), same interpreter (the SDK venv).
 CPU figures (user + system of `relay run` and its steps, from wait4) are given beside the wall times:
 on a shared machine they move less with the load than the wall times do.
-The cluster profile's first CloudEvent (target <= 1.5 s) is not measured here (it needs S3Proxy and
-PostgreSQL outside this script); the line says so.
+(g) the cluster profile's functions app (the Knative Service that scales to zero): process start to the
+    answer of its first CloudEvent (target <= 1.5 s), a dev.relay.run.requested as the Broker delivers it,
+    with both tokens set, against S3Proxy, an embedded PostgreSQL (the index) and fabric8's mock API server
+    (bench/ClusterBackends.java, started with the runner's test class path: no Docker); the fast-jar run
+    as the functions image runs it (deploy/functions/Dockerfile: Quarkus's AppCDS archive app-cds.jsa,
+    built here with -Dquarkus.package.jar.appcds.enabled=true), interleaved with starts without the
+    archive; CPU of the app at the answer, and the next event's time (the run.json object event, which
+    creates the root task's Job).
 
 The engine alone (decisions per event, one core, up to 10,000 tasks) has its own JMH benchmark:
 `bench/engine.sh` (e.g. `bench/engine.sh -p tasks=10000 -wi 1 -i 3`), which compiles the runner's
@@ -30,11 +36,11 @@ test sources offline and runs runner/src/test/java/dev/relay/runner/engine/Pipel
 JMH never runs in `mvn verify` (the class is no test; only compiled).
 
 Standard library only. Not a test: it asserts nothing. Usage:
-  bench/bench.py [--runs N] [--quick] [--max-tasks N] [--no-server] [--no-kfp]
+  bench/bench.py [--runs N] [--quick] [--max-tasks N] [--server-runs N] [--no-server] [--no-kfp] [--no-cluster]
 --quick: 3 runs, sizes up to 100 tasks, one server start (about a minute on 2 cores).
 Builds on first use through ./relay (runner) and `./relay server` (functions app).
 """
-import argparse, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.error, urllib.request
 from datetime import datetime
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -232,6 +238,156 @@ def server_first_answer(tmp, runs):
     return statistics.median(times)
 
 
+FUNCTIONS_APP = os.path.join(ROOT, "functions", "target", "quarkus-app")
+BENCH_PIPELINE = """name: bench-echo
+inputs: [{name: text, default: hello}]
+implementation:
+  container:
+    image: alpine
+    command: [echo, {inputValue: text}]
+"""
+
+
+def functions_app():
+    """The functions fast-jar with Quarkus's AppCDS archive (app-cds.jsa), built when either is missing
+    or older than the sources (as ./relay server builds it, plus the archive)."""
+    jar = os.path.join(FUNCTIONS_APP, "quarkus-run.jar")
+    jsa = os.path.join(FUNCTIONS_APP, "app-cds.jsa")
+    srcs = [os.path.join(ROOT, m, "src", "main") for m in ("eventing", "runner", "functions")]
+    newest = max(os.path.getmtime(os.path.join(d, f)) for src in srcs for d, _, fs in os.walk(src) for f in fs)
+    if not (os.path.exists(jar) and os.path.exists(jsa)) or os.path.getmtime(jsa) < newest or os.path.getmtime(jar) < newest:
+        log = os.path.join(ROOT, "functions", "target", "bench-build.log")
+        os.makedirs(os.path.dirname(log), exist_ok=True)
+        with open(log, "w") as out:
+            subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "-pl", "functions", "-am", "package", "-DskipTests",
+                            "-Dquarkus.package.jar.appcds.enabled=true"], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, check=True)
+    return jar, (jsa if os.path.exists(jsa) else None)
+
+
+def cluster_backends(tmp):
+    """Starts bench/ClusterBackends.java (S3Proxy, embedded PostgreSQL, fabric8's mock API server) with the
+    runner's test class path (resolved once by Maven, kept under functions/target/); returns (process, its
+    JSON line)."""
+    cp_file = os.path.join(ROOT, "functions", "target", "bench-cluster-classpath.txt")
+    runner_pom = os.path.join(ROOT, "runner", "pom.xml")
+    if not os.path.exists(cp_file) or os.path.getmtime(cp_file) < os.path.getmtime(runner_pom):
+        subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "-pl", "runner", "dependency:build-classpath",
+                        "-Dmdep.includeScope=test", "-Dmdep.outputFile=" + cp_file], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+    # this worktree's eventing and runner, never an older copy of them in the local Maven repository
+    cp = [os.path.join(ROOT, "runner", "target", "relay-runner.jar")]
+    cp += [e for e in open(cp_file).read().strip().split(os.pathsep) if "/dev/relay/" not in e]
+    cp += [os.path.join(ROOT, "eventing", "target", f) for f in os.listdir(os.path.join(ROOT, "eventing", "target"))
+           if f.startswith("relay-eventing-") and f.endswith(".jar")]
+    d = tempfile.mkdtemp(dir=tmp)
+    proc = subprocess.Popen(["java", "-cp", os.pathsep.join(cp), os.path.join(ROOT, "bench", "ClusterBackends.java"), d],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(os.path.join(d, "backends.log"), "w"), text=True)
+    line = proc.stdout.readline()
+    if not line:
+        proc.wait()
+        raise RuntimeError("cluster backends did not start: " + open(os.path.join(d, "backends.log")).read()[-1500:])
+    return proc, json.loads(line)
+
+
+def post_event(port, event, timeout=30):
+    """POSTs a structured CloudEvent to /; returns (status, body) (any HTTP answer), or None when nothing listens."""
+    req = urllib.request.Request("http://127.0.0.1:%d/" % port, data=json.dumps(event).encode(),
+                                 headers={"Content-Type": "application/cloudevents+json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+    except OSError:
+        return None
+
+
+def proc_cpu(pid):
+    """User + system CPU seconds of a running process (all its threads) so far."""
+    f = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cluster_first_event(b, jar, cds, tmp, extra=()):
+    """One start of the cluster profile's functions app against the backends b: seconds from process start
+    to the answer of its first CloudEvent (a dev.relay.run.requested with an inline pipeline, as the Broker
+    delivers it: no credential, RELAY_EVENT_AUTH=cluster-local), its CPU seconds then, and the seconds of the
+    next event (the object event of that run's run.json: the artifact function creates the root task's Job
+    on the mock API server)."""
+    port = free_port()
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": tmp, "KUBECONFIG": b["kubeconfig"],
+           "RELAY_S3_ENDPOINT": b["s3"], "RELAY_S3_ACCESS_KEY": b["accessKey"], "RELAY_S3_SECRET_KEY": b["secretKey"],
+           "RELAY_DB_URL": b["db"], "RELAY_DB_USER": b["dbUser"], "RELAY_DB_PASSWORD": b["dbPassword"],
+           "RELAY_API_TOKEN": "bench-api-token", "RELAY_WEBHOOK_TOKEN": "bench-webhook-token",
+           "RELAY_LAUNCHER_IMAGE": "registry.example/relay-launcher:bench", "RELAY_NAMESPACE": "relay"}
+    opts = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
+    if cds:  # Quarkus's archive names quarkus-run.jar relative to its folder: run from there, as the image does
+        opts += ["-XX:SharedArchiveFile=" + os.path.basename(cds), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"]
+    opts += list(extra)
+    event = {"specversion": "1.0", "id": "bench-%d-%d" % (os.getpid(), port), "source": "/bench", "type": "dev.relay.run.requested",
+             "datacontenttype": "application/json", "data": {"pipeline": {"inline": BENCH_PIPELINE}, "parameters": {}}}
+    log = open(os.path.join(tmp, "cluster-%d.log" % port), "w")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(["java"] + opts + ["-Dquarkus.profile=cluster", "-Dquarkus.http.host=127.0.0.1",
+                                               "-Dquarkus.http.port=%d" % port, "-jar", os.path.basename(jar)],
+                            cwd=os.path.dirname(jar), env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        answer = None
+        while answer is None and time.perf_counter() - t0 < 300 and proc.poll() is None:
+            answer = post_event(port, event)
+            if answer is None:
+                time.sleep(0.005)
+        first = time.perf_counter() - t0
+        cpu = proc_cpu(proc.pid) if answer else None
+        if not answer or answer[0] != 200:
+            print("    (cluster start: first event answered %s; its log: %s)"
+                  % (answer and answer[0], open(log.name).read()[-1500:]))
+            return None
+        run_id = json.loads(answer[1])["runId"]
+        record = {"eventVersion": "2.0", "eventSource": "minio:s3", "eventName": "s3:ObjectCreated:Put",
+                  "s3": {"bucket": {"name": "mlpipeline"}, "object": {"key": "runs/%s/run.json" % run_id, "sequencer": "1"}}}
+        t1 = time.perf_counter()
+        second = post_event(port, {"specversion": "1.0", "id": "bench-obj-%s" % run_id, "source": "minio:s3..mlpipeline",
+                                   "type": "com.amazonaws.s3.ObjectCreated:Put", "datacontenttype": "application/json",
+                                   "data": record})
+        then = time.perf_counter() - t1
+        if not second or second[0] != 200:
+            print("    (cluster start: the run.json event answered %s: %s)" % (second and second[0], second and second[1][:300]))
+            then = None
+        return first, cpu, then
+    finally:
+        proc.terminate()  # our own child, by its pid
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def cluster_figures(tmp, runs):
+    """(g): medians of `runs` cluster starts with the AppCDS archive and as many without, interleaved."""
+    jar, cds = functions_app()
+    backends, b = cluster_backends(tmp)
+    try:
+        cluster_first_event(b, jar, cds, tmp)  # warms the file cache and the backends: not counted
+        with_cds, without = [], []
+        for _ in range(runs):
+            for arm, archive in ((with_cds, cds), (without, None)):
+                r = cluster_first_event(b, jar, archive, tmp)
+                if r is None:
+                    return None
+                arm.append(r)
+        return with_cds, without, cds is not None
+    finally:
+        backends.stdin.close()  # the helper stops S3Proxy, PostgreSQL and the mock API server, then exits
+        try:
+            backends.wait(60)
+        except subprocess.TimeoutExpired:
+            backends.kill()
+            backends.wait()
+
+
 def kfp_venv(tmp):
     """The KFP SDK venv (install.sh, offline), kept under runner/target/ between calls."""
     venv = os.path.join(ROOT, "runner", "target", "bench-kfp-venv")
@@ -289,9 +445,11 @@ def main():
     ap.add_argument("--runs", type=int, default=None, help="repetitions of the seed comparisons (default 5, --quick 3)")
     ap.add_argument("--quick", action="store_true", help="fewer runs, sizes up to 100 tasks, one server start")
     ap.add_argument("--max-tasks", type=int, default=None, help="largest run of (c) (default 1000, --quick 100; 10000 takes long on 2 cores)")
-    ap.add_argument("--server-runs", type=int, default=None, help="relay server starts (default 3, --quick 1)")
+    ap.add_argument("--server-runs", type=int, default=None,
+                    help="relay server starts, and cluster-profile starts per arm of (g) (default 3, --quick 1)")
     ap.add_argument("--no-server", action="store_true", help="leave out (e)")
     ap.add_argument("--no-kfp", action="store_true", help="leave out (f)")
+    ap.add_argument("--no-cluster", action="store_true", help="leave out (g)")
     args = ap.parse_args()
     runs = args.runs or (3 if args.quick else 5)
     max_tasks = args.max_tasks or (100 if args.quick else 1000)
@@ -347,7 +505,6 @@ def main():
             if s is not None:
                 print("(e) relay server (embedded profile): first answer %.2f s after process start (median of %d; target <= 2 s: %s)"
                       % (s, server_runs, verdict(s <= 2)))
-        print("    cluster profile, first CloudEvent: not measured by this script (target <= 1.5 s)")
         sys.stdout.flush()
 
         if args.no_kfp:
@@ -359,6 +516,25 @@ def main():
             if k is not None:
                 print("(f) seed written with @dsl.component: kfp.local (SubprocessRunner) %.2f s, relay run of its IR %.2f s "
                       "(median of %d; relay/kfp.local %.2f)" % (k[0], k[1], runs, k[1] / k[0]))
+        sys.stdout.flush()
+
+        if args.no_cluster:
+            print("(g) cluster profile, first CloudEvent: left out (--no-cluster)")
+        else:
+            load = os.getloadavg()[0]
+            g = cluster_figures(tmp, server_runs)
+            if g is not None:
+                def med(xs, i):
+                    v = [x[i] for x in xs if x[i] is not None]
+                    return statistics.median(v) if v else float("nan")
+                w, wo, has_cds = g
+                print("(g) cluster profile (S3Proxy, embedded PostgreSQL, both tokens): first CloudEvent (run.requested) "
+                      "answered %.2f s after process start with the AppCDS archive%s (CPU %.2f s), %.2f s without (CPU %.2f s) "
+                      "(median of %d each, interleaved; load %.1f -> %.1f; target <= 1.5 s: %s); then the run.json event "
+                      "%.0f ms (creates the Job)"
+                      % (med(w, 0), "" if has_cds else " (NOT built)", med(w, 1), med(wo, 0), med(wo, 1), len(w), load,
+                         os.getloadavg()[0], verdict(med(w, 0) <= 1.5), med(w, 2) * 1000))
+        sys.stdout.flush()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

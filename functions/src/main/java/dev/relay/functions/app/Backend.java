@@ -10,6 +10,7 @@ import dev.relay.runner.run.RunController;
 import dev.relay.runner.run.RunService;
 import dev.relay.runner.store.ArtifactStore;
 import dev.relay.runner.store.MinioArtifactStore;
+import dev.relay.runner.store.StoreException;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.annotation.PreDestroy;
@@ -18,6 +19,9 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,7 +37,8 @@ import org.jboss.logging.Logger;
  * JVM, local processes) whose notifications go to a {@link NotificationSink}; store {@code s3}: an
  * external endpoint with the launcher of the CDI {@link LauncherFactory} (local processes unless
  * another bean replaces it, e.g. the Kubernetes launcher). Started eagerly: the store is up (and
- * {@code server.json} written) before the first request.
+ * {@code server.json} written) before the first request; the embedded S3 endpoint that
+ * {@code server.json} names starts beside the app, on a thread of its own.
  */
 @ApplicationScoped
 @Startup
@@ -47,6 +52,8 @@ public class Backend {
     private final PipelineRegistry registry;
     private final Launcher launcher;
     private final Recovery recovery;
+    private final Object endpointLock = new Object();
+    private boolean closed; // guarded by endpointLock
 
     /**
      * Starts the store (embedded) or connects to it (s3); fails clearly on bad configuration.
@@ -64,28 +71,37 @@ public class Backend {
             Path state = Path.of(config.stateDir());
             NotificationSink sink = sinks.get();
             LaunchListener listener = listeners.isResolvable() ? listeners.get() : LaunchListener.NONE;
-            this.runtime = EmbeddedRuntime.start(state, config.s3().port(), listener, sink::accept);
+            int s3Port = reservePort(config.s3().port());
+            this.runtime = EmbeddedRuntime.start(state, s3Port, listener, sink::accept);
             this.store = runtime.store();
             this.controller = runtime.controller();
             this.runs = runtime.runs();
             this.launcher = null;
             this.recovery = runtime.recovery();
             String http = "http://" + httpHost + ":" + httpPort;
+            String endpoint = "http://127.0.0.1:" + s3Port;
             // The keys are the state dir's own secrets: named where they are kept, never printed.
-            System.out.println("relay: embedded S3 at " + runtime.endpoint() + " (access key " + runtime.accessKey()
+            System.out.println("relay: embedded S3 at " + endpoint + " (access key " + runtime.accessKey()
                     + ", secret key in " + state.resolve("secrets.json") + "), bucket " + store.bucket() + ", state " + state
                     + ", HTTP " + http);
-            writeServerJson(state, runtime, http);
+            writeServerJson(state, endpoint, runtime, http);
+            startEndpoint();
         } else if ("s3".equals(config.store())) {
             String endpoint = config.s3().endpoint().orElseThrow(() -> new ConfigurationException(
                     "relay.store=s3 needs RELAY_S3_ENDPOINT (relay.s3.endpoint)"));
-            MinioArtifactStore s = MinioArtifactStore.connect(endpoint, config.s3().accessKey(), config.s3().secretKey(),
-                    config.s3().region(), config.bucket());
-            try {
-                s.ensureBucket();
-            } catch (RuntimeException e) {
-                LOG.warnf("relay: cannot check or create bucket %s (%s); continuing", config.bucket(), e.getMessage());
-            }
+            // The S3 client is made, and the bucket checked, on a thread of its own while the launcher
+            // (the Kubernetes client in the cluster) and the rest of the app start: every store call
+            // waits for it, so nothing reads or writes before the bucket check is done.
+            ArtifactStore s = LazyStore.of(config.bucket(), () -> {
+                MinioArtifactStore m = MinioArtifactStore.connect(endpoint, config.s3().accessKey(), config.s3().secretKey(),
+                        config.s3().region(), config.bucket());
+                try {
+                    m.ensureBucket();
+                } catch (RuntimeException e) {
+                    LOG.warnf("relay: cannot check or create bucket %s (%s); continuing", config.bucket(), e.getMessage());
+                }
+                return m;
+            });
             this.runtime = null;
             this.store = s;
             this.launcher = launchers.create(s);
@@ -103,9 +119,49 @@ public class Backend {
         this.registry = new PipelineRegistry(store, clock);
     }
 
-    private static void writeServerJson(Path state, EmbeddedRuntime rt, String http) {
+    /**
+     * The embedded S3 endpoint's port, known before the endpoint runs so that {@code server.json}
+     * is written at once: the configured one (refused when taken, as the endpoint itself would),
+     * or a free one of the system's choosing for 0.
+     */
+    private static int reservePort(int configured) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), configured));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new StoreException("cannot start the embedded S3 server on 127.0.0.1:" + configured + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /**
+     * Starts the S3 endpoint (S3Proxy and Jetty: most of the start-up's CPU when it was on the main
+     * thread) on a thread of its own: nothing in this app needs it (the store writes its files
+     * in-process), only {@code relay upload} and other S3 clients reading {@code server.json}, and
+     * they can reach it within about a second of the start. A caller of
+     * {@code runtime().endpoint()} meanwhile waits for it; a failure is logged, and the next such
+     * call tries again.
+     */
+    private void startEndpoint() {
+        Thread t = new Thread(() -> {
+            synchronized (endpointLock) {
+                if (closed) {
+                    return;
+                }
+                try {
+                    runtime.endpoint();
+                } catch (RuntimeException e) {
+                    LOG.warnf("relay: the embedded S3 endpoint did not start (relay upload cannot reach it): %s", e.getMessage());
+                }
+            }
+        }, "relay-s3-endpoint");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void writeServerJson(Path state, String endpoint, EmbeddedRuntime rt, String http) {
         Map<String, String> doc = new LinkedHashMap<>();
-        doc.put("s3Endpoint", rt.endpoint());
+        doc.put("s3Endpoint", endpoint);
         doc.put("accessKey", rt.accessKey());
         doc.put("secretKey", rt.secretKey());
         doc.put("http", http);
@@ -160,6 +216,9 @@ public class Backend {
     /** Stops the embedded store and the launcher; objects stay. */
     @PreDestroy
     void close() {
+        synchronized (endpointLock) {
+            closed = true; // an endpoint not started yet never starts
+        }
         if (runtime != null) {
             runtime.close();
         }

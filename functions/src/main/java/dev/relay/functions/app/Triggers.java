@@ -1,5 +1,6 @@
 package dev.relay.functions.app;
 
+import dev.relay.eventing.trigger.Trigger;
 import dev.relay.eventing.trigger.TriggerException;
 import dev.relay.eventing.trigger.TriggerLoader;
 import dev.relay.runner.trigger.TriggerService;
@@ -50,9 +51,15 @@ public class Triggers {
         }
     }
 
-    /** Loads the triggers at start-up and re-arms open debounce windows. */
+    /**
+     * Re-arms open debounce windows at start-up. Without a debounced upload trigger no window can be
+     * re-armed, so the bucket is not listed for them (one S3 round trip, and in the cluster the
+     * first use of the S3 client, off the start-up).
+     */
     void start(@Observes StartupEvent event) {
-        service.resume();
+        if (service.triggers().stream().anyMatch(t -> t instanceof Trigger.UploadTrigger u && u.debounce() != null)) {
+            service.resume();
+        }
     }
 
     /** @return the trigger service */
