@@ -43,7 +43,7 @@ final class IndexFeed implements AutoCloseable {
         });
         java.util.concurrent.Future<?> opening = thread.submit(() -> {
             try {
-                db = IndexDatabase.open(state);
+                db = IndexDatabase.openForRun(state); // closes without H2's compaction while the file stays compact
             } catch (IndexException e) {
                 err.println("relay: warning: runs are not indexed (relay runs list will not show this one): " + e.getMessage());
             }

@@ -59,12 +59,29 @@ public final class IndexDatabase implements AutoCloseable {
      */
     private static final int H2_MAX_CONNECTIONS = 32;
 
+    /** The quick-close H2 file's "compact at the next close" marker ({@link #openForRun}); null otherwise. */
+    private final Path quickClose;
+    /** The marker to delete once this close compacted (it was present at open); null otherwise. */
+    private final Path compacting;
+
+    /** Below this file size the quick close never asks for a compaction (a few runs' worth of index). */
+    static final long COMPACT_MIN_BYTES = 1L << 20;
+    /** Live share of the file's chunks (H2's {@code info.CHUNKS_FILL_RATE}, %) below which the next close compacts. */
+    static final int COMPACT_BELOW_FILL = 60;
+
     private IndexDatabase(DataSource dataSource, Kind kind, String description) {
-        this(dataSource, kind, description, null);
+        this(dataSource, kind, description, null, null, null);
     }
 
-    /** @param opened an H2 connection already open on {@code dataSource}, kept as the one held open; or null */
-    private IndexDatabase(DataSource dataSource, Kind kind, String description, Connection opened) {
+    /**
+     * @param opened an H2 connection already open on {@code dataSource}, kept as the one held open; or null
+     * @param quickClose see {@link #quickClose}
+     * @param compacting see {@link #compacting}
+     */
+    private IndexDatabase(DataSource dataSource, Kind kind, String description, Connection opened, Path quickClose,
+                          Path compacting) {
+        this.quickClose = quickClose;
+        this.compacting = compacting;
         this.dataSource = dataSource;
         this.kind = kind;
         this.description = description;
@@ -176,12 +193,34 @@ public final class IndexDatabase implements AutoCloseable {
     }
 
     /**
+     * {@link #open(Path)} for one {@code relay run}: the H2 file is closed without H2's close-time
+     * compaction (up to 200 ms of rewriting and fsyncs at the end of every run, on the process's
+     * way out). The file stays bounded: a close that finds it past {@value #COMPACT_MIN_BYTES}
+     * bytes with less than {@value #COMPACT_BELOW_FILL}% of its chunks live leaves a marker
+     * ({@code index.compact} beside it), and the next open of the state dir closes with H2's
+     * usual compaction and removes the marker. PostgreSQL is opened as by {@link #open(Path)}.
+     *
+     * @throws IndexException when the database cannot be opened or migrated
+     */
+    public static IndexDatabase openForRun(Path stateDir) {
+        dev.relay.runner.contract.RelayEnv env = dev.relay.runner.contract.RelayEnv.current();
+        if (env.dbUrl() != null) {
+            return connect(env.dbUrl(), env.dbUser(), env.dbPassword());
+        }
+        return h2(stateDir, true);
+    }
+
+    /**
      * The embedded index: {@code jdbc:h2:file:<stateDir>/index;AUTO_SERVER=TRUE}.
      *
      * @throws IndexException when the file cannot be created, is locked in a way AUTO_SERVER cannot
      *     share, or cannot be migrated
      */
     public static IndexDatabase h2(Path stateDir) {
+        return h2(stateDir, false);
+    }
+
+    private static IndexDatabase h2(Path stateDir, boolean quick) {
         Path dir = stateDir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
@@ -190,11 +229,15 @@ public final class IndexDatabase implements AutoCloseable {
         }
         String password = dev.relay.runner.contract.StateSecrets.of(dir).indexPassword();
         JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:file:" + dir.resolve("index") + ";AUTO_SERVER=TRUE");
+        Path marker = dir.resolve("index.compact");
+        boolean compact = !quick || Files.exists(marker);
+        // MAX_COMPACT_TIME=0: H2 closes the file without compacting it (its default allows 200 ms)
+        ds.setURL("jdbc:h2:file:" + dir.resolve("index") + ";AUTO_SERVER=TRUE" + (compact ? "" : ";MAX_COMPACT_TIME=0"));
         ds.setUser("relay");
         ds.setPassword(password);
         Connection opened = migratePassword(ds, dir, password);
-        return new IndexDatabase(ds, Kind.H2, dir.resolve("index.mv.db").toString(), opened);
+        return new IndexDatabase(ds, Kind.H2, dir.resolve("index.mv.db").toString(), opened,
+                quick && !compact ? marker : null, quick && compact ? marker : null);
     }
 
     /** H2's "wrong user name or password". */
@@ -292,11 +335,45 @@ public final class IndexDatabase implements AutoCloseable {
             pool.dispose(); // closes the idle sessions; one still borrowed closes when its user closes it
         }
         if (keepAlive != null) {
+            if (quickClose != null && needsCompaction(keepAlive)) {
+                try {
+                    Files.writeString(quickClose, "the next close of this index compacts it\n");
+                } catch (java.io.IOException | RuntimeException ignored) {
+                    // the file grows until a close can write the marker (or relay server compacts it)
+                }
+            }
             try {
                 keepAlive.close();
             } catch (SQLException ignored) {
                 // closing anyway
             }
+            if (compacting != null) {
+                try {
+                    Files.deleteIfExists(compacting);
+                } catch (java.io.IOException ignored) {
+                    // compacts again at the next close
+                }
+            }
         }
+    }
+
+    /** Whether the H2 file is past {@link #COMPACT_MIN_BYTES} with less than {@link #COMPACT_BELOW_FILL}% of its chunks live. */
+    private static boolean needsCompaction(Connection c) {
+        long size = -1;
+        int fill = 100;
+        try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                "select SETTING_NAME, SETTING_VALUE from INFORMATION_SCHEMA.SETTINGS"
+                        + " where SETTING_NAME in ('info.FILE_SIZE', 'info.CHUNKS_FILL_RATE')")) {
+            while (rs.next()) {
+                if ("info.FILE_SIZE".equals(rs.getString(1))) {
+                    size = Long.parseLong(rs.getString(2).trim());
+                } else {
+                    fill = Integer.parseInt(rs.getString(2).trim());
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            return false; // an AUTO_SERVER client of another process's database, or another shape: its owner compacts
+        }
+        return size > COMPACT_MIN_BYTES && fill < COMPACT_BELOW_FILL;
     }
 }
