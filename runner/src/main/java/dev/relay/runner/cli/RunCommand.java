@@ -153,7 +153,6 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             RunDoc doc;
             try {
                 doc = rt.runs().submit(runId, prepared, params, RunDoc.Cause.cli(), !noCache);
-                rt.controller().hold(doc, prepared.plan()); // its first event needs no second parse of the spec
             } catch (RunRequestException e) {
                 return stop(err, List.of(file + ": " + e.getMessage()));
             }

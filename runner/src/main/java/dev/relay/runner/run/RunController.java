@@ -15,7 +15,6 @@ import dev.relay.runner.engine.ExecutionPhase;
 import dev.relay.runner.engine.Phase;
 import dev.relay.runner.engine.PipelineEngine;
 import dev.relay.runner.engine.model.Component;
-import dev.relay.runner.engine.model.PipelineModel;
 import dev.relay.runner.executor.ArtifactType;
 import dev.relay.runner.executor.ComponentIo;
 import dev.relay.runner.executor.ExecutorSpec;
@@ -554,32 +553,6 @@ public final class RunController {
                 () -> new IllegalStateException("missing " + RunLayout.attemptStatus(runId, task, attempt)));
     }
 
-    /**
-     * Holds a run this process has just submitted, with the plan its submitter prepared from the
-     * same spec, so that the run's first event neither reads {@code run.json} back nor parses the
-     * spec again. Only a {@code kfp-v1-graph} run is held (an IR or Argo run's handlers read it
-     * their own way: the Argo door for any launcher, the IR with its platforms inlined); a run
-     * already loaded, or whose parameters do not read, is left to {@link #load}. Held runs count
-     * towards the bounded cache of runs like loaded ones.
-     *
-     * @param doc  the {@code run.json} just written
-     * @param plan the plan {@code doc}'s spec was prepared into (by {@code RunService.prepare})
-     */
-    public void hold(RunDoc doc, RunPlan plan) {
-        if (!PipelineModel.FORMAT_V1.equals(plan.format())
-                || doc.format() != null && !PipelineModel.FORMAT_V1.equals(doc.format())) {
-            return;
-        }
-        Map<String, Object> params;
-        try {
-            params = plan.parameterValues(doc);
-        } catch (RuntimeException e) {
-            return; // load says why, as it always did
-        }
-        runs.putIfAbsent(doc.runId(), new Loaded(doc, plan, params, conditionOutputs(plan),
-                new java.util.concurrent.ConcurrentHashMap<>(), new Progress()));
-    }
-
     private Loaded load(String runId) {
         Loaded l = runs.get(runId);
         if (l != null) {
@@ -596,8 +569,8 @@ public final class RunController {
             throw new IllegalStateException(key + ": " + e.getMessage(), e);
         }
         l = new Loaded(doc, plan, params, conditionOutputs(plan), new java.util.concurrent.ConcurrentHashMap<>(), new Progress());
-        Loaded first = runs.putIfAbsent(runId, l); // one Loaded (one Progress) per run, also racing a hold
-        return first != null ? first : l;
+        runs.put(runId, l);
+        return l;
     }
 
     /**
