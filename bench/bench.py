@@ -194,6 +194,16 @@ def fan_figures(tmp, state, n):
     return per, (first_mid - st["src"][1]) * 1000, (st["join"][0] - last_mid) * 1000, wall, rss, cpu
 
 
+def stop(proc, grace):
+    """Stops our own child process by its pid: SIGTERM, then SIGKILL after grace seconds."""
+    proc.terminate()
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -223,12 +233,7 @@ def server_first_answer(tmp, runs):
                 except OSError:
                     time.sleep(0.01)
         finally:
-            proc.terminate()  # our own child, by its pid
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc, 10)
             log.close()
         if answered is None:
             print("    (server start %d did not answer; its log: %s)" % (i + 1, open(os.path.join(state, "server.log")).read()[-1500:]))
@@ -356,12 +361,7 @@ def cluster_first_event(b, jar, cds, tmp, extra=()):
             then = None
         return first, cpu, then
     finally:
-        proc.terminate()  # our own child, by its pid
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, 20)
         log.close()
 
 
