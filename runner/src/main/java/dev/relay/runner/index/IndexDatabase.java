@@ -112,6 +112,17 @@ public final class IndexDatabase implements AutoCloseable {
             close();
             throw new IndexException("cannot migrate the index database " + description + ": " + e.getMessage(), e);
         }
+        if (kind == Kind.H2) {
+            // H2 writes committed rows to the file up to a second later, while a CREATE TABLE is there at
+            // once: a process killed in that second left the tables without their history row, and every
+            // later open failed ("Table RELAY_RUNS already exists"). The migration is on disk before use.
+            try (Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement()) {
+                st.execute("CHECKPOINT SYNC");
+            } catch (SQLException e) {
+                close();
+                throw new IndexException("cannot write the migrated index database " + description + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /**
