@@ -62,11 +62,14 @@ public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Ma
         }
         RunDoc doc = Json.read(runJson.get(), RunDoc.class, RunLayout.runJson(runId));
         RunPlan plan = RunPlan.of(doc);
-        TaskStates states = new TaskStates(store, 100_000);
-        states.knownKeys(new HashSet<>(store.list(RunLayout.tasksPrefix(runId), true)));
-        // the status of the run's current generation (a retried run runs again after its first end)
+        // the status of the run's current generation (a retried run runs again after its first end),
+        // read before the task listing: every attempt status is written before the run's status, so a
+        // finished run's listing has them all (listed first, a run ending in between showed finished
+        // with tasks lacking their attempts)
         Generations.Generation g = new Generations(store, java.time.Clock.systemUTC()).current(runId);
         Optional<RunStatus> finished = new Generations(store, java.time.Clock.systemUTC()).status(g);
+        TaskStates states = new TaskStates(store, 100_000);
+        states.knownKeys(new HashSet<>(store.list(RunLayout.tasksPrefix(runId), true)));
         Map<String, Object> params;
         try {
             params = plan.parameterValues(doc);
