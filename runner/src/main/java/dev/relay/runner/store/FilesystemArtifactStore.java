@@ -385,10 +385,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
                 } else if (!recursive) {
                     keys.add(childKey + "/");
                 } else {
-                    try (Stream<Path> below = Files.walk(child)) {
-                        below.filter(p -> Files.isRegularFile(p))
-                                .forEach(p -> keys.add(childKey + "/" + child.relativize(p).toString()));
-                    }
+                    walkFiles(child, p -> keys.add(childKey + "/" + child.relativize(p).toString()));
                 }
             }
             return new ArrayList<>(keys);
@@ -481,6 +478,31 @@ public final class FilesystemArtifactStore implements ArtifactStore {
             }
         }
         return true;
+    }
+
+    /**
+     * Every regular file below {@code dir}. An entry that vanishes while it is walked (a write's
+     * temporary file renamed into place, a directory removed) is left out, as if the walk had come
+     * a moment later, instead of failing the whole listing with a {@code NoSuchFileException}.
+     */
+    private static void walkFiles(Path dir, java.util.function.Consumer<Path> each) throws IOException {
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+                if (attrs.isRegularFile() || (attrs.isSymbolicLink() && Files.isRegularFile(file))) {
+                    each.accept(file);
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
     }
 
     private static Path tempFor(Path target) throws IOException {
