@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -33,7 +32,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -53,10 +51,17 @@ import java.util.stream.Stream;
  *   <li>extended attributes: {@code user.content-md5} (the 16 MD5 bytes of a single-part object,
  *       or for a multipart one its eTag in ASCII with quotes: {@code "<hex>-<parts>"}),
  *       {@code user.content-type}, {@code user.storage-tier} = {@code STANDARD};</li>
- *   <li>a write goes to {@code <key>-<uuid>} beside the object, loses others' read permission
- *       (jclouds' private blob access) and is renamed over the object;</li>
+ *   <li>a write loses others' read permission (jclouds' private blob access) and is renamed over
+ *       the object; jclouds writes it as {@code <key>-<uuid>} beside the object, this class in the
+ *       staging directory {@code <dataDir>/.relay-tmp/} ({@link TempFiles}), where no listing of a
+ *       bucket sees it (beside the object, as jclouds, only when that directory is on another file
+ *       system than the bucket);</li>
  *   <li>a new bucket directory loses others' read permission (private bucket).</li>
  * </ul>
+ * A listing leaves out a file named {@code <name>-<uuid>} (a random UUID) that carries no
+ * {@code user.content-md5}: a write of S3Proxy in progress, or one a killed Relay of an older
+ * version left (every object written by either carries that attribute, so none is left out; where
+ * the file system keeps no attributes, the name alone decides).
  * Where the file system keeps no extended attributes the eTag is the file's MD5, as the backend
  * computes it then. Files larger than 5 MiB given to {@link #putFile} get the multipart eTag the
  * MinIO SDK's upload would get (parts sized as {@code PutObjectBaseArgs.getPartInfo}: 5 MiB up to
@@ -87,20 +92,29 @@ public final class FilesystemArtifactStore implements ArtifactStore {
 
     private final Path root;
     private final Path bucketDir;
+    /** Where writes are staged ({@link TempFiles#stagingDir}); null: beside their objects. */
+    private final Path staging;
     private final String bucket;
     private final Consumer<byte[]> sink;
     private final MinioRecords.Origin origin;
 
-    private FilesystemArtifactStore(Path root, String bucket, Consumer<byte[]> sink, MinioRecords.Origin origin) {
+    /** Tests only: called with a write's temporary file, written and complete, just before it is moved into place. */
+    volatile Consumer<Path> beforeCommit;
+
+    private FilesystemArtifactStore(Path root, String bucket, Path staging, Consumer<byte[]> sink,
+            MinioRecords.Origin origin) {
         this.root = root;
         this.bucket = bucket;
         this.bucketDir = root.resolve(bucket);
+        this.staging = staging;
         this.sink = sink;
         this.origin = origin;
     }
 
     /**
-     * Opens {@code bucket} under {@code dataDir}, creating both when missing.
+     * Opens {@code bucket} under {@code dataDir}, creating both when missing, and the staging
+     * directory {@code <dataDir>/.relay-tmp/}, removing the files a killed writer left there over an
+     * hour ago.
      *
      * @param dataDir the data directory (as given to {@link EmbeddedS3Server#start}, e.g.
      *     {@code <stateDir>/s3})
@@ -110,13 +124,13 @@ public final class FilesystemArtifactStore implements ArtifactStore {
      *     the writing thread, after the write; must be quick and thread-safe; its exception reaches
      *     the writer as a {@link StoreException} (the object stays written)
      * @throws StoreException when the directories cannot be created or the bucket name is not a
-     *     plain directory name
+     *     plain directory name (or is {@code .relay-tmp})
      */
     public static FilesystemArtifactStore open(Path dataDir, String bucket, String accessKey,
             Consumer<byte[]> notificationSink) {
         Objects.requireNonNull(notificationSink, "notificationSink");
         if (bucket == null || bucket.isEmpty() || bucket.contains("/") || bucket.equals(".") || bucket.equals("..")
-                || bucket.indexOf('\0') >= 0) {
+                || bucket.indexOf('\0') >= 0 || bucket.equals(TempFiles.STAGING_DIR)) {
             throw new StoreException("bucket name " + bucket + " is not a plain directory name", null, null);
         }
         try {
@@ -133,7 +147,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
                     throw new IOException(dir + " exists and is not a directory");
                 }
             }
-            return new FilesystemArtifactStore(root, bucket, notificationSink,
+            return new FilesystemArtifactStore(root, bucket, TempFiles.stagingDir(root, dir), notificationSink,
                     EmbeddedNotifications.origin(root, accessKey, "127.0.0.1", null));
         } catch (IOException e) {
             throw new StoreException("cannot open bucket " + bucket + " under " + dataDir + ": " + e, null, e);
@@ -160,7 +174,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         } catch (IOException e) {
             throw fail("put", key, e);
         } finally {
-            deleteQuietly(tmp);
+            TempFiles.deleteQuietly(tmp);
         }
         emit("s3:ObjectCreated:Put", key, data.length, HexFormat.of().formatHex(digest), MinioArtifactStore.contentType(key));
     }
@@ -221,7 +235,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         } catch (IOException e) {
             throw fail("put", key, e);
         } finally {
-            deleteQuietly(tmp);
+            TempFiles.deleteQuietly(tmp);
         }
     }
 
@@ -246,7 +260,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         } catch (IOException e) {
             throw fail("put", key, e);
         } finally {
-            deleteQuietly(tmp);
+            TempFiles.deleteQuietly(tmp);
         }
         emit("s3:ObjectCreated:Put", key, data.length, HexFormat.of().formatHex(digest), MinioArtifactStore.contentType(key));
         return true;
@@ -279,15 +293,9 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         }
         Path tmp = null;
         try {
-            Path parent = target.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            tmp = Files.createTempFile(parent, ".relay-download-", ".part");
+            tmp = TempFiles.beside(target);
             Files.copy(f, tmp, StandardCopyOption.REPLACE_EXISTING);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            TempFiles.moveIntoPlace(tmp, target);
             tmp = null;
         } catch (NoSuchFileException e) {
             if (!Files.exists(f)) {
@@ -297,7 +305,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         } catch (IOException e) {
             throw fail("download", key, e);
         } finally {
-            deleteQuietly(tmp);
+            TempFiles.deleteQuietly(tmp);
         }
     }
 
@@ -381,7 +389,9 @@ public final class FilesystemArtifactStore implements ArtifactStore {
                 }
                 boolean isDir = Files.isDirectory(child);
                 if (!isDir) {
-                    keys.add(childKey);
+                    if (!isBesideTemp(child)) {
+                        keys.add(childKey);
+                    }
                 } else if (!recursive) {
                     keys.add(childKey + "/");
                 } else {
@@ -424,6 +434,10 @@ public final class FilesystemArtifactStore implements ArtifactStore {
                 // no extended attributes on this file system: the backend then derives the eTag from the content
             }
         }
+        Consumer<Path> hook = beforeCommit;
+        if (hook != null) {
+            hook.accept(tmp);
+        }
         if (!replace) {
             try {
                 Files.createLink(target, tmp);
@@ -437,11 +451,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
                 }
             }
         }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        TempFiles.moveIntoPlace(tmp, target);
         return true;
     }
 
@@ -481,7 +491,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     }
 
     /**
-     * Every regular file below {@code dir}. An entry that vanishes while it is walked (a write's
+     * Every regular file below {@code dir} but writes in progress ({@link #isBesideTemp}). An entry that vanishes while it is walked (a write's
      * temporary file renamed into place, a directory removed) is left out, as if the walk had come
      * a moment later, instead of failing the whole listing with a {@code NoSuchFileException}.
      */
@@ -489,7 +499,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
             @Override
             public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
-                if (attrs.isRegularFile() || (attrs.isSymbolicLink() && Files.isRegularFile(file))) {
+                if ((attrs.isRegularFile() || (attrs.isSymbolicLink() && Files.isRegularFile(file))) && !isBesideTemp(file)) {
                     each.accept(file);
                 }
                 return java.nio.file.FileVisitResult.CONTINUE;
@@ -505,9 +515,28 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         });
     }
 
-    private static Path tempFor(Path target) throws IOException {
+    /** A new temporary file's path for a write of {@code target} (whose parent directories it creates). */
+    private Path tempFor(Path target) throws IOException {
         mkdirs(target.getParent());
-        return target.resolveSibling(target.getFileName() + "-" + UUID.randomUUID());
+        return staging != null ? TempFiles.staged(staging) : TempFiles.besideTempName(target);
+    }
+
+    /**
+     * Whether the regular file {@code f} is a write in progress (or a killed one) of jclouds or of an
+     * older Relay rather than an object: named {@code <name>-<uuid>} and without the
+     * {@code user.content-md5} every object gets (the name alone decides where the file system keeps
+     * no extended attributes).
+     */
+    private static boolean isBesideTemp(Path f) {
+        if (!TempFiles.isBesideTempName(f.getFileName().toString())) {
+            return false;
+        }
+        try {
+            UserDefinedFileAttributeView view = Files.getFileAttributeView(f, UserDefinedFileAttributeView.class);
+            return view == null || !view.list().contains(XATTR_CONTENT_MD5);
+        } catch (IOException | UnsupportedOperationException e) {
+            return true; // vanished (renamed into place), or no attributes here
+        }
     }
 
     /**
@@ -615,16 +644,6 @@ public final class FilesystemArtifactStore implements ArtifactStore {
 
     private StoreException fail(String op, String key, Exception e) {
         return new StoreException(op + " " + uri(key) + " failed: " + e, key, e);
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p != null) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-                // best effort clean-up of our own temporary file
-            }
-        }
     }
 
     private static String unquote(String eTag) {

@@ -15,9 +15,7 @@ import io.minio.http.HttpUtils;
 import io.minio.messages.Item;
 import okhttp3.OkHttpClient;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -195,15 +193,9 @@ public final class MinioArtifactStore implements ArtifactStore, AutoCloseable {
         checkKey(key);
         Path tmp = null;
         try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-            Path parent = target.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            tmp = Files.createTempFile(parent, ".relay-download-", ".part");
+            tmp = TempFiles.beside(target);
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            TempFiles.moveIntoPlace(tmp, target);
             tmp = null;
         } catch (Exception e) {
             if (isNoSuchKey(e)) {
@@ -211,13 +203,7 @@ public final class MinioArtifactStore implements ArtifactStore, AutoCloseable {
             }
             throw fail("download", key, e);
         } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort clean-up of our own temporary file
-                }
-            }
+            TempFiles.deleteQuietly(tmp);
         }
     }
 

@@ -11,6 +11,9 @@ import org.jclouds.blobstore.domain.Blob;
 import org.jclouds.blobstore.domain.BlobMetadata;
 import org.jclouds.blobstore.domain.MultipartPart;
 import org.jclouds.blobstore.domain.MultipartUpload;
+import org.jclouds.blobstore.domain.PageSet;
+import org.jclouds.blobstore.domain.StorageMetadata;
+import org.jclouds.blobstore.domain.internal.PageSetImpl;
 import org.jclouds.blobstore.options.CopyOptions;
 import org.jclouds.blobstore.options.PutOptions;
 import org.jclouds.blobstore.util.ForwardingBlobStore;
@@ -28,6 +31,9 @@ import org.jclouds.blobstore.util.ForwardingBlobStore;
  * </ul>
  * Deletes notify nothing. A sink exception propagates: the client then gets an error although the
  * object was stored, rather than a notification being lost silently.
+ *
+ * <p>The bucket list (S3 ListBuckets) leaves out the filesystem store's staging directory
+ * ({@link TempFiles#STAGING_DIR}), which the backend would list as a bucket like every directory.
  */
 final class NotifyingBlobStore extends ForwardingBlobStore {
 
@@ -44,6 +50,15 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
     /** Sets who the records say served the request (the endpoint is known only after start). */
     void setOrigin(MinioRecords.Origin origin) {
         this.origin = origin;
+    }
+
+    @Override
+    public PageSet<? extends StorageMetadata> list() {
+        PageSet<? extends StorageMetadata> all = super.list();
+        List<StorageMetadata> buckets = all.stream()
+                .filter(m -> !TempFiles.STAGING_DIR.equals(m.getName()))
+                .collect(java.util.stream.Collectors.toList());
+        return new PageSetImpl<>(buckets, all.getNextMarker());
     }
 
     @Override

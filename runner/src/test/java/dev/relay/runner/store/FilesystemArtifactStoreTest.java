@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -254,6 +255,93 @@ class FilesystemArtifactStoreTest {
         Path target = dataDir.resolveSibling(dataDir.getFileName() + "-dl").resolve("sub/obj");
         files.download("i/dir/obj", target);
         assertEquals("1", Files.readString(target));
+    }
+
+    @Test
+    void aWriteInProgressIsInNoListingOfTheBucket() throws IOException {
+        // a listing taken mid-write returned the write's temporary file runs/x/status.json-<uuid> as a key
+        files.put("j/runs/x/status.json", "{}".getBytes(StandardCharsets.UTF_8));
+        Path big = dataDir.resolveSibling(dataDir.getFileName() + "-streamed.bin");
+        Files.write(big, new byte[300_000]); // over the size put() takes whole: the streamed path
+        List<String> seen = new ArrayList<>();
+        List<String> written = new CopyOnWriteArrayList<>(List.of("j/runs/x/status.json"));
+        files.beforeCommit = tmp -> {
+            assertTrue(Files.isRegularFile(tmp), "the temporary file is written: " + tmp);
+            assertFalse(tmp.startsWith(dataDir.resolve(BUCKET)), "staged outside the bucket: " + tmp);
+            seen.add(tmp.getFileName().toString());
+            assertEquals(written, files.list("j/", true));
+            assertEquals(written, files.list("j/runs/x/", false));
+            assertEquals(written, s3.list("j/", true), "S3Proxy's listing");
+        };
+        try {
+            files.put("j/runs/x/status.json", "{\"phase\":\"Running\"}".getBytes(StandardCharsets.UTF_8));
+            assertTrue(files.putIfAbsent("j/runs/x/launched.json", "{}".getBytes(StandardCharsets.UTF_8)));
+            written.add(0, "j/runs/x/launched.json");
+            files.putFile("j/runs/x/status.json", big);
+        } finally {
+            files.beforeCommit = null;
+            Files.delete(big);
+        }
+        assertEquals(3, seen.size(), "each write staged once: " + seen);
+        assertEquals(List.of(), List.of(dataDir.resolve(TempFiles.STAGING_DIR).toFile().list()), "nothing left staged");
+        assertArrayEquals(new byte[300_000], files.get("j/runs/x/status.json").orElseThrow());
+    }
+
+    @Test
+    void aTemporaryFileBesideAnObjectIsNoKeyButAnObjectNamedLikeOneIs() throws IOException {
+        // what a killed older Relay leaves, and what S3Proxy (jclouds) writes while it stores an object
+        String uuid = "3f1c9a2e-7b4d-4e5f-9a0b-1c2d3e4f5a6b";
+        files.put("k/runs/x/status.json", "{}".getBytes(StandardCharsets.UTF_8));
+        files.put("k/runs/x/outputs/model-" + uuid, "an output so named".getBytes(StandardCharsets.UTF_8));
+        Path dir = dataDir.resolve(BUCKET).resolve("k/runs/x");
+        List<Path> strays = List.of(dir.resolve("status.json-" + uuid), dir.resolve("tasks/t/log.txt-" + uuid));
+        try {
+            for (Path stray : strays) {
+                Files.createDirectories(stray.getParent());
+                Files.write(stray, "half".getBytes(StandardCharsets.UTF_8));
+            }
+            assertEquals(List.of("k/runs/x/outputs/model-" + uuid, "k/runs/x/status.json"), files.list("k/", true));
+            assertEquals(List.of("k/runs/x/outputs/", "k/runs/x/status.json", "k/runs/x/tasks/"),
+                    files.list("k/runs/x/", false));
+            assertEquals(List.of(), files.list("k/runs/x/tasks/", true));
+            assertTrue(TempFiles.isBesideTempName("status.json-" + UUID.randomUUID()));
+            for (String name : List.of("status.json", "-" + uuid, "x-" + uuid.toUpperCase(), "x-" + uuid.replace("-4e5f", "-1e5f"),
+                    "x-" + uuid.replace("-9a0b", "-7a0b"), "x" + uuid, "x-" + uuid + ".json")) {
+                assertFalse(TempFiles.isBesideTempName(name), name);
+            }
+        } finally {
+            for (Path stray : strays) {
+                Files.deleteIfExists(stray);
+            }
+        }
+    }
+
+    @Test
+    void aStoreOpeningRemovesStagedFilesLeftOverAnHourAgoAndTheStagingDirIsNoBucket() throws Exception {
+        Path staging = dataDir.resolve(TempFiles.STAGING_DIR);
+        Path old = staging.resolve("killed-writer.part");
+        Path fresh = staging.resolve("live-writer.part");
+        Files.write(old, new byte[] {1});
+        Files.write(fresh, new byte[] {2});
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - TempFiles.STALE_MS - 60_000));
+        try {
+            FilesystemArtifactStore.open(dataDir, BUCKET, "minio", n -> { });
+            assertFalse(Files.exists(old), "a leftover of a killed writer is removed");
+            assertTrue(Files.exists(fresh), "a file a live writer may still be writing is kept");
+        } finally {
+            Files.deleteIfExists(old);
+            Files.deleteIfExists(fresh);
+        }
+        List<String> buckets = new ArrayList<>();
+        for (io.minio.messages.Bucket b : server.newClient().listBuckets()) {
+            buckets.add(b.name());
+        }
+        assertTrue(buckets.contains(BUCKET), buckets.toString());
+        assertFalse(buckets.contains(TempFiles.STAGING_DIR), buckets.toString());
+        StoreException e = assertThrows(StoreException.class,
+                () -> FilesystemArtifactStore.open(dataDir, TempFiles.STAGING_DIR, "minio", n -> { }));
+        assertTrue(e.getMessage().contains(TempFiles.STAGING_DIR), e.getMessage());
     }
 
     private static void assertSameListings(String base) {
