@@ -17,7 +17,9 @@ import org.jboss.logging.Logger;
  * {@code RELAY_DB_URL}/{@code RELAY_DB_USER}/{@code RELAY_DB_PASSWORD} when set, else H2 under the
  * state dir), a {@link RunIndex} over it and the runner's {@link ObjectIndexer} fed by the
  * {@code artifact} function. A database that cannot be opened does not stop the app: indexing is
- * skipped with a warning and the index endpoints answer 503 until a later attempt opens it.
+ * skipped with a warning and the index endpoints answer 503 until a later attempt opens it. An
+ * index started afresh in place of a broken H2 file is rebuilt from the bucket when it is opened
+ * ({@link ObjectIndexer#rebuildIfPending}).
  */
 @ApplicationScoped
 public class IndexService implements IndexHook {
@@ -51,6 +53,12 @@ public class IndexService implements IndexHook {
             index = new RunIndex(opened);
             indexer = new ObjectIndexer(backend.store(), index, w -> LOG.warnf("index: %s", w));
             LOG.infof("relay: index %s", opened.description());
+            try {
+                indexer.rebuildIfPending().ifPresent(r -> LOG.infof("relay: rebuilt the new index from the bucket: %d runs", r.runs()));
+            } catch (RuntimeException e) {
+                LOG.warnf("relay: the new index could not be rebuilt from the bucket (the next start tries again): %s",
+                        e.getMessage());
+            }
         }
         return index;
     }

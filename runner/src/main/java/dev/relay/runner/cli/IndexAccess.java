@@ -2,6 +2,8 @@ package dev.relay.runner.cli;
 
 import dev.relay.runner.index.IndexDatabase;
 import dev.relay.runner.index.IndexException;
+import dev.relay.runner.index.ObjectIndexer;
+import dev.relay.runner.local.Buckets;
 import dev.relay.runner.index.RunIndex;
 import dev.relay.runner.contract.RelayEnv;
 import java.io.PrintWriter;
@@ -14,10 +16,35 @@ final class IndexAccess {
 
     /**
      * Opens the index: PostgreSQL from {@code RELAY_DB_URL}, else the H2 file under the state dir.
+     * An index started afresh in place of a broken file is rebuilt from the bucket first
+     * ({@link ObjectIndexer#rebuildIfPending}); when that fails the index is returned as it is,
+     * with a warning on {@code err}.
      *
      * @return null after printing why to {@code err} (the caller exits 2)
      */
     static IndexDatabase openIndex(Path stateDir, PrintWriter err) {
+        IndexDatabase db = openIndexAsIs(stateDir, err);
+        if (db != null && db.rebuildPending()) {
+            try (Buckets.Open bucket = Buckets.open(RelayEnv.current(), stateDir)) {
+                new ObjectIndexer(bucket.store(), new RunIndex(db), w -> err.println("relay: index: " + w)).rebuildIfPending()
+                        .ifPresent(r -> err.println("relay: rebuilt the new index from the bucket: "
+                                + r.runs() + " run" + (r.runs() == 1 ? "" : "s")));
+            } catch (RuntimeException e) {
+                err.println("relay: warning: the new index could not be rebuilt from the bucket (the next open tries again): "
+                        + e.getMessage());
+            }
+            err.flush();
+        }
+        return db;
+    }
+
+    /**
+     * {@link #openIndex(Path, PrintWriter)} without the rebuild of a fresh index ({@code relay index
+     * rebuild} does its own).
+     *
+     * @return null after printing why to {@code err} (the caller exits 2)
+     */
+    static IndexDatabase openIndexAsIs(Path stateDir, PrintWriter err) {
         if (RelayEnv.current().dbUrl() == null && !Files.isDirectory(stateDir)) {
             err.println("relay: no state dir " + stateDir + " (run a pipeline with 'relay run' first, or pass --state-dir)");
             err.flush();

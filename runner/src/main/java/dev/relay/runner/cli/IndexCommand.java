@@ -42,7 +42,7 @@ public final class IndexCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             Path state = StateDirs.resolve(options.stateDir);
-            try (IndexDatabase db = IndexAccess.openIndex(state, err)) {
+            try (IndexDatabase db = IndexAccess.openIndexAsIs(state, err)) {
                 if (db == null) {
                     return 2;
                 }
@@ -50,6 +50,7 @@ public final class IndexCommand implements Runnable {
                 try (Buckets.Open bucket = Buckets.open(RelayEnv.current(), state)) {
                     r = new ObjectIndexer(bucket.store(), new RunIndex(db), w -> err.println("relay: index: " + w)).rebuild();
                 }
+                db.rebuildDone(); // a fresh index's pending rebuild is this one
                 if (options.json) {
                     out.println(Json.pretty(r));
                 } else {

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * order, so neither delays the run's submission nor a launch. Work given to {@link #after} runs on
  * that thread once every object notified before it is indexed: the wait for a run's end uses it,
  * so a finished {@code relay run} has its {@code status.json} indexed, as before. When the index
- * cannot be opened the run goes on unindexed, with the warning on {@code err}.
+ * cannot be opened the run goes on unindexed, with the warning on {@code err}. An index started
+ * afresh in place of a broken file is rebuilt from the bucket on that thread before the run's first
+ * object is indexed ({@link ObjectIndexer#rebuildIfPending}).
  */
 final class IndexFeed implements AutoCloseable {
     private final ExecutorService thread;
@@ -73,6 +75,13 @@ final class IndexFeed implements AutoCloseable {
         }
         if (indexer == null) {
             indexer = new ObjectIndexer(rt.store(), new RunIndex(db), w -> err.println("relay: index: " + w));
+            try {
+                indexer.rebuildIfPending().ifPresent(r -> err.println("relay: rebuilt the new index from the bucket: "
+                        + r.runs() + " run" + (r.runs() == 1 ? "" : "s")));
+            } catch (RuntimeException e) {
+                err.println("relay: warning: the new index could not be rebuilt from the bucket (the next open tries again): "
+                        + e.getMessage());
+            }
         }
         indexer.onObject(rec);
     }

@@ -63,6 +63,14 @@ public final class IndexDatabase implements AutoCloseable {
     private final Path quickClose;
     /** The marker to delete once this close compacted (it was present at open); null otherwise. */
     private final Path compacting;
+    /**
+     * H2 state dir only: {@code <stateDir>/index.rebuild}, present while the index is a fresh one
+     * started in place of a file moved aside and the bucket's runs are not back in it yet; null otherwise.
+     */
+    private final Path rebuildMarker;
+    /** The state dir's marker: {@link #rebuildPending()}. */
+    static final String REBUILD_MARKER = "index.rebuild";
+    private static final System.Logger LOG = System.getLogger(IndexDatabase.class.getName());
 
     /** Below this file size the quick close never asks for a compaction (a few runs' worth of index). */
     static final long COMPACT_MIN_BYTES = 1L << 20;
@@ -70,18 +78,20 @@ public final class IndexDatabase implements AutoCloseable {
     static final int COMPACT_BELOW_FILL = 60;
 
     private IndexDatabase(DataSource dataSource, Kind kind, String description) {
-        this(dataSource, kind, description, null, null, null);
+        this(dataSource, kind, description, null, null, null, null);
     }
 
     /**
      * @param opened an H2 connection already open on {@code dataSource}, kept as the one held open; or null
      * @param quickClose see {@link #quickClose}
      * @param compacting see {@link #compacting}
+     * @param rebuildMarker see {@link #rebuildMarker}
      */
     private IndexDatabase(DataSource dataSource, Kind kind, String description, Connection opened, Path quickClose,
-                          Path compacting) {
+                          Path compacting, Path rebuildMarker) {
         this.quickClose = quickClose;
         this.compacting = compacting;
+        this.rebuildMarker = rebuildMarker;
         this.dataSource = dataSource;
         this.kind = kind;
         this.description = description;
@@ -110,7 +120,7 @@ public final class IndexDatabase implements AutoCloseable {
                     .migrate();
         } catch (FlywayException e) {
             close();
-            throw new IndexException("cannot migrate the index database " + description + ": " + e.getMessage(), e);
+            throw new MigrationFailed("cannot migrate the index database " + description + ": " + e.getMessage(), e);
         }
         if (kind == Kind.H2) {
             // H2 writes committed rows to the file up to a second later, while a CREATE TABLE is there at
@@ -148,6 +158,13 @@ public final class IndexDatabase implements AutoCloseable {
             return applied.containsAll(scripts);
         } catch (SQLException e) {
             return false; // no history table yet, or another shape: Flyway decides
+        }
+    }
+
+    /** Flyway could not migrate or validate the database (the constructor's failure that {@link #h2} recovers from). */
+    private static final class MigrationFailed extends IndexException {
+        MigrationFailed(String message, FlywayException cause) {
+            super(message, cause);
         }
     }
 
@@ -247,8 +264,60 @@ public final class IndexDatabase implements AutoCloseable {
         ds.setUser("relay");
         ds.setPassword(password);
         Connection opened = migratePassword(ds, dir, password);
-        return new IndexDatabase(ds, Kind.H2, dir.resolve("index.mv.db").toString(), opened,
-                quick && !compact ? marker : null, quick && compact ? marker : null);
+        Path file = dir.resolve("index.mv.db");
+        Path rebuild = dir.resolve(REBUILD_MARKER);
+        try {
+            return new IndexDatabase(ds, Kind.H2, file.toString(), opened,
+                    quick && !compact ? marker : null, quick && compact ? marker : null, rebuild);
+        } catch (MigrationFailed e) {
+            // the constructor closed its sessions: unless another process holds the file, it is ours to replace
+            if (Files.exists(dir.resolve("index.lock.db"))) {
+                throw new IndexException(e.getMessage() + " (another process has the index open; not replacing it)", e);
+            }
+            Path aside = dir.resolve("index.mv.db.migration-failed-"
+                    + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                            .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)));
+            moveAside(dir, aside, "cannot be migrated (" + oneLine(e.getCause().getMessage()) + ")");
+        }
+        return new IndexDatabase(ds, Kind.H2, file.toString(), null,
+                quick && !compact ? marker : null, quick && compact ? marker : null, rebuild);
+    }
+
+    /**
+     * Moves the state dir's broken {@code index.mv.db} to {@code aside} and leaves the
+     * {@value #REBUILD_MARKER} marker, so the new index started in its place is rebuilt from the
+     * bucket by its first user that has the bucket ({@link ObjectIndexer#rebuildIfPending}); logs
+     * one warning naming both files.
+     *
+     * @throws IndexException when the file cannot be moved
+     */
+    private static void moveAside(Path dir, Path aside, String why) {
+        Path file = dir.resolve("index.mv.db");
+        Path marker = dir.resolve(REBUILD_MARKER);
+        try {
+            // the marker first: a process killed between the two still has the new index rebuilt
+            Files.writeString(marker, "the index was started afresh in place of " + aside.getFileName()
+                    + "; the next open that has the bucket rebuilds it from the bucket\n");
+            Files.move(file, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException io) {
+            try {
+                Files.deleteIfExists(marker);
+            } catch (java.io.IOException ignored) {
+                // a needless rebuild at the next open at worst
+            }
+            throw new IndexException("the index " + file + " " + why + " and cannot be moved aside: " + io.getMessage(), io);
+        }
+        LOG.log(System.Logger.Level.WARNING, "the index " + file + " " + why + "; moved it to " + aside
+                + " and started a new one (rebuilt from the bucket at its first use)");
+    }
+
+    /** Flyway's message (several lines) on one line, at most 300 characters. */
+    private static String oneLine(String s) {
+        if (s == null) {
+            return "no message";
+        }
+        String t = s.replaceAll("[\\s-]*\\R[\\s-]*", "; ").replaceAll("\\s+", " ").strip();
+        return t.length() <= 300 ? t : t.substring(0, 297) + "...";
     }
 
     /** H2's "wrong user name or password". */
@@ -256,8 +325,9 @@ public final class IndexDatabase implements AutoCloseable {
 
     /**
      * An index made by an older Relay has user {@code relay} with an empty password: set the state
-     * dir's password on it; when that fails too, the index file is moved aside (the index is a
-     * cache of the bucket: {@code relay index rebuild} fills it again).
+     * dir's password on it; when that fails too, the index file is moved aside to
+     * {@code index.mv.db.old} (the index is a cache of the bucket: it is rebuilt from it, see
+     * {@link #moveAside}).
      *
      * @return the connection that found the password right, left open: closing H2's last
      *     connection closes the database, which the caller would then open a second time (~0.1 s
@@ -282,14 +352,7 @@ public final class IndexDatabase implements AutoCloseable {
             st.setString(1, password);
             st.execute();
         } catch (SQLException e) {
-            try {
-                Files.move(dir.resolve("index.mv.db"), dir.resolve("index.mv.db.old"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                System.err.println("relay: the index in " + dir + " has an unknown password; moved it to index.mv.db.old"
-                        + " and started a new one (relay index rebuild fills it from the bucket)");
-            } catch (java.io.IOException io) {
-                throw new IndexException("the index in " + dir + " has an unknown password and cannot be moved aside: "
-                        + io.getMessage(), io);
-            }
+            moveAside(dir, dir.resolve("index.mv.db.old"), "has an unknown password");
         }
         return null;
     }
@@ -328,6 +391,30 @@ public final class IndexDatabase implements AutoCloseable {
      */
     public Connection connection() throws SQLException {
         return pool != null ? pool.getConnection() : dataSource.getConnection();
+    }
+
+    /**
+     * Whether this is a fresh index started in place of a state dir's file that was moved aside
+     * (unknown password, failed migration) and the bucket's runs are not back in it yet: the
+     * {@value #REBUILD_MARKER} file beside it exists. Always false for PostgreSQL and a
+     * {@link #connect}ed database.
+     */
+    public boolean rebuildPending() {
+        return rebuildMarker != null && Files.exists(rebuildMarker);
+    }
+
+    /**
+     * Records that the index was rebuilt from the bucket after {@link #rebuildPending()}: removes
+     * the marker (a failure to remove it only means the next open rebuilds again).
+     */
+    public void rebuildDone() {
+        if (rebuildMarker != null) {
+            try {
+                Files.deleteIfExists(rebuildMarker);
+            } catch (java.io.IOException ignored) {
+                // rebuilt again next time
+            }
+        }
     }
 
     /** H2 or PostgreSQL. */

@@ -230,6 +230,25 @@ public final class ObjectIndexer {
         return new RebuildReport(byRun.size(), objects, stale.size(), errors);
     }
 
+    /**
+     * {@link #rebuild()} when the index's database asks for it ({@link IndexDatabase#rebuildPending()}:
+     * a fresh index started in place of a state dir's broken file), then clears the request; the
+     * way such an index gets the bucket's runs back without a {@code relay index rebuild}.
+     *
+     * @return the rebuild's report, or empty when none was pending
+     * @throws IndexException when the database fails (the request stays for the next open)
+     * @throws dev.relay.runner.store.StoreException when the bucket cannot be listed or read (likewise)
+     */
+    public Optional<RebuildReport> rebuildIfPending() {
+        IndexDatabase db = index.database();
+        if (!db.rebuildPending()) {
+            return Optional.empty();
+        }
+        RebuildReport r = rebuild();
+        db.rebuildDone();
+        return Optional.of(r);
+    }
+
     private static int order(RunLayout.Kind kind) {
         return switch (kind) {
             case RUN_JSON -> 0;

@@ -11,7 +11,8 @@ import java.util.Optional;
  * The intent record of a launch: {@code runs/<run>/tasks/<path>/attempts/<n>/launched.json},
  * written with {@code putIfAbsent} <em>before</em> the execution starts, so whoever drives the
  * run (this process, a restarted server, a replayed event) launches an attempt at most once:
- * only the caller whose {@link #claim} wrote the record may launch. The record names the launcher
+ * only the caller whose {@link #claim} wrote the record may launch (a launch that threw gives its
+ * claim back, {@link #release}). The record names the launcher
  * kind and the {@link Owner}; an attempt with a record and no {@code status.json} is either still
  * running or lost, which {@link Sweep} decides. The bucket is the run's log, so the record
  * survives any crash of the driver.
@@ -55,6 +56,17 @@ public final class LaunchIntents {
     public boolean claim(String runId, String task, int attempt, String launcher) {
         Intent i = new Intent(runId, task, attempt, launcher, Owner.self(), Times.format(clock.instant()));
         return store.putIfAbsent(key(runId, task, attempt), Json.bytes(i));
+    }
+
+    /**
+     * Gives back a claim whose launch failed before the execution could start (the launcher, the
+     * cache or the store threw): the record is removed, so the next evaluation claims and launches
+     * the attempt. Only the claim's writer calls it, right after the failure.
+     *
+     * @throws dev.relay.runner.store.StoreException when the store cannot be written (the record stays)
+     */
+    public void release(String runId, String task, int attempt) {
+        store.delete(key(runId, task, attempt));
     }
 
     /** @return the record of an attempt, when it was claimed */

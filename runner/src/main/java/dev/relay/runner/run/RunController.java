@@ -87,7 +87,8 @@ public final class RunController {
      * What the engine derived of the run's current generation ({@link PipelineEngine.Memory}), so
      * that an attempt's status costs the task's degree, not the run's size. Evaluations of one run
      * take its lock; a memory whose decisions could not all be carried out is cleared (the next
-     * event walks the run again).
+     * event walks the run again), and a launch that threw is forgotten by the launch dedupe
+     * ({@code launched}) and its claim released, so that walk launches it again.
      */
     static final class Progress {
         int generation = -1;
@@ -292,8 +293,15 @@ public final class RunController {
             PipelineEngine.Launch l = g.firstAttempt(rel.path()) == 1 ? rel
                     : new PipelineEngine.Launch(rel.path(), rel.task(), rel.name(), rel.component(),
                             g.firstAttempt(rel.path()) + rel.attempt() - 1, rel.backoff(), rel.cache(), rel.parameters(), rel.artifacts());
-            if (launched.putIfAbsent(runId + "/" + l.path() + "/" + l.attempt(), Boolean.TRUE) == null) {
-                launchAttempt(run, l);
+            String once = runId + "/" + l.path() + "/" + l.attempt();
+            if (launched.putIfAbsent(once, Boolean.TRUE) == null) {
+                try {
+                    launchAttempt(run, l);
+                } catch (RuntimeException e) {
+                    // not launched: the next evaluation (the event's redelivery, a sweep) decides it again
+                    launched.remove(once);
+                    throw e;
+                }
             }
         }
         d.finish().ifPresent(phase -> {
@@ -365,12 +373,30 @@ public final class RunController {
      * the execution is built ({@link #request(Loaded, PipelineEngine.Launch)}) and handed to the
      * launcher. An attempt that cannot even be built (bad IR at run time) gets a Failed
      * {@code LaunchFailed} status, so the run goes on.
+     *
+     * @throws RuntimeException what the launcher, the cache or the store threw: then the attempt's
+     *     claim is released ({@link LaunchIntents#release}), so a later evaluation launches it
+     *     (the launcher is idempotent should it have started it after all)
      */
     void launchAttempt(Loaded run, PipelineEngine.Launch l) {
         // the intent record, before anything starts: a replayed event or a restarted server never launches it twice
         if (!intents.claim(run.doc().runId(), l.path(), l.attempt(), launcher.kind())) {
             return;
         }
+        try {
+            launchClaimed(run, l);
+        } catch (RuntimeException e) {
+            try {
+                intents.release(run.doc().runId(), l.path(), l.attempt());
+            } catch (RuntimeException released) {
+                e.addSuppressed(released); // the claim stays: the sweep judges the attempt as one that was launched
+            }
+            throw e;
+        }
+    }
+
+    /** {@link #launchAttempt} once this process holds the attempt's claim. */
+    private void launchClaimed(Loaded run, PipelineEngine.Launch l) {
         List<String> hostProblems = LaunchIntents.KUBERNETES.equals(launcher.kind()) ? List.of() : run.plan().hostProblems(l.component());
         if (!hostProblems.isEmpty()) {
             // a package accepted for a cluster, run by the local launcher: refused before anything starts

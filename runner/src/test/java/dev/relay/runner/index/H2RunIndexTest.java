@@ -1,10 +1,20 @@
 package dev.relay.runner.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.relay.runner.contract.StateSecrets;
 import dev.relay.runner.engine.ExecutionPhase;
+import dev.relay.runner.engine.Phase;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,5 +37,80 @@ class H2RunIndexTest extends AbstractRunIndexTest {
         indexer = new ObjectIndexer(store, index, warnings::add);
         attempt("r1", "gen", 1, ExecutionPhase.Succeeded);
         assertEquals(1, index.listRuns(null, 10).size());
+    }
+
+    /**
+     * What a process killed during the first open's migration leaves, built directly: the schema's
+     * tables on disk but Flyway's history without its row ({@code historyUpdate} empties it), or
+     * with the script recorded as failed. Before, every later open failed ("Table RELAY_RUNS already
+     * exists", "Detected failed migration") and the index stayed unavailable for good.
+     */
+    private void brokenMigrationIsMovedAsideAndTheIndexRebuilt(String historyUpdate) throws Exception {
+        run("r1", "seed", "2026-01-01T00:00:00.000Z");
+        attempt("r1", "gen", 1, ExecutionPhase.Succeeded);
+        finish("r1", Phase.Succeeded, Map.of("gen", Phase.Succeeded));
+        try (Connection c = db.connection(); Statement st = c.createStatement()) {
+            st.execute(historyUpdate);
+            st.execute("CHECKPOINT SYNC");
+        }
+        db.close();
+
+        db = IndexDatabase.h2(state); // failed before: the migration cannot run on these tables
+        index = new RunIndex(db);
+        indexer = new ObjectIndexer(store, index, warnings::add);
+        List<Path> aside;
+        try (Stream<Path> files = Files.list(state)) {
+            aside = files.filter(f -> f.getFileName().toString().startsWith("index.mv.db.migration-failed-")).toList();
+        }
+        assertEquals(1, aside.size(), "the broken file is kept aside");
+        assertTrue(Files.size(aside.get(0)) > 0);
+        assertTrue(db.migrationsApplied(), "a fresh, migrated index in its place");
+        assertTrue(db.rebuildPending());
+        assertEquals(List.of(), index.listRuns(null, 10), "fresh: empty until rebuilt");
+
+        ObjectIndexer.RebuildReport r = indexer.rebuildIfPending().orElseThrow();
+        assertEquals(1, r.runs());
+        assertEquals(List.of("r1"), index.listRuns(null, 10).stream().map(RunSummary::runId).toList());
+        assertEquals("Succeeded", index.run("r1").orElseThrow().phase());
+        assertFalse(db.rebuildPending(), "rebuilt once");
+        assertTrue(indexer.rebuildIfPending().isEmpty());
+
+        db.close();
+        db = IndexDatabase.h2(state); // and the new index opens as any other
+        index = new RunIndex(db);
+        indexer = new ObjectIndexer(store, index, warnings::add);
+        assertFalse(db.rebuildPending());
+        assertEquals(1, index.listRuns(null, 10).size());
+        try (Stream<Path> files = Files.list(state)) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("index.mv.db.migration-failed-")).count());
+        }
+    }
+
+    @Test
+    void anIndexWhoseMigrationLostItsHistoryRowIsMovedAsideAndRebuilt() throws Exception {
+        brokenMigrationIsMovedAsideAndTheIndexRebuilt("delete from \"relay_index_schema_history\"");
+    }
+
+    @Test
+    void anIndexWithAFailedMigrationRowIsMovedAsideAndRebuilt() throws Exception {
+        brokenMigrationIsMovedAsideAndTheIndexRebuilt("update \"relay_index_schema_history\" set \"success\" = false");
+    }
+
+    @Test
+    void aBrokenDatabaseGivenByUrlStillFailsAndIsLeftAlone() throws Exception {
+        try (Connection c = db.connection(); Statement st = c.createStatement()) {
+            st.execute("delete from \"relay_index_schema_history\"");
+            st.execute("CHECKPOINT SYNC");
+        }
+        db.close();
+        String url = "jdbc:h2:file:" + state.toAbsolutePath().resolve("index");
+        IndexException e = assertThrows(IndexException.class,
+                () -> IndexDatabase.connect(url, "relay", StateSecrets.of(state).indexPassword()));
+        assertTrue(e.getMessage().contains("cannot migrate"), e.getMessage());
+        try (Stream<Path> files = Files.list(state)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("index.mv.db.")).toList());
+        }
+        assertTrue(Files.exists(state.resolve("index.mv.db")));
+        db = IndexDatabase.h2(state); // for the suite's close
     }
 }
