@@ -23,11 +23,11 @@ on a shared machine they move less with the load than the wall times do.
 (g) the cluster profile's functions app (the Knative Service that scales to zero): process start to the
     answer of its first CloudEvent (target <= 1.5 s), a dev.relay.run.requested as the Broker delivers it,
     with both tokens set, against S3Proxy, an embedded PostgreSQL (the index) and fabric8's mock API server
-    (bench/ClusterBackends.java, started with the runner's test class path: no Docker); the fast-jar run
-    as the functions image runs it (deploy/functions/Dockerfile: Quarkus's AppCDS archive app-cds.jsa,
-    built here with -Dquarkus.package.jar.appcds.enabled=true), interleaved with starts without the
-    archive; CPU of the app at the answer, and the next event's time (the run.json object event, which
-    creates the root task's Job).
+    (bench/ClusterBackends.java, started with the runner's test class path: no Docker); the app run as the
+    functions image runs it (deploy/functions/Dockerfile: a JDK 25+, Quarkus's aot-jar packaging built under
+    functions/target/image, and the JDK AOT cache app.aot written by the image's training run, ClusterBackends.java
+    --train), interleaved with starts of the same app without the cache; CPU of the app at the answer, and the next
+    event's time (the run.json object event, which creates the root task's Job).
 
 The engine alone (decisions per event, one core, up to 10,000 tasks) has its own JMH benchmark:
 `bench/engine.sh` (e.g. `bench/engine.sh -p tasks=10000 -wi 1 -i 3`), which compiles the runner's
@@ -243,7 +243,6 @@ def server_first_answer(tmp, runs):
     return statistics.median(times)
 
 
-FUNCTIONS_APP = os.path.join(ROOT, "functions", "target", "quarkus-app")
 BENCH_PIPELINE = """name: bench-echo
 inputs: [{name: text, default: hello}]
 implementation:
@@ -251,41 +250,83 @@ implementation:
     image: alpine
     command: [echo, {inputValue: text}]
 """
+IMAGE_APP = os.path.join(ROOT, "functions", "target", "image")
 
 
-def functions_app():
-    """The functions fast-jar with Quarkus's AppCDS archive (app-cds.jsa), built when either is missing
-    or older than the sources (as ./relay server builds it, plus the archive)."""
-    jar = os.path.join(FUNCTIONS_APP, "quarkus-run.jar")
-    jsa = os.path.join(FUNCTIONS_APP, "app-cds.jsa")
-    srcs = [os.path.join(ROOT, m, "src", "main") for m in ("eventing", "runner", "functions")]
+def image_java():
+    """The bin/java of a JDK 25 or newer (the functions image's JVM: its AOT cache needs JEP 483/515): $RELAY_BENCH_JDK
+    when set, else the newest /usr/lib/jvm/*-2[5-9]* found; None when there is none."""
+    home = os.environ.get("RELAY_BENCH_JDK")
+    candidates = [home] if home else sorted(
+        (os.path.join("/usr/lib/jvm", d) for d in os.listdir("/usr/lib/jvm") if any(("-%d" % v) in d for v in range(25, 40))),
+        reverse=True) if os.path.isdir("/usr/lib/jvm") else []
+    for c in candidates:
+        java = os.path.join(c, "bin", "java")
+        if os.path.exists(java):
+            return java
+    return None
+
+
+def functions_app(java):
+    """The functions app as deploy/functions/Dockerfile builds it: Quarkus's aot-jar packaging (under
+    functions/target/image, beside ./relay server's fast-jar) and its JDK AOT cache app.aot, written by the
+    image's training run (bench/ClusterBackends.java --train) with the given JDK 25+ java; both rebuilt when
+    older than the sources. Returns (the jar, the cache)."""
+    jar = os.path.join(IMAGE_APP, "quarkus-run.jar")
+    aot = os.path.join(IMAGE_APP, "app.aot")
+    srcs = [os.path.join(ROOT, m, "src", "main") for m in ("eventing", "runner", "functions")] + [os.path.join(ROOT, "bench")]
     newest = max(os.path.getmtime(os.path.join(d, f)) for src in srcs for d, _, fs in os.walk(src) for f in fs)
-    if not (os.path.exists(jar) and os.path.exists(jsa)) or os.path.getmtime(jsa) < newest or os.path.getmtime(jar) < newest:
-        log = os.path.join(ROOT, "functions", "target", "bench-build.log")
-        os.makedirs(os.path.dirname(log), exist_ok=True)
+    log = os.path.join(ROOT, "functions", "target", "bench-build.log")
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    if not os.path.exists(jar) or os.path.getmtime(jar) < newest:
         with open(log, "w") as out:
             subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "-pl", "functions", "-am", "package", "-DskipTests",
-                            "-Dquarkus.package.jar.appcds.enabled=true"], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, check=True)
-    return jar, (jsa if os.path.exists(jsa) else None)
+                            "-Dquarkus.package.jar.type=aot-jar", "-Dquarkus.package.output-directory=image"],
+                           cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, check=True)
+    if not os.path.exists(aot) or os.path.getmtime(aot) < os.path.getmtime(jar):
+        d = tempfile.mkdtemp()
+        try:
+            with open(log, "a") as out:
+                subprocess.run([java, "-cp", backends_classpath(), os.path.join(ROOT, "bench", "ClusterBackends.java"), d,
+                                "--train", IMAGE_APP, aot] + IMAGE_JAVA_OPTS, stdout=out, stderr=subprocess.STDOUT, check=True)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+    return jar, aot
 
 
-def cluster_backends(tmp):
-    """Starts bench/ClusterBackends.java (S3Proxy, embedded PostgreSQL, fabric8's mock API server) with the
-    runner's test class path (resolved once by Maven, kept under functions/target/); returns (process, its
-    JSON line)."""
+def jdk_name(java):
+    """The JDK's version as `java -version` names it, e.g. 'Temurin-25.0.3+9'."""
+    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+    first = out.splitlines()[1] if len(out.splitlines()) > 1 else out
+    return first.split("(build")[0].replace("OpenJDK Runtime Environment", "").strip() or first.strip()
+
+
+# the image's default JAVA_OPTS (deploy/functions/Dockerfile)
+IMAGE_JAVA_OPTS = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
+
+
+def backends_classpath():
+    """The class path bench/ClusterBackends.java runs with: the runner's test class path (resolved once by Maven, kept
+    under functions/target/) with this worktree's eventing and runner, never an older copy of them in the local
+    Maven repository."""
     cp_file = os.path.join(ROOT, "functions", "target", "bench-cluster-classpath.txt")
     runner_pom = os.path.join(ROOT, "runner", "pom.xml")
     if not os.path.exists(cp_file) or os.path.getmtime(cp_file) < os.path.getmtime(runner_pom):
         subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "-pl", "runner", "dependency:build-classpath",
                         "-Dmdep.includeScope=test", "-Dmdep.outputFile=" + cp_file], cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
-    # this worktree's eventing and runner, never an older copy of them in the local Maven repository
     cp = [os.path.join(ROOT, "runner", "target", "relay-runner.jar")]
     cp += [e for e in open(cp_file).read().strip().split(os.pathsep) if "/dev/relay/" not in e]
     cp += [os.path.join(ROOT, "eventing", "target", f) for f in os.listdir(os.path.join(ROOT, "eventing", "target"))
            if f.startswith("relay-eventing-") and f.endswith(".jar")]
+    return os.pathsep.join(cp)
+
+
+def cluster_backends(tmp):
+    """Starts bench/ClusterBackends.java (S3Proxy, embedded PostgreSQL, fabric8's mock API server); returns
+    (process, its JSON line)."""
     d = tempfile.mkdtemp(dir=tmp)
-    proc = subprocess.Popen(["java", "-cp", os.pathsep.join(cp), os.path.join(ROOT, "bench", "ClusterBackends.java"), d],
+    proc = subprocess.Popen(["java", "-cp", backends_classpath(), os.path.join(ROOT, "bench", "ClusterBackends.java"), d],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(os.path.join(d, "backends.log"), "w"), text=True)
     line = proc.stdout.readline()
     if not line:
@@ -313,7 +354,7 @@ def proc_cpu(pid):
     return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def cluster_first_event(b, jar, cds, tmp, extra=()):
+def cluster_first_event(b, java, jar, aot, tmp):
     """One start of the cluster profile's functions app against the backends b: seconds from process start
     to the answer of its first CloudEvent (a dev.relay.run.requested with an inline pipeline, as the Broker
     delivers it: no credential, RELAY_EVENT_AUTH=cluster-local), its CPU seconds then, and the seconds of the
@@ -325,15 +366,12 @@ def cluster_first_event(b, jar, cds, tmp, extra=()):
            "RELAY_DB_URL": b["db"], "RELAY_DB_USER": b["dbUser"], "RELAY_DB_PASSWORD": b["dbPassword"],
            "RELAY_API_TOKEN": "bench-api-token", "RELAY_WEBHOOK_TOKEN": "bench-webhook-token",
            "RELAY_LAUNCHER_IMAGE": "registry.example/relay-launcher:bench", "RELAY_NAMESPACE": "relay"}
-    opts = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
-    if cds:  # Quarkus's archive names quarkus-run.jar relative to its folder: run from there, as the image does
-        opts += ["-XX:SharedArchiveFile=" + os.path.basename(cds), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"]
-    opts += list(extra)
+    opts = IMAGE_JAVA_OPTS + (["-XX:AOTCache=" + os.path.basename(aot)] if aot else [])  # as the image's entrypoint
     event = {"specversion": "1.0", "id": "bench-%d-%d" % (os.getpid(), port), "source": "/bench", "type": "dev.relay.run.requested",
              "datacontenttype": "application/json", "data": {"pipeline": {"inline": BENCH_PIPELINE}, "parameters": {}}}
     log = open(os.path.join(tmp, "cluster-%d.log" % port), "w")
     t0 = time.perf_counter()
-    proc = subprocess.Popen(["java"] + opts + ["-Dquarkus.profile=cluster", "-Dquarkus.http.host=127.0.0.1",
+    proc = subprocess.Popen([java] + opts + ["-Dquarkus.profile=cluster", "-Dquarkus.http.host=127.0.0.1",
                                                "-Dquarkus.http.port=%d" % port, "-jar", os.path.basename(jar)],
                             cwd=os.path.dirname(jar), env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -365,20 +403,20 @@ def cluster_first_event(b, jar, cds, tmp, extra=()):
         log.close()
 
 
-def cluster_figures(tmp, runs):
-    """(g): medians of `runs` cluster starts with the AppCDS archive and as many without, interleaved."""
-    jar, cds = functions_app()
+def cluster_figures(tmp, runs, java):
+    """(g): medians of `runs` cluster starts of the image's app with its AOT cache and as many without, interleaved."""
+    jar, aot = functions_app(java)
     backends, b = cluster_backends(tmp)
     try:
-        cluster_first_event(b, jar, cds, tmp)  # warms the file cache and the backends: not counted
-        with_cds, without = [], []
+        cluster_first_event(b, java, jar, aot, tmp)  # warms the file cache and the backends: not counted
+        with_cache, without = [], []
         for _ in range(runs):
-            for arm, archive in ((with_cds, cds), (without, None)):
-                r = cluster_first_event(b, jar, archive, tmp)
+            for arm, cache in ((with_cache, aot), (without, None)):
+                r = cluster_first_event(b, java, jar, cache, tmp)
                 if r is None:
                     return None
                 arm.append(r)
-        return with_cds, without, cds is not None
+        return with_cache, without
     finally:
         backends.stdin.close()  # the helper stops S3Proxy, PostgreSQL and the mock API server, then exits
         try:
@@ -521,19 +559,24 @@ def main():
         if args.no_cluster:
             print("(g) cluster profile, first CloudEvent: left out (--no-cluster)")
         else:
-            load = os.getloadavg()[0]
-            g = cluster_figures(tmp, server_runs)
-            if g is not None:
-                def med(xs, i):
-                    v = [x[i] for x in xs if x[i] is not None]
-                    return statistics.median(v) if v else float("nan")
-                w, wo, has_cds = g
-                print("(g) cluster profile (S3Proxy, embedded PostgreSQL, both tokens): first CloudEvent (run.requested) "
-                      "answered %.2f s after process start with the AppCDS archive%s (CPU %.2f s), %.2f s without (CPU %.2f s) "
-                      "(median of %d each, interleaved; load %.1f -> %.1f; target <= 1.5 s: %s); then the run.json event "
-                      "%.0f ms (creates the Job)"
-                      % (med(w, 0), "" if has_cds else " (NOT built)", med(w, 1), med(wo, 0), med(wo, 1), len(w), load,
-                         os.getloadavg()[0], verdict(med(w, 0) <= 1.5), med(w, 2) * 1000))
+            java = image_java()
+            if java is None:
+                print("(g) cluster profile, first CloudEvent: left out (no JDK 25+ found, the functions image's JVM: set "
+                      "RELAY_BENCH_JDK to its home)")
+            else:
+                load = os.getloadavg()[0]
+                g = cluster_figures(tmp, server_runs, java)
+                if g is not None:
+                    def med(xs, i):
+                        v = [x[i] for x in xs if x[i] is not None]
+                        return statistics.median(v) if v else float("nan")
+                    w, wo = g
+                    print("(g) cluster profile (S3Proxy, embedded PostgreSQL, both tokens), the functions image's app (%s, "
+                          "aot-jar): first CloudEvent (run.requested) answered %.2f s after process start with the image's AOT "
+                          "cache (CPU %.2f s), %.2f s without (CPU %.2f s) (median of %d each, interleaved; load %.1f -> %.1f; "
+                          "target <= 1.5 s: %s); then the run.json event %.0f ms with the cache, %.0f ms without (creates the Job)"
+                          % (jdk_name(java), med(w, 0), med(w, 1), med(wo, 0), med(wo, 1), len(w), load, os.getloadavg()[0],
+                             verdict(med(w, 0) <= 1.5), med(w, 2) * 1000, med(wo, 2) * 1000))
         sys.stdout.flush()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
