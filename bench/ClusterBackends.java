@@ -50,9 +50,12 @@ public class ClusterBackends {
     static final String PIPELINE = "name: train-echo\\ninputs: [{name: text, default: hello}]\\n"
             + "implementation:\\n  container:\\n    image: alpine\\n    command: [echo, {inputValue: text}]\\n";
 
+    /** Held here: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
+    static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]).toAbsolutePath();
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         String access = "bench-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
         String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         EmbeddedS3Server s3 = EmbeddedS3Server.start(dir.resolve("s3"), "127.0.0.1", 0, access, secret, n -> { });
