@@ -15,7 +15,10 @@ public interface Launcher extends AutoCloseable {
 
     /**
      * Ends every execution of {@code runId} still running (a local process and its children, or
-     * the run's Jobs). Each ended execution still writes its Failed {@code status.json}.
+     * the run's Jobs). Each ended execution still writes its Failed {@code status.json}. An
+     * execution whose {@link #launch} returned before this call is ended too, or never starts,
+     * also when its process or Job starts later: the controller relies on it when a cancel races
+     * a launch ({@code RunController.launchAttempt}).
      *
      * @return how many executions were ended
      */

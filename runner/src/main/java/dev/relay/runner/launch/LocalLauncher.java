@@ -469,6 +469,14 @@ public final class LocalLauncher implements Launcher {
             }
             throw new Failure(AttemptStatus.LAUNCH_FAILED, "cannot start " + exe + ": " + msg, null);
         }
+        // A cancel that came while the process started found it neither queued nor running (the
+        // check above was before it): ended now. So is one of another process on this machine, seen
+        // in the bucket: that cancel wrote its generation before it looked for recorded processes,
+        // and this one was recorded before this look, so one of the two ends it.
+        boolean canceledAtStart = canceled(r, false);
+        if (canceledAtStart) {
+            end(process);
+        }
         // the task's timeout or the run's deadline, whichever is first: the process is ended there
         AttemptDeadline due;
         try {
@@ -489,7 +497,7 @@ public final class LocalLauncher implements Launcher {
         } catch (IOException e) {
             // a cancel's destroy() closes the process's output under the reader ("Stream closed"):
             // the exit code below tells the cancel apart from a log that could not be written
-            if (!canceledRuns.contains(r.runId())) {
+            if (!canceledAtStart && !canceledRuns.contains(r.runId())) {
                 throw e;
             }
         }
@@ -547,10 +555,15 @@ public final class LocalLauncher implements Launcher {
         return (!hinted || canceledRuns.contains(r.runId())) && canceledElsewhere(r.runId());
     }
 
-    /** @return whether the run's current generation was ended by a cancel (possibly from another process) */
+    /**
+     * @return whether the run's current generation was ended by a cancel (possibly from another
+     *     process), or is a cancel's whose status is still to come
+     */
     private boolean canceledElsewhere(String runId) {
         try {
-            return generations.status(runId).map(s -> s.phase() == dev.relay.runner.engine.Phase.Canceled).orElse(false);
+            Generations.Generation g = generations.current(runId);
+            Optional<dev.relay.runner.contract.RunStatus> s = generations.status(g);
+            return s.map(st -> st.phase() == dev.relay.runner.engine.Phase.Canceled).orElse(g.isCancel());
         } catch (RuntimeException e) {
             return false;
         }

@@ -114,6 +114,17 @@ public final class Generations {
     }
 
     /**
+     * Whether generation {@code g} may still start executions: it has no status and no later
+     * generation was started (a cancel's, retry's or resume's marker). Two stats, no listing: the
+     * controller asks it around each launch, since a cancel may start its generation while a launch
+     * of {@code g} is under way.
+     */
+    public boolean isOpen(Generation g) {
+        return !store.exists(markerKey(g.runId(), g.generation() + 1))
+                && !store.exists(statusKey(g.runId(), g.generation()));
+    }
+
+    /**
      * Ends generation {@code g} with {@code status} unless it has ended already.
      *
      * @return true when this call wrote the status

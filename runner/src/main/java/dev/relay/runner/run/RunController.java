@@ -295,12 +295,16 @@ public final class RunController {
                             g.firstAttempt(rel.path()) + rel.attempt() - 1, rel.backoff(), rel.cache(), rel.parameters(), rel.artifacts());
             String once = runId + "/" + l.path() + "/" + l.attempt();
             if (launched.putIfAbsent(once, Boolean.TRUE) == null) {
+                boolean decided;
                 try {
-                    launchAttempt(run, l);
+                    decided = launchAttempt(run, g, l);
                 } catch (RuntimeException e) {
                     // not launched: the next evaluation (the event's redelivery, a sweep) decides it again
                     launched.remove(once);
                     throw e;
+                }
+                if (!decided) {
+                    launched.remove(once); // the generation was over: a later one decides this attempt afresh
                 }
             }
         }
@@ -374,17 +378,33 @@ public final class RunController {
      * launcher. An attempt that cannot even be built (bad IR at run time) gets a Failed
      * {@code LaunchFailed} status, so the run goes on.
      *
+     * <p>A cancel may start its generation while this launch of generation {@code g} is under way
+     * (decided before the cancel's marker, started after the cancel ended the run's executions). So
+     * once the attempt is claimed, a generation that is no longer open ({@link Generations#isOpen})
+     * launches nothing (the claim is given back); and after the launcher started the execution, the
+     * generation is asked again: when a cancel started the next one (or {@code g} ended, e.g. at the
+     * run's deadline) meanwhile, the run's executions are ended ({@link Launcher#cancel}) as the
+     * cancel ended those it saw. One of the two sides always sees the other: the cancel writes its
+     * marker before it ends executions, the launch starts its execution before it looks again.
+     *
+     * @return false when {@code g} was over before anything started (nothing launched, the claim
+     *     given back), else true (launched, a cache hit, a failed status written, or another holder's claim)
      * @throws RuntimeException what the launcher, the cache or the store threw: then the attempt's
      *     claim is released ({@link LaunchIntents#release}), so a later evaluation launches it
      *     (the launcher is idempotent should it have started it after all)
      */
-    void launchAttempt(Loaded run, PipelineEngine.Launch l) {
+    boolean launchAttempt(Loaded run, Generations.Generation g, PipelineEngine.Launch l) {
         // the intent record, before anything starts: a replayed event or a restarted server never launches it twice
         if (!intents.claim(run.doc().runId(), l.path(), l.attempt(), launcher.kind())) {
-            return;
+            return true;
         }
+        boolean started;
         try {
-            launchClaimed(run, l);
+            if (!generations.isOpen(g)) {
+                intents.release(run.doc().runId(), l.path(), l.attempt());
+                return false;
+            }
+            started = launchClaimed(run, l);
         } catch (RuntimeException e) {
             try {
                 intents.release(run.doc().runId(), l.path(), l.attempt());
@@ -393,31 +413,44 @@ public final class RunController {
             }
             throw e;
         }
+        if (started && !generations.isOpen(g)) {
+            // g ended, or a later generation started, while this launch was under way
+            Generations.Generation now = generations.current(run.doc().runId());
+            if (now.generation() == g.generation() || now.isCancel()) {
+                launcher.cancel(run.doc().runId());
+            }
+        }
+        return true;
     }
 
-    /** {@link #launchAttempt} once this process holds the attempt's claim. */
-    private void launchClaimed(Loaded run, PipelineEngine.Launch l) {
+    /**
+     * {@link #launchAttempt} once this process holds the attempt's claim.
+     *
+     * @return whether the launcher was asked to start it (not a refusal, a bad request or a cache hit)
+     */
+    private boolean launchClaimed(Loaded run, PipelineEngine.Launch l) {
         List<String> hostProblems = LaunchIntents.KUBERNETES.equals(launcher.kind()) ? List.of() : run.plan().hostProblems(l.component());
         if (!hostProblems.isEmpty()) {
             // a package accepted for a cluster, run by the local launcher: refused before anything starts
             writeFailed(run, l, AttemptStatus.LAUNCH_FAILED, "this host cannot run it: " + hostProblems.get(0));
-            return;
+            return false;
         }
         ExecutionRequest request;
         try {
             request = request(run, l);
         } catch (RuntimeException e) {
             writeFailed(run, l, AttemptStatus.LAUNCH_FAILED, e.getMessage());
-            return;
+            return false;
         }
         if (request.isV2() && l.cache() && run.doc().cacheEnabled()) {
             String key = cache.key(run.plan().model(), l.component(), request.v2(), this::inputDigest);
             if (cache.reuse(key, request)) {
-                return;
+                return false;
             }
             cache.record(key, request);
         }
         launcher.launch(request);
+        return true;
     }
 
     private void writeFailed(Loaded run, PipelineEngine.Launch l, String reason, String message) {

@@ -90,7 +90,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
             URI bind = URI.create("http://" + hostForUri(host) + ":" + port);
             String clientIp = "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host;
             MinioRecords.Origin origin = EmbeddedNotifications.origin(root, accessKey, clientIp, null);
-            NotifyingBlobStore blobStore = new NotifyingBlobStore(context.getBlobStore(), notificationSink, origin);
+            NotifyingBlobStore blobStore = new NotifyingBlobStore(context.getBlobStore(), notificationSink, origin, root);
             S3Proxy proxy = S3Proxy.builder()
                     .blobStore(blobStore)
                     .endpoint(bind)

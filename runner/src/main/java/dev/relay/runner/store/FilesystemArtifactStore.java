@@ -389,7 +389,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
                 }
                 boolean isDir = Files.isDirectory(child);
                 if (!isDir) {
-                    if (!isBesideTemp(child)) {
+                    if (!TempFiles.isBesideTemp(child)) {
                         keys.add(childKey);
                     }
                 } else if (!recursive) {
@@ -491,7 +491,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     }
 
     /**
-     * Every regular file below {@code dir} but writes in progress ({@link #isBesideTemp}). An entry that vanishes while it is walked (a write's
+     * Every regular file below {@code dir} but writes in progress ({@link TempFiles#isBesideTemp}). An entry that vanishes while it is walked (a write's
      * temporary file renamed into place, a directory removed) is left out, as if the walk had come
      * a moment later, instead of failing the whole listing with a {@code NoSuchFileException}.
      */
@@ -499,7 +499,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
             @Override
             public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
-                if ((attrs.isRegularFile() || (attrs.isSymbolicLink() && Files.isRegularFile(file))) && !isBesideTemp(file)) {
+                if ((attrs.isRegularFile() || (attrs.isSymbolicLink() && Files.isRegularFile(file))) && !TempFiles.isBesideTemp(file)) {
                     each.accept(file);
                 }
                 return java.nio.file.FileVisitResult.CONTINUE;
@@ -519,24 +519,6 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     private Path tempFor(Path target) throws IOException {
         mkdirs(target.getParent());
         return staging != null ? TempFiles.staged(staging) : TempFiles.besideTempName(target);
-    }
-
-    /**
-     * Whether the regular file {@code f} is a write in progress (or a killed one) of jclouds or of an
-     * older Relay rather than an object: named {@code <name>-<uuid>} and without the
-     * {@code user.content-md5} every object gets (the name alone decides where the file system keeps
-     * no extended attributes).
-     */
-    private static boolean isBesideTemp(Path f) {
-        if (!TempFiles.isBesideTempName(f.getFileName().toString())) {
-            return false;
-        }
-        try {
-            UserDefinedFileAttributeView view = Files.getFileAttributeView(f, UserDefinedFileAttributeView.class);
-            return view == null || !view.list().contains(XATTR_CONTENT_MD5);
-        } catch (IOException | UnsupportedOperationException e) {
-            return true; // vanished (renamed into place), or no attributes here
-        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.relay.runner.store;
 
 import dev.relay.eventing.s3.MinioRecords;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -13,8 +14,10 @@ import org.jclouds.blobstore.domain.MultipartPart;
 import org.jclouds.blobstore.domain.MultipartUpload;
 import org.jclouds.blobstore.domain.PageSet;
 import org.jclouds.blobstore.domain.StorageMetadata;
+import org.jclouds.blobstore.domain.StorageType;
 import org.jclouds.blobstore.domain.internal.PageSetImpl;
 import org.jclouds.blobstore.options.CopyOptions;
+import org.jclouds.blobstore.options.ListContainerOptions;
 import org.jclouds.blobstore.options.PutOptions;
 import org.jclouds.blobstore.util.ForwardingBlobStore;
 
@@ -34,17 +37,34 @@ import org.jclouds.blobstore.util.ForwardingBlobStore;
  *
  * <p>The bucket list (S3 ListBuckets) leaves out the filesystem store's staging directory
  * ({@link TempFiles#STAGING_DIR}), which the backend would list as a bucket like every directory.
+ * An object listing (S3 ListObjects, V1 and V2, recursive or with a delimiter) leaves out the
+ * backend's own writes in progress, the files {@code <key>-<uuid>} jclouds writes beside an object
+ * and then renames over it, as {@link FilesystemArtifactStore}'s listing does: with the data
+ * directory known, a file so named without {@code user.content-md5} ({@link TempFiles#isBesideTemp});
+ * otherwise an entry so named whose metadata has no MD5 (what the backend reports for such a
+ * file). A page so filtered may hold fewer entries than asked for, with its marker unchanged, as S3
+ * allows.
  */
 final class NotifyingBlobStore extends ForwardingBlobStore {
 
     private final Consumer<byte[]> sink;
     private volatile MinioRecords.Origin origin;
     private final Set<String> openUploads = ConcurrentHashMap.newKeySet();
+    /** The filesystem backend's base directory (a bucket is a directory in it); null when unknown. */
+    private final Path baseDir;
 
-    NotifyingBlobStore(BlobStore delegate, Consumer<byte[]> sink, MinioRecords.Origin origin) {
+    /**
+     * @param delegate the backend (jclouds {@code filesystem}, or any other)
+     * @param sink receives each notification (UTF-8 JSON) on the request thread
+     * @param origin who the records say served the request
+     * @param baseDir the filesystem backend's base directory, so that listings check a
+     *     {@code <key>-<uuid>} file on disk; null to decide by name and metadata
+     */
+    NotifyingBlobStore(BlobStore delegate, Consumer<byte[]> sink, MinioRecords.Origin origin, Path baseDir) {
         super(delegate);
         this.sink = sink;
         this.origin = origin;
+        this.baseDir = baseDir;
     }
 
     /** Sets who the records say served the request (the endpoint is known only after start). */
@@ -59,6 +79,51 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
                 .filter(m -> !TempFiles.STAGING_DIR.equals(m.getName()))
                 .collect(java.util.stream.Collectors.toList());
         return new PageSetImpl<>(buckets, all.getNextMarker());
+    }
+
+    @Override
+    public PageSet<? extends StorageMetadata> list(String container) {
+        return withoutWritesInProgress(container, null, super.list(container));
+    }
+
+    @Override
+    public PageSet<? extends StorageMetadata> list(String container, ListContainerOptions options) {
+        return withoutWritesInProgress(container, options, super.list(container, options));
+    }
+
+    /**
+     * {@code page} without the writes in progress. A page left empty that has a next one is replaced
+     * by the next one (so filtered): a ListObjects V1 client without delimiter gets no NextMarker and
+     * continues after the page's last key, which an empty page has not.
+     */
+    private PageSet<? extends StorageMetadata> withoutWritesInProgress(String container, ListContainerOptions options,
+            PageSet<? extends StorageMetadata> page) {
+        while (true) {
+            List<StorageMetadata> kept = page.stream().filter(m -> !isWriteInProgress(container, m))
+                    .collect(java.util.stream.Collectors.toList());
+            if (kept.size() == page.size()) {
+                return page;
+            }
+            if (!kept.isEmpty() || page.getNextMarker() == null) {
+                return new PageSetImpl<>(kept, page.getNextMarker());
+            }
+            ListContainerOptions next = options == null ? new ListContainerOptions() : options.clone();
+            page = super.list(container, next.afterMarker(page.getNextMarker()));
+        }
+    }
+
+    /** Whether a listed entry is a {@code <key>-<uuid>} file the backend is writing (see the class comment). */
+    private boolean isWriteInProgress(String container, StorageMetadata m) {
+        String name = m.getName();
+        if (m.getType() != StorageType.BLOB || name == null
+                || !TempFiles.isBesideTempName(name.substring(name.lastIndexOf('/') + 1))) {
+            return false;
+        }
+        if (baseDir != null) {
+            return TempFiles.isBesideTemp(baseDir.resolve(container).resolve(name));
+        }
+        return m.getETag() == null && (!(m instanceof BlobMetadata b)
+                || b.getContentMetadata() == null || b.getContentMetadata().getContentMD5AsHashCode() == null);
     }
 
     @Override

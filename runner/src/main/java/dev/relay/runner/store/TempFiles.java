@@ -6,6 +6,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.UUID;
 
 /**
@@ -19,7 +20,8 @@ import java.util.UUID;
  *       be a bucket; {@link NotifyingBlobStore} leaves it out of S3Proxy's bucket list.</li>
  * </ul>
  * jclouds' filesystem backend (S3Proxy) still writes its own {@code <key>-<uuid>} beside the
- * object, as Relay did before the staging directory; {@link #isBesideTempName} recognises that name.
+ * object, as Relay did before the staging directory; {@link #isBesideTempName} recognises that name
+ * and {@link #isBesideTemp} such a file, which every listing of a bucket leaves out.
  */
 final class TempFiles {
 
@@ -106,6 +108,26 @@ final class TempFiles {
         }
         char variant = name.charAt(u + 19);
         return variant == '8' || variant == '9' || variant == 'a' || variant == 'b';
+    }
+
+    /**
+     * Whether the regular file {@code f} is a write in progress (or a killed one) of jclouds or of an
+     * older Relay rather than an object: named {@code <name>-<uuid>} ({@link #isBesideTempName}) and
+     * without the {@code user.content-md5} extended attribute every object gets (the name alone
+     * decides where the file system keeps no extended attributes, and for a file that vanished
+     * meanwhile: renamed into place). Used by every listing of a bucket directory: the filesystem
+     * store's and S3Proxy's ({@link NotifyingBlobStore}).
+     */
+    static boolean isBesideTemp(Path f) {
+        if (!isBesideTempName(f.getFileName().toString())) {
+            return false;
+        }
+        try {
+            UserDefinedFileAttributeView view = Files.getFileAttributeView(f, UserDefinedFileAttributeView.class);
+            return view == null || !view.list().contains(FilesystemArtifactStore.XATTR_CONTENT_MD5);
+        } catch (IOException | UnsupportedOperationException e) {
+            return true; // vanished (renamed into place), or no attributes here
+        }
     }
 
     /**

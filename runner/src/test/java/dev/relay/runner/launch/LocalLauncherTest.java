@@ -225,6 +225,41 @@ class LocalLauncherTest {
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(25), "the process was ended, not waited for");
     }
 
+    /**
+     * A cancel of another process on this machine ({@code relay runs cancel} beside a {@code relay run})
+     * that looked for the run's recorded processes before this one started: the process is ended once
+     * started, seeing the cancel's generation in the bucket; before, it ran to its end under the
+     * canceled run, since only a cancel reaching this launcher was looked for.
+     */
+    @Test
+    void aProcessOfARunCanceledByAnotherProcessIsEndedOnceStarted() throws Exception {
+        dev.relay.runner.recovery.Generations generations = new dev.relay.runner.recovery.Generations(store, Clock.systemUTC());
+        // r-done: the cancel wrote its generation and its status; r-going: its status is still to come
+        for (String run : List.of("r-done", "r-going")) {
+            dev.relay.runner.recovery.Generations.Generation g = generations.begin(generations.current(run),
+                    dev.relay.runner.recovery.Generations.CANCEL, Map.of());
+            if (run.equals("r-done")) {
+                generations.finish(g, new dev.relay.runner.contract.RunStatus(run, dev.relay.runner.engine.Phase.Canceled,
+                        "2026-12-02T00:00:00.000Z", "2026-12-02T00:00:01.000Z", Map.of("t", dev.relay.runner.engine.Phase.Canceled)));
+            }
+        }
+        List<ExecutionRequest> requests = new ArrayList<>();
+        for (String run : List.of("r-done", "r-going")) {
+            requests.add(request(run, """
+                    name: sleeper
+                    implementation: {container: {image: alpine, command: [sh, -c, 'exec sleep 30']}}
+                    """, Map.of()));
+        }
+        long t0 = System.nanoTime();
+        requests.forEach(launcher::launch);
+        for (ExecutionRequest r : requests) {
+            AttemptStatus s = await(r);
+            assertEquals(ExecutionPhase.Failed, s.phase(), r.runId());
+            assertEquals(AttemptStatus.CANCELED, s.reason(), r.runId() + ": " + s.message());
+        }
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(25), "the processes were ended, not waited for");
+    }
+
     @Test
     void theLogIsStoredByteForByteAndDecodedOnlyForDisplay() throws Exception {
         byte[] raw = {'a', '\r', '\n', 'b', (byte) 0xff};

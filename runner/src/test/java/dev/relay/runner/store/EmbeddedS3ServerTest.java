@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relay.eventing.s3.S3Notifications;
 import dev.relay.eventing.s3.S3Record;
+import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.Result;
+import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -230,6 +234,47 @@ class EmbeddedS3ServerTest {
     void objectsArePlainFilesUnderTheDataDir() throws Exception {
         store.put("runs/r9/tasks/t/outputs/Filtered text", "x y".getBytes(StandardCharsets.UTF_8));
         assertEquals("x y", Files.readString(dataDir.resolve(BUCKET).resolve("runs/r9/tasks/t/outputs/Filtered text")));
+    }
+
+    @Test
+    void aWriteInProgressBesideItsObjectIsNotListedButAnObjectNamedLikeOneIs() throws Exception {
+        // jclouds (S3Proxy) writes <key>-<uuid> beside the object and renames it: a listing taken
+        // meanwhile returned that file as a key (an output or status.json no writer ever stored)
+        String uuid = UUID.randomUUID().toString();
+        String model = "runs/r11/tasks/t/outputs/model-" + uuid;
+        store.put(model, "an output so named".getBytes(StandardCharsets.UTF_8));
+        store.put("runs/r11/status.json", "{}".getBytes(StandardCharsets.UTF_8));
+        Path bucketDir = dataDir.resolve(BUCKET);
+        List<Path> strays = List.of(bucketDir.resolve("runs/r11/status.json-" + UUID.randomUUID()),
+                bucketDir.resolve("runs/r11/tasks/t/outputs/data.csv-" + UUID.randomUUID()),
+                bucketDir.resolve("runs/r11/tasks/t/log.txt-" + UUID.randomUUID()));
+        try {
+            for (Path stray : strays) {
+                Files.write(stray, "half".getBytes(StandardCharsets.UTF_8)); // no user.content-md5: in progress
+            }
+            assertEquals(List.of("runs/r11/status.json", model), store.list("runs/r11/", true));
+            assertEquals(List.of("runs/r11/status.json", "runs/r11/tasks/"), store.list("runs/r11/", false));
+            assertEquals(List.of(model), store.list("runs/r11/tasks/t/outputs/", false));
+            assertEquals(List.of("runs/r11/tasks/t/outputs/"), store.list("runs/r11/tasks/t/", false));
+            List<String> all = store.list("", true);
+            assertTrue(all.contains(model), all.toString());
+            assertTrue(all.stream().noneMatch(k -> k.startsWith("runs/r11/") && !k.equals(model)
+                    && !k.equals("runs/r11/status.json")), all.toString());
+            try (MinioClient client = server.newClient()) { // ListObjects V1, paged by one: a page of only a stray
+                List<String> v1 = new ArrayList<>();
+                for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(BUCKET).prefix("runs/r11/")
+                        .recursive(true).useApiVersion1(true).maxKeys(1).build())) {
+                    if (!r.get().objectName().endsWith("/")) { // the backend's directories, as MinioArtifactStore drops them
+                        v1.add(r.get().objectName());
+                    }
+                }
+                assertEquals(List.of("runs/r11/status.json", model), v1);
+            }
+        } finally {
+            for (Path stray : strays) {
+                Files.deleteIfExists(stray);
+            }
+        }
     }
 
     @Test
