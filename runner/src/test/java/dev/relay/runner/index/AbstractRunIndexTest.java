@@ -63,6 +63,19 @@ abstract class AbstractRunIndexTest {
         org.junit.jupiter.api.Assertions.assertFalse(db.migrationsApplied(), "a failed script: Flyway must run");
     }
 
+    /** A unit of work that closes its connection uncommitted leaves nothing behind for the next one (pooled sessions). */
+    @Test
+    void aConnectionClosedUncommittedRollsBackAndComesBackInAutoCommit() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            try (java.sql.Connection c = db.connection(); java.sql.Statement s = c.createStatement()) {
+                assertTrue(c.getAutoCommit(), "a borrowed connection is in auto-commit");
+                c.setAutoCommit(false);
+                s.executeUpdate("insert into relay_runs (run_id, phase) values ('left" + i + "', 'Running')");
+            }
+        }
+        assertEquals(List.of(), index.runIds());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     void run(String runId, String pipeline, String createdAt) {
