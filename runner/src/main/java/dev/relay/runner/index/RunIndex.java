@@ -73,9 +73,10 @@ public final class RunIndex {
     /** Indexes a run's status (its current generation's): the run's phase and end, and every task's final phase. */
     public void putRunStatus(RunStatus s) {
         tx(c -> {
-            ensureRun(c, s.runId());
-            update(c, "UPDATE relay_runs SET phase = ?, finished_at = ? WHERE run_id = ?",
-                    s.phase() == null ? Phase.Running.name() : s.phase().name(), s.finishedAt(), s.runId());
+            String phase = s.phase() == null ? Phase.Running.name() : s.phase().name();
+            if (update(c, "UPDATE relay_runs SET phase = ?, finished_at = ? WHERE run_id = ?", phase, s.finishedAt(), s.runId()) == 0) {
+                update(c, "INSERT INTO relay_runs (phase, finished_at, run_id) VALUES (?, ?, ?)", phase, s.finishedAt(), s.runId());
+            }
             if (s.tasks() != null) {
                 for (Map.Entry<String, Phase> t : s.tasks().entrySet()) {
                     if (update(c, "UPDATE relay_tasks SET phase = ? WHERE run_id = ? AND task = ?",
@@ -94,8 +95,9 @@ public final class RunIndex {
      */
     public void reopenRun(String runId) {
         tx(c -> {
-            ensureRun(c, runId);
-            update(c, "UPDATE relay_runs SET phase = ?, finished_at = NULL WHERE run_id = ?", Phase.Running.name(), runId);
+            if (update(c, "UPDATE relay_runs SET phase = ?, finished_at = NULL WHERE run_id = ?", Phase.Running.name(), runId) == 0) {
+                update(c, "INSERT INTO relay_runs (run_id, phase) VALUES (?, 'Running')", runId);
+            }
         });
     }
 
@@ -106,18 +108,21 @@ public final class RunIndex {
      */
     public void putAttempt(AttemptStatus s) {
         tx(c -> {
-            ensureRun(c, s.runId());
             Map<String, String> outputs = new LinkedHashMap<>();
             if (s.outputs() != null) {
                 s.outputs().forEach((k, v) -> outputs.put(k, v.uri()));
             }
             Object[] values = {s.phase() == null ? null : s.phase().name(), s.attempt(), s.exitCode(), s.reason(), s.message(),
                 s.startedAt(), s.finishedAt(), json(outputs), s.runId(), s.task()};
+            // a task row exists only with its run's row (written in one transaction, deleted in one by
+            // deleteRun): a task row updated here needs no look at relay_runs
             if (update(c, "UPDATE relay_tasks SET phase = ?, attempts = ?, exit_code = ?, reason = ?, message = ?, started_at = ?,"
-                    + " finished_at = ?, outputs = ? WHERE run_id = ? AND task = ? AND attempts <= ?", append(values, s.attempt())) == 0
-                    && !exists(c, "SELECT 1 FROM relay_tasks WHERE run_id = ? AND task = ?", s.runId(), s.task())) {
-                update(c, "INSERT INTO relay_tasks (phase, attempts, exit_code, reason, message, started_at, finished_at, outputs,"
-                        + " run_id, task) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values);
+                    + " finished_at = ?, outputs = ? WHERE run_id = ? AND task = ? AND attempts <= ?", append(values, s.attempt())) == 0) {
+                ensureRun(c, s.runId());
+                if (!exists(c, "SELECT 1 FROM relay_tasks WHERE run_id = ? AND task = ?", s.runId(), s.task())) {
+                    update(c, "INSERT INTO relay_tasks (phase, attempts, exit_code, reason, message, started_at, finished_at, outputs,"
+                            + " run_id, task) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values);
+                }
             }
         });
     }
@@ -131,9 +136,11 @@ public final class RunIndex {
      */
     public void putMetrics(String runId, String task, String file, MetricsParser.Result r) {
         tx(c -> {
-            ensureRun(c, runId);
-            // one metrics write per run at a time, so two indexers applying the run's limit see each other's rows
-            exists(c, "SELECT 1 FROM relay_runs WHERE run_id = ? FOR UPDATE", runId);
+            // one metrics write per run at a time, so two indexers applying the run's limit see each other's
+            // rows: the run's row locked, or inserted (a second inserter waits for it, then fails and retries)
+            if (!exists(c, "SELECT 1 FROM relay_runs WHERE run_id = ? FOR UPDATE", runId)) {
+                update(c, "INSERT INTO relay_runs (run_id, phase) VALUES (?, 'Running')", runId);
+            }
             update(c, "DELETE FROM relay_metrics WHERE run_id = ? AND task = ?", runId, task);
             update(c, "DELETE FROM relay_index_errors WHERE run_id = ? AND task = ? AND origin = ?", runId, task, METRICS);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO relay_metrics (run_id, task, entry, name, number_value,"

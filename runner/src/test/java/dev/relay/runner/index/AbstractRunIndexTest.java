@@ -215,6 +215,24 @@ abstract class AbstractRunIndexTest {
         assertEquals(50, index.errors("r1").size());
     }
 
+    /** Every kind of write creates its run's row when it is the run's first (or comes after the run was deleted). */
+    @Test
+    void eachWriteCreatesItsRunsRowWhenItComesFirst() {
+        index.putAttempt(new AttemptStatus("r-a", "t", 1, ExecutionPhase.Running, null, null, null, null, null, Map.of()));
+        index.putRunStatus(new RunStatus("r-s", Phase.Failed, null, "2026-01-01T00:01:00.000Z", Map.of("t", Phase.Failed)));
+        index.reopenRun("r-o");
+        index.putMetrics("r-m", "t", "k", new MetricsParser.Result(List.of(), List.of()));
+        index.putUiMetadata("r-u", "t", new UiMetadataParser.Result(List.of(), List.of()));
+        assertEquals(List.of("r-a", "r-m", "r-o", "r-s", "r-u"), index.runIds());
+        assertEquals("Running", index.run("r-a").orElseThrow().phase());
+        assertEquals("Failed", index.run("r-s").orElseThrow().phase());
+        assertEquals("2026-01-01T00:01:00.000Z", index.run("r-s").orElseThrow().finishedAt());
+        assertEquals("Running", index.run("r-o").orElseThrow().phase());
+        index.deleteRun("r-a");
+        index.putAttempt(new AttemptStatus("r-a", "t", 1, ExecutionPhase.Succeeded, 0, null, null, null, null, Map.of()));
+        assertEquals("Running", index.run("r-a").orElseThrow().phase(), "a late attempt brings its run back");
+    }
+
     @Test
     void objectsMayArriveInAnyOrder() {
         metrics("r2", "train", metricsJson(Map.of("accuracy", 0.8)));
