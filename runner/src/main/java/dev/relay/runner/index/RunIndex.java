@@ -32,8 +32,9 @@ import java.util.TreeMap;
  * <p>Every write replaces what the index held for that object in one transaction, so indexing the
  * same object twice changes nothing and objects may arrive in any order (a task's metrics before
  * its run's {@code run.json}). A write that loses a race with another indexer (a unique-key
- * violation, a serialization failure) is retried. All methods throw {@link IndexException} when
- * the database fails. Thread-safe: each call uses its own connection.
+ * violation, a serialization failure) is retried, and so is a write or query whose pooled
+ * connection the server had ended, on another connection. All methods throw {@link IndexException}
+ * when the database fails. Thread-safe: each call uses its own connection.
  */
 public final class RunIndex {
     /** Origins of stored errors. */
@@ -539,15 +540,25 @@ public final class RunIndex {
         void run(Connection c) throws SQLException;
     }
 
+    /** Runs {@code work} on a connection, once more on another when the first turned out broken (SQLState class 08). */
     private <T> T query(Work<T> work) {
-        try (Connection c = db.connection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new IndexException("index query failed on " + db.description() + ": " + e.getMessage(), e);
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = db.connection()) {
+                return work.run(c);
+            } catch (SQLException e) {
+                if (attempt < 2 && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                    continue;
+                }
+                throw new IndexException("index query failed on " + db.description() + ": " + e.getMessage(), e);
+            }
         }
     }
 
-    /** Runs {@code work} in a transaction, retrying up to 3 times when it lost a race with another writer. */
+    /**
+     * Runs {@code work} in a transaction, retrying up to 3 times when it lost a race with another
+     * writer or its pooled connection turned out broken (SQLState class 08: the server closed it; a
+     * write done twice changes nothing).
+     */
     private void tx(VoidWork work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = db.connection()) {
@@ -557,12 +568,17 @@ public final class RunIndex {
                     c.commit();
                     return;
                 } catch (SQLException | RuntimeException e) {
-                    c.rollback();
+                    try {
+                        c.rollback();
+                    } catch (SQLException broken) {
+                        e.addSuppressed(broken); // the write's own failure says why (a rollback on a broken connection only "closed")
+                    }
                     throw e;
                 }
             } catch (SQLException e) {
                 String state = e.getSQLState() == null ? "" : e.getSQLState();
-                boolean race = state.startsWith("23") || state.equals("40001") || state.equals("40P01") || state.equals("HYT00");
+                boolean race = state.startsWith("23") || state.equals("40001") || state.equals("40P01") || state.equals("HYT00")
+                        || state.startsWith("08");
                 if (!race || attempt >= 3) {
                     throw new IndexException("index write failed on " + db.description() + ": " + e.getMessage(), e);
                 }

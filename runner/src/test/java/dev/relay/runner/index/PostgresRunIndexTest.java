@@ -95,6 +95,28 @@ class PostgresRunIndexTest extends AbstractRunIndexTest {
         db = openFresh(); // for the suite's close
     }
 
+    /**
+     * A pooled connection the server ended (a restart, an idle-connection reaper) is replaced: the
+     * next write and query succeed on a new one instead of failing on the dead one.
+     */
+    @Test
+    void aPooledConnectionTheServerEndedIsReplaced() throws Exception {
+        run("r1", "p", "2026-01-01T00:00:00.000Z");
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                java.sql.PreparedStatement st = c.prepareStatement(
+                        "select pg_terminate_backend(pid) from pg_stat_activity where datname = ?")) {
+            st.setString(1, name);
+            st.executeQuery().close();
+        }
+        for (int i = 0; i < 100 && backends(name) > 0; i++) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, backends(name), "the pool's connections were ended");
+        index.reopenRun("r1");
+        run("r2", "p", "2026-01-01T00:00:00.000Z");
+        assertEquals(java.util.List.of("r1", "r2"), index.runIds());
+    }
+
     /** The backends connected to {@code database} now, as the server lists them. */
     private static int backends(String database) throws Exception {
         try (Connection c = pg.getPostgresDatabase().getConnection();
