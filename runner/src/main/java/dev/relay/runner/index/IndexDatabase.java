@@ -414,8 +414,8 @@ public final class IndexDatabase implements AutoCloseable {
      * @throws IndexException when {@code ds} cannot connect
      */
     private static HikariDataSource postgresPool(PGSimpleDataSource ds, String description) {
-        try (Connection probe = ds.getConnection()) {
-            probe.isValid(0); // only the connection's opening matters
+        try {
+            ds.getConnection().close(); // only the opening matters (the server checked us), no statement
         } catch (SQLException e) {
             throw new IndexException("cannot open the index database " + description + ": " + e.getMessage(), e);
         }
