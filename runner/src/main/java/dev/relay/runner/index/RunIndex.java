@@ -543,10 +543,12 @@ public final class RunIndex {
     /** Runs {@code work} on a connection, once more on another when the first turned out broken (SQLState class 08). */
     private <T> T query(Work<T> work) {
         for (int attempt = 1; ; attempt++) {
+            boolean connected = false; // a connection that could not be had at all is not tried again
             try (Connection c = db.connection()) {
+                connected = true;
                 return work.run(c);
             } catch (SQLException e) {
-                if (attempt < 2 && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                if (connected && attempt < 2 && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
                     continue;
                 }
                 throw new IndexException("index query failed on " + db.description() + ": " + e.getMessage(), e);
@@ -557,11 +559,13 @@ public final class RunIndex {
     /**
      * Runs {@code work} in a transaction, retrying up to 3 times when it lost a race with another
      * writer or its pooled connection turned out broken (SQLState class 08: the server closed it; a
-     * write done twice changes nothing).
+     * write done twice changes nothing). A connection that cannot be had at all is not tried again.
      */
     private void tx(VoidWork work) {
         for (int attempt = 1; ; attempt++) {
+            boolean connected = false;
             try (Connection c = db.connection()) {
+                connected = true;
                 c.setAutoCommit(false);
                 try {
                     work.run(c);
@@ -578,7 +582,7 @@ public final class RunIndex {
             } catch (SQLException e) {
                 String state = e.getSQLState() == null ? "" : e.getSQLState();
                 boolean race = state.startsWith("23") || state.equals("40001") || state.equals("40P01") || state.equals("HYT00")
-                        || state.startsWith("08");
+                        || (connected && state.startsWith("08"));
                 if (!race || attempt >= 3) {
                     throw new IndexException("index write failed on " + db.description() + ": " + e.getMessage(), e);
                 }
