@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -30,7 +32,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * call, and units of work borrow their connections from H2's {@link JdbcConnectionPool}: a session
  * kept between units keeps its cache of parsed statements (a fresh session parsed every statement
  * again, ~3 ms of CPU per record early in a {@code relay run}). PostgreSQL connections come from a
- * plain {@link DataSource}, one per unit of work.
+ * small HikariCP pool (at most {@value #PG_MAX_CONNECTIONS}, none kept while idle for
+ * {@value #PG_IDLE_MILLIS} ms): a new PostgreSQL connection per unit of work (TCP, authentication,
+ * a backend's start) cost tens of ms on every object event the functions app indexes.
  */
 public final class IndexDatabase implements AutoCloseable {
     static {
@@ -58,6 +62,15 @@ public final class IndexDatabase implements AutoCloseable {
      * well above the threads that use the index at once in {@code relay server}.
      */
     private static final int H2_MAX_CONNECTIONS = 32;
+    /**
+     * PostgreSQL connections the pool holds at most: units of work are short (one object's rows), and
+     * a scaled-out function's every instance holds its own pool against the database's connection limit.
+     */
+    static final int PG_MAX_CONNECTIONS = 4;
+    /** How long a caller waits for a PostgreSQL connection (a busy pool, a database that went away), ms. */
+    static final long PG_CONNECTION_TIMEOUT_MILLIS = 10_000;
+    /** A pooled PostgreSQL connection unused this long is closed (HikariCP's minimum is 10 s), ms. */
+    static final long PG_IDLE_MILLIS = 60_000;
 
     /** The quick-close H2 file's "compact at the next close" marker ({@link #openForRun}); null otherwise. */
     private final Path quickClose;
@@ -373,7 +386,14 @@ public final class IndexDatabase implements AutoCloseable {
             if (password != null) {
                 ds.setPassword(password);
             }
-            return new IndexDatabase(ds, Kind.POSTGRESQL, url.replaceAll("password=[^&]*", "password=***"));
+            String description = url.replaceAll("password=[^&]*", "password=***");
+            HikariDataSource pool = postgresPool(ds, description);
+            try {
+                return new IndexDatabase(pool, Kind.POSTGRESQL, description);
+            } catch (RuntimeException e) {
+                pool.close();
+                throw e;
+            }
         }
         if (url.startsWith("jdbc:h2:")) {
             JdbcDataSource ds = new JdbcDataSource();
@@ -386,11 +406,52 @@ public final class IndexDatabase implements AutoCloseable {
     }
 
     /**
-     * A connection (auto-commit on); the caller closes it. For H2 it is a pooled session: closing
-     * it rolls back what was not committed, turns auto-commit back on and keeps it for the next caller.
+     * The pool over {@code ds}, after one connection of {@code ds}'s own has shown that the database
+     * takes ours: a wrong URL, user or password fails here with the driver's message, at once (the
+     * pool, started with no connection, would only time out on its first use; HikariCP's own
+     * start-up check logs a stack trace before failing).
+     *
+     * @throws IndexException when {@code ds} cannot connect
+     */
+    private static HikariDataSource postgresPool(PGSimpleDataSource ds, String description) {
+        try {
+            ds.getConnection().close(); // only the opening matters (the server checked us), no statement
+        } catch (SQLException e) {
+            throw new IndexException("cannot open the index database " + description + ": " + e.getMessage(), e);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(ds);
+        config.setPoolName("relay-index");
+        config.setMaximumPoolSize(PG_MAX_CONNECTIONS);
+        config.setMinimumIdle(0);
+        config.setIdleTimeout(PG_IDLE_MILLIS);
+        config.setConnectionTimeout(PG_CONNECTION_TIMEOUT_MILLIS);
+        config.setInitializationFailTimeout(-1); // the probe above checked the database: no second connection now
+        return new HikariDataSource(config);
+    }
+
+    /**
+     * A connection (auto-commit on); the caller closes it. It is pooled (an H2 session, a
+     * PostgreSQL connection): closing it rolls back what was not committed, turns auto-commit back
+     * on and keeps it for the next caller.
+     *
+     * @throws SQLException when the database fails, or no connection is free within
+     *     {@value #PG_CONNECTION_TIMEOUT_MILLIS} ms (PostgreSQL; the message ends with the database's reason when it has one)
      */
     public Connection connection() throws SQLException {
-        return pool != null ? pool.getConnection() : dataSource.getConnection();
+        if (pool != null) {
+            return pool.getConnection();
+        }
+        try {
+            return dataSource.getConnection();
+        } catch (java.sql.SQLTransientConnectionException e) {
+            // HikariCP's "Connection is not available, request timed out" keeps the database's reason as its cause
+            Throwable cause = e.getCause();
+            if (cause == null || cause.getMessage() == null) {
+                throw e;
+            }
+            throw new java.sql.SQLTransientConnectionException(e.getMessage() + ": " + cause.getMessage(), e.getSQLState(), e);
+        }
     }
 
     /**
@@ -431,6 +492,9 @@ public final class IndexDatabase implements AutoCloseable {
     public void close() {
         if (pool != null) {
             pool.dispose(); // closes the idle sessions; one still borrowed closes when its user closes it
+        }
+        if (dataSource instanceof HikariDataSource pg) {
+            pg.close(); // closes the idle connections; one still borrowed is aborted (its transaction rolled back)
         }
         if (keepAlive != null) {
             if (quickClose != null && needsCompaction(keepAlive)) {

@@ -32,8 +32,9 @@ import java.util.TreeMap;
  * <p>Every write replaces what the index held for that object in one transaction, so indexing the
  * same object twice changes nothing and objects may arrive in any order (a task's metrics before
  * its run's {@code run.json}). A write that loses a race with another indexer (a unique-key
- * violation, a serialization failure) is retried. All methods throw {@link IndexException} when
- * the database fails. Thread-safe: each call uses its own connection.
+ * violation, a serialization failure) is retried, and so is a write or query whose pooled
+ * connection the server had ended, on another connection. All methods throw {@link IndexException}
+ * when the database fails. Thread-safe: each call uses its own connection.
  */
 public final class RunIndex {
     /** Origins of stored errors. */
@@ -73,9 +74,10 @@ public final class RunIndex {
     /** Indexes a run's status (its current generation's): the run's phase and end, and every task's final phase. */
     public void putRunStatus(RunStatus s) {
         tx(c -> {
-            ensureRun(c, s.runId());
-            update(c, "UPDATE relay_runs SET phase = ?, finished_at = ? WHERE run_id = ?",
-                    s.phase() == null ? Phase.Running.name() : s.phase().name(), s.finishedAt(), s.runId());
+            String phase = s.phase() == null ? Phase.Running.name() : s.phase().name();
+            if (update(c, "UPDATE relay_runs SET phase = ?, finished_at = ? WHERE run_id = ?", phase, s.finishedAt(), s.runId()) == 0) {
+                update(c, "INSERT INTO relay_runs (phase, finished_at, run_id) VALUES (?, ?, ?)", phase, s.finishedAt(), s.runId());
+            }
             if (s.tasks() != null) {
                 for (Map.Entry<String, Phase> t : s.tasks().entrySet()) {
                     if (update(c, "UPDATE relay_tasks SET phase = ? WHERE run_id = ? AND task = ?",
@@ -94,8 +96,9 @@ public final class RunIndex {
      */
     public void reopenRun(String runId) {
         tx(c -> {
-            ensureRun(c, runId);
-            update(c, "UPDATE relay_runs SET phase = ?, finished_at = NULL WHERE run_id = ?", Phase.Running.name(), runId);
+            if (update(c, "UPDATE relay_runs SET phase = ?, finished_at = NULL WHERE run_id = ?", Phase.Running.name(), runId) == 0) {
+                update(c, "INSERT INTO relay_runs (run_id, phase) VALUES (?, 'Running')", runId);
+            }
         });
     }
 
@@ -106,18 +109,21 @@ public final class RunIndex {
      */
     public void putAttempt(AttemptStatus s) {
         tx(c -> {
-            ensureRun(c, s.runId());
             Map<String, String> outputs = new LinkedHashMap<>();
             if (s.outputs() != null) {
                 s.outputs().forEach((k, v) -> outputs.put(k, v.uri()));
             }
             Object[] values = {s.phase() == null ? null : s.phase().name(), s.attempt(), s.exitCode(), s.reason(), s.message(),
                 s.startedAt(), s.finishedAt(), json(outputs), s.runId(), s.task()};
+            // a task row exists only with its run's row (written in one transaction, deleted in one by
+            // deleteRun): a task row updated here needs no look at relay_runs
             if (update(c, "UPDATE relay_tasks SET phase = ?, attempts = ?, exit_code = ?, reason = ?, message = ?, started_at = ?,"
-                    + " finished_at = ?, outputs = ? WHERE run_id = ? AND task = ? AND attempts <= ?", append(values, s.attempt())) == 0
-                    && !exists(c, "SELECT 1 FROM relay_tasks WHERE run_id = ? AND task = ?", s.runId(), s.task())) {
-                update(c, "INSERT INTO relay_tasks (phase, attempts, exit_code, reason, message, started_at, finished_at, outputs,"
-                        + " run_id, task) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values);
+                    + " finished_at = ?, outputs = ? WHERE run_id = ? AND task = ? AND attempts <= ?", append(values, s.attempt())) == 0) {
+                ensureRun(c, s.runId());
+                if (!exists(c, "SELECT 1 FROM relay_tasks WHERE run_id = ? AND task = ?", s.runId(), s.task())) {
+                    update(c, "INSERT INTO relay_tasks (phase, attempts, exit_code, reason, message, started_at, finished_at, outputs,"
+                            + " run_id, task) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values);
+                }
             }
         });
     }
@@ -131,9 +137,11 @@ public final class RunIndex {
      */
     public void putMetrics(String runId, String task, String file, MetricsParser.Result r) {
         tx(c -> {
-            ensureRun(c, runId);
-            // one metrics write per run at a time, so two indexers applying the run's limit see each other's rows
-            exists(c, "SELECT 1 FROM relay_runs WHERE run_id = ? FOR UPDATE", runId);
+            // one metrics write per run at a time, so two indexers applying the run's limit see each other's
+            // rows: the run's row locked, or inserted (a second inserter waits for it, then fails and retries)
+            if (!exists(c, "SELECT 1 FROM relay_runs WHERE run_id = ? FOR UPDATE", runId)) {
+                update(c, "INSERT INTO relay_runs (run_id, phase) VALUES (?, 'Running')", runId);
+            }
             update(c, "DELETE FROM relay_metrics WHERE run_id = ? AND task = ?", runId, task);
             update(c, "DELETE FROM relay_index_errors WHERE run_id = ? AND task = ? AND origin = ?", runId, task, METRICS);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO relay_metrics (run_id, task, entry, name, number_value,"
@@ -532,30 +540,49 @@ public final class RunIndex {
         void run(Connection c) throws SQLException;
     }
 
+    /** Runs {@code work} on a connection, once more on another when the first turned out broken (SQLState class 08). */
     private <T> T query(Work<T> work) {
-        try (Connection c = db.connection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new IndexException("index query failed on " + db.description() + ": " + e.getMessage(), e);
+        for (int attempt = 1; ; attempt++) {
+            boolean connected = false; // a connection that could not be had at all is not tried again
+            try (Connection c = db.connection()) {
+                connected = true;
+                return work.run(c);
+            } catch (SQLException e) {
+                if (connected && attempt < 2 && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                    continue;
+                }
+                throw new IndexException("index query failed on " + db.description() + ": " + e.getMessage(), e);
+            }
         }
     }
 
-    /** Runs {@code work} in a transaction, retrying up to 3 times when it lost a race with another writer. */
+    /**
+     * Runs {@code work} in a transaction, retrying up to 3 times when it lost a race with another
+     * writer or its pooled connection turned out broken (SQLState class 08: the server closed it; a
+     * write done twice changes nothing). A connection that cannot be had at all is not tried again.
+     */
     private void tx(VoidWork work) {
         for (int attempt = 1; ; attempt++) {
+            boolean connected = false;
             try (Connection c = db.connection()) {
+                connected = true;
                 c.setAutoCommit(false);
                 try {
                     work.run(c);
                     c.commit();
                     return;
                 } catch (SQLException | RuntimeException e) {
-                    c.rollback();
+                    try {
+                        c.rollback();
+                    } catch (SQLException broken) {
+                        e.addSuppressed(broken); // the write's own failure says why (a rollback on a broken connection only "closed")
+                    }
                     throw e;
                 }
             } catch (SQLException e) {
                 String state = e.getSQLState() == null ? "" : e.getSQLState();
-                boolean race = state.startsWith("23") || state.equals("40001") || state.equals("40P01") || state.equals("HYT00");
+                boolean race = state.startsWith("23") || state.equals("40001") || state.equals("40P01") || state.equals("HYT00")
+                        || (connected && state.startsWith("08"));
                 if (!race || attempt >= 3) {
                     throw new IndexException("index write failed on " + db.description() + ": " + e.getMessage(), e);
                 }

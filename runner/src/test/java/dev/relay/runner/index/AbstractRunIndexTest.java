@@ -63,6 +63,19 @@ abstract class AbstractRunIndexTest {
         org.junit.jupiter.api.Assertions.assertFalse(db.migrationsApplied(), "a failed script: Flyway must run");
     }
 
+    /** A unit of work that closes its connection uncommitted leaves nothing behind for the next one (pooled sessions). */
+    @Test
+    void aConnectionClosedUncommittedRollsBackAndComesBackInAutoCommit() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            try (java.sql.Connection c = db.connection(); java.sql.Statement s = c.createStatement()) {
+                assertTrue(c.getAutoCommit(), "a borrowed connection is in auto-commit");
+                c.setAutoCommit(false);
+                s.executeUpdate("insert into relay_runs (run_id, phase) values ('left" + i + "', 'Running')");
+            }
+        }
+        assertEquals(List.of(), index.runIds());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     void run(String runId, String pipeline, String createdAt) {
@@ -200,6 +213,24 @@ abstract class AbstractRunIndexTest {
         assertEquals(50, index.metrics("r1").size());
         assertEquals(List.of("a", "b", "c"), index.metrics("r1").stream().map(Metric::task).distinct().toList());
         assertEquals(50, index.errors("r1").size());
+    }
+
+    /** Every kind of write creates its run's row when it is the run's first (or comes after the run was deleted). */
+    @Test
+    void eachWriteCreatesItsRunsRowWhenItComesFirst() {
+        index.putAttempt(new AttemptStatus("r-a", "t", 1, ExecutionPhase.Running, null, null, null, null, null, Map.of()));
+        index.putRunStatus(new RunStatus("r-s", Phase.Failed, null, "2026-01-01T00:01:00.000Z", Map.of("t", Phase.Failed)));
+        index.reopenRun("r-o");
+        index.putMetrics("r-m", "t", "k", new MetricsParser.Result(List.of(), List.of()));
+        index.putUiMetadata("r-u", "t", new UiMetadataParser.Result(List.of(), List.of()));
+        assertEquals(List.of("r-a", "r-m", "r-o", "r-s", "r-u"), index.runIds());
+        assertEquals("Running", index.run("r-a").orElseThrow().phase());
+        assertEquals("Failed", index.run("r-s").orElseThrow().phase());
+        assertEquals("2026-01-01T00:01:00.000Z", index.run("r-s").orElseThrow().finishedAt());
+        assertEquals("Running", index.run("r-o").orElseThrow().phase());
+        index.deleteRun("r-a");
+        index.putAttempt(new AttemptStatus("r-a", "t", 1, ExecutionPhase.Succeeded, 0, null, null, null, null, Map.of()));
+        assertEquals("Running", index.run("r-a").orElseThrow().phase(), "a late attempt brings its run back");
     }
 
     @Test

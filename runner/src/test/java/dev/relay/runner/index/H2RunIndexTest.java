@@ -27,6 +27,47 @@ class H2RunIndexTest extends AbstractRunIndexTest {
         return IndexDatabase.h2(state);
     }
 
+    /**
+     * Writes to a run already indexed do not look its row up first (one statement fewer each than
+     * before, counted by H2's query statistics): an attempt whose task row is there, the run's status,
+     * a reopen, metrics. Only the UI metadata write still checks that the run's row exists.
+     */
+    @Test
+    void writesToAnIndexedRunDoNotLookUpItsRowFirst() throws Exception {
+        run("r1", "seed", "2026-01-01T00:00:00.000Z");
+        attempt("r1", "gen", 1, ExecutionPhase.Running);
+        try (Connection c = db.connection(); Statement st = c.createStatement()) {
+            st.execute("SET QUERY_STATISTICS TRUE");
+        }
+        index.putAttempt(new dev.relay.runner.contract.AttemptStatus("r1", "gen", 1, ExecutionPhase.Succeeded, 0, null, null,
+                "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:01.000Z", Map.of()));
+        index.putRunStatus(new dev.relay.runner.contract.RunStatus("r1", Phase.Succeeded, null, "2026-01-01T00:00:02.000Z",
+                Map.of("gen", Phase.Succeeded)));
+        index.reopenRun("r1");
+        index.putMetrics("r1", "gen", "k", new MetricsParser.Result(List.of(), List.of()));
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        try (Connection c = db.connection(); Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT SQL_STATEMENT, EXECUTION_COUNT FROM INFORMATION_SCHEMA.QUERY_STATISTICS")) {
+            while (rs.next()) {
+                String sql = rs.getString(1);
+                if (!sql.equals("COMMIT") && !sql.equals("ROLLBACK") && !sql.startsWith("SET ") && !sql.contains("QUERY_STATISTICS")) {
+                    counts.put(sql, rs.getInt(2));
+                }
+            }
+        }
+        assertFalse(counts.containsKey("SELECT 1 FROM relay_runs WHERE run_id = ?"), counts.toString());
+        // attempt 1, status 2 (the run, its one task), reopen 1, metrics 5 (lock the run, three deletes, the limit's read);
+        // 13 before, each of the four with a look-up of the run first
+        assertEquals(9, counts.values().stream().mapToInt(Integer::intValue).sum(), counts.toString());
+        assertEquals("Running", index.run("r1").orElseThrow().phase());
+        try (Connection c = db.connection(); Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT task, phase, attempts FROM relay_tasks WHERE run_id = 'r1'")) {
+            assertTrue(rs.next());
+            assertEquals(List.of("gen", "Succeeded", 1), List.of(rs.getString(1), rs.getString(2), rs.getInt(3)));
+            assertFalse(rs.next());
+        }
+    }
+
     @Test
     void reopeningAnUpToDateIndexKeepsItsRunsAndStillIndexes() throws Exception {
         run("r1", "seed", "2026-01-01T00:00:00.000Z");
