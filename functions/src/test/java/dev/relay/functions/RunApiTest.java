@@ -27,6 +27,26 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class RunApiTest {
     @Inject Backend backend;
+    @Inject dev.relay.functions.app.RelayConfig config;
+    @Inject dev.relay.functions.app.LauncherFactory launchers;
+
+    /**
+     * A second server's start ({@link Backend}'s constructor, as Quarkus runs it) on the running
+     * app's state dir is refused at once, naming the running server; it writes no {@code server.json}
+     * (before, it wrote its own and then failed on the taken port, leaving {@code relay upload} without a server).
+     */
+    @Test
+    void aSecondServerOnTheSameStateDirIsRefusedAndServerJsonStillNamesTheFirst() throws Exception {
+        Path serverJson = Path.of(config.stateDir()).resolve("server.json");
+        byte[] before = Files.readAllBytes(serverJson);
+        String http = Json.MAPPER.readTree(before).get("http").asText();
+        io.quarkus.runtime.configuration.ConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.quarkus.runtime.configuration.ConfigurationException.class,
+                () -> new Backend(config, launchers, null, null, "127.0.0.1", 18090));
+        assertTrue(e.getMessage().contains("state dir " + config.stateDir() + " is already served by relay server pid "
+                + ProcessHandle.current().pid() + " at " + http), e.getMessage());
+        assertTrue(Arrays.equals(before, Files.readAllBytes(serverJson)), "server.json still names the first server");
+    }
 
     static String inline(String yaml, String params) {
         return "{\"pipeline\":{\"inline\":" + Json.MAPPER.valueToTree(yaml) + "},\"parameters\":" + params + "}";

@@ -52,6 +52,7 @@ public class Backend {
     private final PipelineRegistry registry;
     private final Launcher launcher;
     private final Recovery recovery;
+    private final ServerLock serverLock; // embedded: this server's hold on its state dir, null for s3
     private final Object endpointLock = new Object();
     private boolean closed; // guarded by endpointLock
 
@@ -69,22 +70,39 @@ public class Backend {
         Clock clock = Clock.systemUTC();
         if ("embedded".equals(config.store())) {
             Path state = Path.of(config.stateDir());
+            String http = "http://" + httpHost + ":" + httpPort;
+            // One server per state dir, refused before anything of the state dir is touched
+            // (server.json, the S3 port, the store).
+            this.serverLock = ServerLock.acquire(state, http);
             NotificationSink sink = sinks.get();
             LaunchListener listener = listeners.isResolvable() ? listeners.get() : LaunchListener.NONE;
-            int s3Port = reservePort(config.s3().port());
-            this.runtime = EmbeddedRuntime.start(state, s3Port, listener, sink::accept);
+            EmbeddedRuntime rt;
+            int s3Port;
+            try {
+                s3Port = reservePort(config.s3().port());
+                rt = EmbeddedRuntime.start(state, s3Port, listener, sink::accept);
+            } catch (RuntimeException e) {
+                serverLock.close();
+                throw e;
+            }
+            this.runtime = rt;
             this.store = runtime.store();
             this.controller = runtime.controller();
             this.runs = runtime.runs();
             this.launcher = null;
             this.recovery = runtime.recovery();
-            String http = "http://" + httpHost + ":" + httpPort;
             String endpoint = "http://127.0.0.1:" + s3Port;
             // The keys are the state dir's own secrets: named where they are kept, never printed.
             System.out.println("relay: embedded S3 at " + endpoint + " (access key " + runtime.accessKey()
                     + ", secret key in " + state.resolve("secrets.json") + "), bucket " + store.bucket() + ", state " + state
                     + ", HTTP " + http);
-            writeServerJson(state, endpoint, runtime, http);
+            try {
+                serverLock.wroteServerJson(writeServerJson(state, endpoint, runtime, http));
+            } catch (RuntimeException e) {
+                runtime.close();
+                serverLock.close();
+                throw e;
+            }
             startEndpoint();
         } else if ("s3".equals(config.store())) {
             String endpoint = config.s3().endpoint().orElseThrow(() -> new ConfigurationException(
@@ -103,6 +121,7 @@ public class Backend {
                 return m;
             });
             this.runtime = null;
+            this.serverLock = null;
             this.store = s;
             this.launcher = launchers.create(s);
             this.controller = new RunController(store, launcher, clock);
@@ -159,7 +178,8 @@ public class Backend {
         t.start();
     }
 
-    private static void writeServerJson(Path state, String endpoint, EmbeddedRuntime rt, String http) {
+    /** Writes {@code server.json} (mode 0600, atomically); @return its bytes */
+    private static byte[] writeServerJson(Path state, String endpoint, EmbeddedRuntime rt, String http) {
         Map<String, String> doc = new LinkedHashMap<>();
         doc.put("s3Endpoint", endpoint);
         doc.put("accessKey", rt.accessKey());
@@ -173,8 +193,10 @@ public class Backend {
             } catch (UnsupportedOperationException | IOException ignored) {
                 // not a POSIX file system: the state dir's own permissions apply
             }
-            Files.write(tmp, Json.bytes(doc));
+            byte[] bytes = Json.bytes(doc);
+            Files.write(tmp, bytes);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
@@ -213,7 +235,10 @@ public class Backend {
         return runtime;
     }
 
-    /** Stops the embedded store and the launcher; objects stay. */
+    /**
+     * Stops the embedded store and the launcher; objects stay. Embedded: removes {@code server.json}
+     * if it is still this server's and releases the state dir's server lock ({@link ServerLock}).
+     */
     @PreDestroy
     void close() {
         synchronized (endpointLock) {
@@ -221,6 +246,9 @@ public class Backend {
         }
         if (runtime != null) {
             runtime.close();
+        }
+        if (serverLock != null) {
+            serverLock.close();
         }
         if (launcher != null) {
             launcher.close();

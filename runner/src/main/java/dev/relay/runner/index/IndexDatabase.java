@@ -155,13 +155,27 @@ public final class IndexDatabase implements AutoCloseable {
      * validates, migrates or reports). Checksums are Flyway's to check when it runs; an edited
      * migration with no new script is not noticed here (migrations are never edited once released).
      */
-    private static boolean upToDate(DataSource dataSource) {
+    static boolean upToDate(DataSource dataSource) {
         java.util.Set<String> scripts = Migrations.SCRIPTS;
         if (scripts.isEmpty()) {
             return false;
         }
-        try (Connection c = dataSource.getConnection();
-                java.sql.Statement st = c.createStatement();
+        try (Connection c = dataSource.getConnection()) {
+            // Asked of the metadata first: a select on a missing table is an exception that H2 also
+            // writes to <stateDir>/index.trace.db, which every fresh state dir then had.
+            try (java.sql.ResultSet t = c.getMetaData().getTables(null, c.getSchema(), HISTORY, null)) {
+                if (!t.next()) {
+                    return false; // no history table yet: Flyway creates it
+                }
+            }
+            return appliedAll(c, scripts);
+        } catch (SQLException e) {
+            return false; // another shape: Flyway decides
+        }
+    }
+
+    private static boolean appliedAll(Connection c, java.util.Set<String> scripts) throws SQLException {
+        try (java.sql.Statement st = c.createStatement();
                 java.sql.ResultSet rs = st.executeQuery(
                         "select \"script\" from \"" + HISTORY + "\" where \"success\" = true")) {
             java.util.Set<String> applied = new java.util.HashSet<>();
@@ -169,8 +183,6 @@ public final class IndexDatabase implements AutoCloseable {
                 applied.add(rs.getString(1));
             }
             return applied.containsAll(scripts);
-        } catch (SQLException e) {
-            return false; // no history table yet, or another shape: Flyway decides
         }
     }
 
