@@ -226,6 +226,50 @@ class RecoveryCliTest {
         }
     }
 
+    /**
+     * {@code relay server} stopped (SIGTERM) while a task runs: its notification sink stops first
+     * (a write notified after that is refused), then the runtime closes and ends the task. The
+     * stop is no failure of the task: its attempt is left without a status, and the next start's
+     * sweep writes it Lost and runs it again, so the run goes on to Succeeded.
+     */
+    @Test
+    void aRuntimeStoppedWhileATaskRunsLeavesItToTheNextStartWhichRunsItAgain() throws Exception {
+        Path state = tmp.resolve("state");
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        java.util.concurrent.ExecutorService sinkThread = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.atomic.AtomicReference<EmbeddedRuntime> self = new java.util.concurrent.atomic.AtomicReference<>();
+        EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE,
+                envelope -> sinkThread.execute(() -> self.get().inject(envelope)));
+        self.set(rt);
+        String runId = rt.runs().newRunId();
+        rt.runs().submit(runId, dev.relay.runner.run.RunService.prepare(fixture("nap.yaml")),
+                java.util.Map.of("dir", dir.toString()), dev.relay.runner.contract.RunDoc.Cause.cli());
+        for (int i = 0; !Files.exists(dir.resolve("nap.pid")); i++) {
+            assertTrue(i < 1200, "nap did not start within a minute");
+            Thread.sleep(50);
+        }
+        long nap = Long.parseLong(Files.readString(dir.resolve("nap.pid")).strip());
+
+        sinkThread.shutdown(); // the server's order: InProcessSink's @PreDestroy, then the runtime's close
+        rt.close();
+
+        assertFalse(alive(nap), "the task ended with the runtime");
+        try (EmbeddedRuntime next = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+            assertTrue(next.store().stat(RunLayout.attemptStatus(runId, "nap", 1)).isEmpty(),
+                    "the stop wrote no status: " + next.store().get(RunLayout.attemptStatus(runId, "nap", 1))
+                            .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(""));
+            var report = next.recovery().sweep().sweep(); // what relay server does at start
+            assertEquals(1, report.lost());
+            RunStatus end = awaitEnd(next, runId);
+            assertEquals(Phase.Succeeded, end.phase());
+            AttemptStatus first = attempt(next, runId, "nap", 1);
+            assertEquals(AttemptStatus.LOST, first.reason());
+            assertFalse(first.message().contains("Exception") || first.message().contains("Executor"), first.message());
+            assertEquals(dev.relay.runner.engine.ExecutionPhase.Succeeded, attempt(next, runId, "nap", 2).phase());
+            assertEquals("ran", Files.readString(dir.resolve("first.count")).strip(), "first is not run again");
+        }
+    }
+
     @Test
     void cancelEndsASleepingTaskAndTheRunIsCanceled() throws Exception {
         Path state = tmp.resolve("state");
