@@ -219,9 +219,12 @@ public final class LocalExecutions {
      */
     public static boolean end(Record r, long graceMillis) {
         boolean leaderAlive = r.processAlive();
-        Optional<ProcessHandle> reused = ProcessHandle.of(r.pid()).filter(h -> !leaderAlive && h.isAlive());
-        if (reused.isPresent() && reused.get().info().startInstant().isPresent()) {
-            // that PID now names another process, which may lead its own group: leave it alone
+        // that PID now names another process (another start time), which may lead its own group:
+        // leave it alone. The leader itself, exited but not reaped (a zombie: its parent died and
+        // the heir does not wait), keeps its start time: the rest of its group is still ended.
+        boolean reused = !leaderAlive && ProcessHandle.of(r.pid()).filter(ProcessHandle::isAlive)
+                .flatMap(h -> h.info().startInstant()).map(t -> t.toEpochMilli() != r.startedAt()).orElse(false);
+        if (reused) {
             return false;
         }
         if (r.group()) {

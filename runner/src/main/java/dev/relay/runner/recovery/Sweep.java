@@ -193,7 +193,7 @@ public final class Sweep {
     }
 
     /**
-     * Runs the lost attempts of a run again: starts generation {@code g}'s successor (cause
+     * Runs the lost attempts of a run again: ends what still runs of them, starts generation {@code g}'s successor (cause
      * {@code resume}) with each lost task from its next attempt, then writes them {@code Lost}
      * ({@link #markLost}). What {@code relay run --resume} and a sweep after a graceful stop do.
      *
@@ -205,9 +205,11 @@ public final class Sweep {
         for (Lost l : lost) {
             restart.put(l.task(), Math.max(restart.getOrDefault(l.task(), 0), l.attempt() + 1));
         }
-        // the new generation first: once a Lost status is written, a live driver must already see it as history
+        // the orphans are ended before the new generation can launch their next attempts; the new
+        // generation comes before the Lost statuses: once one is written, a live driver must already see it as history
+        int killed = endOrphans(lost);
         Generations.Generation next = generations.begin(g, Generations.RESUME, restart);
-        int killed = markLost(g.runId(), new ArrayList<>(lost));
+        markLost(g.runId(), new ArrayList<>(lost)); // their groups are gone: nothing more is ended
         return new Resumed(next, restart, killed);
     }
 
@@ -216,15 +218,28 @@ public final class Sweep {
 
     /** Ends what is left of each lost attempt and writes its Failed status; @return groups ended */
     int markLost(String runId, List<Lost> lost) {
+        int killed = endOrphans(lost);
+        for (Lost l : lost) {
+            String now = Times.format(clock.instant());
+            AttemptStatus s = new AttemptStatus(runId, l.task(), l.attempt(), ExecutionPhase.Failed, null, l.reason(),
+                    l.message(), l.startedAt() != null ? l.startedAt() : now, now, Map.of());
+            store.putIfAbsent(RunLayout.attemptStatus(runId, l.task(), l.attempt()), Json.bytes(s));
+        }
+        return killed;
+    }
+
+    /**
+     * Ends what still runs of each lost attempt (its process group; SIGKILL after
+     * {@link #KILL_GRACE_MS}), so that its next attempt never runs beside it.
+     *
+     * @return groups ended
+     */
+    private static int endOrphans(List<Lost> lost) {
         int killed = 0;
         for (Lost l : lost) {
             if (l.record() != null && LocalExecutions.end(l.record(), KILL_GRACE_MS)) {
                 killed++;
             }
-            String now = Times.format(clock.instant());
-            AttemptStatus s = new AttemptStatus(runId, l.task(), l.attempt(), ExecutionPhase.Failed, null, l.reason(),
-                    l.message(), l.startedAt() != null ? l.startedAt() : now, now, Map.of());
-            store.putIfAbsent(RunLayout.attemptStatus(runId, l.task(), l.attempt()), Json.bytes(s));
         }
         return killed;
     }

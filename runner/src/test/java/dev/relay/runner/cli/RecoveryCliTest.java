@@ -149,6 +149,31 @@ class RecoveryCliTest {
         }
     }
 
+    /**
+     * The orphan of a killed {@code relay run} is ended before its task's next attempt starts,
+     * also when it ignores SIGTERM (ended by SIGKILL after the grace): the task never runs twice
+     * at once.
+     */
+    @Test
+    void aResumeEndsTheOrphanBeforeTheNextAttemptStarts() throws Exception {
+        Path state = tmp.resolve("state");
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        Process run = relayRun(state, "stubborn-nap.yaml", dir);
+        long nap = awaitPid(dir.resolve("nap.pid"), run);
+        new ProcessBuilder("kill", "-9", Long.toString(run.pid())).start().waitFor();
+        run.waitFor(10, TimeUnit.SECONDS);
+        assertTrue(alive(nap), "kill -9 leaves the task running");
+        String runId = onlyRun(state);
+
+        Cli r = Cli.run("run", "--resume", runId, "--state-dir", state.toString(), "--json");
+
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("Succeeded", Json.MAPPER.readTree(r.out()).get("phase").asText());
+        assertEquals("gone", Files.readString(dir.resolve("orphan.txt")).strip(),
+                "attempt 2 started while attempt 1's process still ran");
+        assertFalse(alive(nap), "the orphan was ended");
+    }
+
     @Test
     void aSigtermedRelayRunEndsItsTaskAndTheRunGoesOnToItsEnd() throws Exception {
         Path state = tmp.resolve("state");
