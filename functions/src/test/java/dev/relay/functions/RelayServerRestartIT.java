@@ -108,8 +108,8 @@ class RelayServerRestartIT {
         return out;
     }
 
-    @Test
-    void aServerKilledMidRunThenRestartedEndsTheRunAndNoAttemptRunsTwice() throws Exception {
+    /** Skips unless the packaged app exists and is newer than the sources. */
+    private static void assumeFreshApp() throws Exception {
         assumeTrue(Files.isRegularFile(APP), "needs the packaged app " + APP
                 + " (./mvnw -pl functions -am package -DskipTests, or one ./relay server); it is absent");
         java.nio.file.attribute.FileTime built = Files.getLastModifiedTime(APP);
@@ -126,25 +126,76 @@ class RelayServerRestartIT {
                         + ": package it again (./mvnw -pl functions -am package -DskipTests) to test this code");
             }
         }
-        Path state = tmp.resolve("state");
-        Path dir = Files.createDirectories(tmp.resolve("w"));
-        String nap = Files.readString(TestSupport.repo().resolve("runner/src/test/resources/recovery/nap.yaml"));
+    }
 
-        URI first = server(state, "server-1");
+    /** Posts nap.yaml with {@code dir}; @return the run id. */
+    private static String startNap(URI server, Path dir) throws Exception {
+        String nap = Files.readString(TestSupport.repo().resolve("runner/src/test/resources/recovery/nap.yaml"));
         String body = "{\"pipeline\":{\"inline\":" + Json.MAPPER.valueToTree(nap) + "},\"parameters\":{\"dir\":"
                 + Json.MAPPER.valueToTree(dir.toString()) + "}}";
-        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(first.resolve("/api/v1/runs"))
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(server.resolve("/api/v1/runs"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, created.statusCode(), created.body());
-        String runId = Json.MAPPER.readTree(created.body()).get("runId").asText();
+        return Json.MAPPER.readTree(created.body()).get("runId").asText();
+    }
+
+    private static long awaitNap(Path dir) throws Exception {
         Path pidFile = dir.resolve("nap.pid");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!Files.exists(pidFile)) {
             assertTrue(System.nanoTime() < deadline, "nap did not start within 120 s");
             Thread.sleep(50);
         }
-        long napPid = Long.parseLong(Files.readString(pidFile).strip());
+        return Long.parseLong(Files.readString(pidFile).strip());
+    }
+
+    /**
+     * {@code relay server} stopped with SIGTERM while a task sleeps: the stop is no failure of the
+     * task (no StoreUnavailable with executor internals as its reason); the restarted server's
+     * sweep writes the attempt Lost and runs it again, and the run ends Succeeded.
+     */
+    @Test
+    void aServerStoppedMidRunResumesTheRunWhenRestarted() throws Exception {
+        assumeFreshApp();
+        Path state = tmp.resolve("state");
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        URI first = server(state, "server-1");
+        String runId = startNap(first, dir);
+        long napPid = awaitNap(dir);
+
+        servers.get(0).destroy(); // SIGTERM
+        assertTrue(servers.get(0).waitFor(60, TimeUnit.SECONDS), "the server stops on SIGTERM");
+        assertFalse(alive(napPid), "the task ended with the server");
+
+        URI second = server(state, "server-2");
+        JsonNode view;
+        long t0 = System.nanoTime();
+        while (true) {
+            view = get(second, "/api/v1/runs/" + runId);
+            if (view.hasNonNull("finishedAt")) {
+                break;
+            }
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(60), "the run did not end within a minute: " + view);
+            Thread.sleep(200);
+        }
+        assertEquals("Succeeded", view.get("phase").asText(), view.toString());
+        String key = RunLayout.attemptStatus(runId, "nap", 1);
+        AttemptStatus stopped = Json.read(Files.readAllBytes(state.resolve("s3/mlpipeline").resolve(key)), AttemptStatus.class, key);
+        assertEquals(AttemptStatus.LOST, stopped.reason(), stopped.message());
+        assertFalse(stopped.message().contains("Exception") || stopped.message().contains("Executor"), stopped.message());
+        assertEquals(1, Files.readAllLines(dir.resolve("first.count")).size(), "first ran once");
+    }
+
+    @Test
+    void aServerKilledMidRunThenRestartedEndsTheRunAndNoAttemptRunsTwice() throws Exception {
+        assumeFreshApp();
+        Path state = tmp.resolve("state");
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+
+        URI first = server(state, "server-1");
+        String runId = startNap(first, dir);
+        long napPid = awaitNap(dir);
         new ProcessBuilder("kill", "-9", Long.toString(servers.get(0).pid())).start().waitFor();
         assertTrue(servers.get(0).waitFor(10, TimeUnit.SECONDS));
         assertTrue(alive(napPid), "kill -9 of the server leaves its task running (no JVM hook runs)");

@@ -38,9 +38,18 @@ public class InProcessSink implements NotificationSink {
         this.config = config;
     }
 
+    /**
+     * Queues a notification. Once the app is stopping (this sink closed) it is dropped, not
+     * refused: the object is written, and the sweep at the next start drives its run (a refusal
+     * would fail the write of an execution still finishing).
+     */
     @Override
     public void accept(byte[] envelope) {
-        events.execute(() -> deliver(envelope));
+        try {
+            events.execute(() -> deliver(envelope));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debugf("stopping: a notification is left to the next start's sweep");
+        }
     }
 
     private void deliver(byte[] envelope) {

@@ -183,11 +183,23 @@ public final class LocalLauncher implements Launcher {
         return LiveLog.workDirs(workRoot);
     }
 
+    /**
+     * Stops: launches not started yet never start, running processes are ended
+     * ({@link LocalExecutions#endAll}), and each of their executions is left without a status, its
+     * record noting {@link LocalExecutions#INTERRUPTED} (so the next start's sweep runs it again);
+     * waits up to 5 s for that. The JVM's shutdown hook does the same on SIGTERM.
+     */
     @Override
     public void close() {
         if (executions != null) {
             executions.endAll();
             executions.removeShutdownHook();
+            pool.shutdown(); // queued executions only note that they were interrupted
+            try {
+                pool.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         pool.shutdownNow();
         try {
@@ -205,6 +217,10 @@ public final class LocalLauncher implements Launcher {
      * succeeded attempt's status is published, and kept otherwise (for inspection; {@code relay gc}).
      */
     void execute(ExecutionRequest r) {
+        if (stopping()) {
+            interrupted(r);
+            return;
+        }
         Instant started = clock.instant();
         Path work = workDir(r);
         Path logFile = work.resolve("log.txt");
@@ -214,6 +230,10 @@ public final class LocalLauncher implements Launcher {
             LocalExecutions.createDirectories(work); // a finished sibling may be pruning the run's dir
 
             status = r.isV2() ? runV2(r, work, logFile, started) : run(r, work, logFile, started);
+        } catch (Stopped s) {
+            appendLog(logFile, "relay: stopped while it ran; the attempt runs again when relay starts again (or on 'relay run --resume')");
+            interrupted(r);
+            return;
         } catch (Failure f) {
             appendLog(logFile, "relay: " + f.getMessage());
             status = failed(r, started, f.reason, f.getMessage(), f.exitCode);
@@ -254,6 +274,20 @@ public final class LocalLauncher implements Launcher {
                 System.err.println("relay: cannot remove the work dir " + work + ": " + e.getMessage());
             }
         }
+    }
+
+    /** @return whether this JVM is stopping gracefully (its executions are being ended: {@link LocalExecutions#endAll}) */
+    private boolean stopping() {
+        return executions != null && executions.stopping();
+    }
+
+    /**
+     * Leaves an execution that the JVM's stop ended (or kept from starting) without a status: its
+     * local record notes {@link LocalExecutions#INTERRUPTED}, so the sweep of the next start writes
+     * the attempt {@code Lost} and runs it again, instead of the stop's kill becoming its failure.
+     */
+    private void interrupted(ExecutionRequest r) {
+        executions.noteInterrupted(records.remove(r.executionId()), r.runId(), r.task(), r.attempt());
     }
 
     /** @return the work dir of an execution: {@code <workRoot>/<run>/<task path>/<attempt>} */
@@ -435,6 +469,9 @@ public final class LocalLauncher implements Launcher {
         if (canceled(r, true)) {
             throw new Failure(AttemptStatus.CANCELED, "canceled before it started", null);
         }
+        if (stopping()) {
+            throw new Stopped();
+        }
         // the record's blocks are taken before the command runs: one that fills the disk at once
         // must not keep the outcome of its attempt from being noted
         LocalExecutions.Record reserved = null;
@@ -474,8 +511,8 @@ public final class LocalLauncher implements Launcher {
         // in the bucket: that cancel wrote its generation before it looked for recorded processes,
         // and this one was recorded before this look, so one of the two ends it.
         boolean canceledAtStart = canceled(r, false);
-        if (canceledAtStart) {
-            end(process);
+        if (canceledAtStart || stopping()) {
+            end(process); // a stop that began as it started did not see it among the executions to end
         }
         // the task's timeout or the run's deadline, whichever is first: the process is ended there
         AttemptDeadline due;
@@ -497,7 +534,7 @@ public final class LocalLauncher implements Launcher {
         } catch (IOException e) {
             // a cancel's destroy() closes the process's output under the reader ("Stream closed"):
             // the exit code below tells the cancel apart from a log that could not be written
-            if (!canceledAtStart && !canceledRuns.contains(r.runId())) {
+            if (!canceledAtStart && !canceledRuns.contains(r.runId()) && !stopping()) {
                 throw e;
             }
         }
@@ -507,12 +544,18 @@ public final class LocalLauncher implements Launcher {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+            if (stopping()) {
+                throw new Stopped();
+            }
             throw new Failure(AttemptStatus.ERROR, "interrupted", null);
         } finally {
             running.remove(r.executionId());
             if (watch != null) {
                 watch.cancel(false);
             }
+        }
+        if (exit != 0 && stopping()) {
+            throw new Stopped(); // ended by the JVM's stop, not by its own failure
         }
         if (overdue.get()) {
             throw new Failure(AttemptStatus.DEADLINE_EXCEEDED, "ended at " + due.why() + " (exit code " + exit + ")", exit);
@@ -677,6 +720,13 @@ public final class LocalLauncher implements Launcher {
     }
 
     /** A failure with its docs/contracts.md reason. */
+    /** The JVM is stopping: the execution was ended by the stop (or never started), and writes no status. */
+    static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("stopped", null, false, false);
+        }
+    }
+
     static final class Failure extends RuntimeException {
         final String reason;
         final Integer exitCode;

@@ -70,7 +70,15 @@ public final class EmbeddedRuntime implements AutoCloseable {
         }
         this.dataDir = stateDir.resolve("s3");
         this.port = port;
-        this.sink = notificationSink != null ? notificationSink : envelope -> events.execute(() -> deliver(envelope));
+        // once closed, a notification is dropped, not refused: the object is written, and the next
+        // start's sweep drives its run (a refusal would fail the write of an execution still finishing)
+        this.sink = notificationSink != null ? notificationSink : envelope -> {
+            try {
+                events.execute(() -> deliver(envelope));
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // closed
+            }
+        };
         this.store = FilesystemArtifactStore.open(dataDir, bucket, accessKey, sink);
         this.executions = new LocalExecutions(stateDir);
         this.launcher = new LocalLauncher(store, stateDir.resolve("work"), listener,

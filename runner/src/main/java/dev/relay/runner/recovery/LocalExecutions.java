@@ -39,6 +39,12 @@ import java.util.stream.Stream;
 public final class LocalExecutions {
     /** Size each record file is padded to (bytes). */
     public static final int RECORD_SIZE = 4096;
+    /**
+     * The outcome noted in the record of an execution that a graceful stop of its JVM ended (or
+     * kept from starting): never written to the bucket as such; the {@link Sweep} writes the
+     * attempt {@code Lost} and runs it again in a new generation, like {@code relay run --resume}.
+     */
+    public static final String INTERRUPTED = "Interrupted";
     private static final String SETSID = findSetsid();
 
     /**
@@ -68,6 +74,7 @@ public final class LocalExecutions {
     private final Path root;
     private final Set<Record> mine = ConcurrentHashMap.newKeySet();
     private volatile Thread hook;
+    private volatile boolean stopping;
 
     /** @param stateDir the state dir; records go under {@code <stateDir>/executions/} */
     public LocalExecutions(Path stateDir) {
@@ -212,9 +219,12 @@ public final class LocalExecutions {
      */
     public static boolean end(Record r, long graceMillis) {
         boolean leaderAlive = r.processAlive();
-        Optional<ProcessHandle> reused = ProcessHandle.of(r.pid()).filter(h -> !leaderAlive && h.isAlive());
-        if (reused.isPresent() && reused.get().info().startInstant().isPresent()) {
-            // that PID now names another process, which may lead its own group: leave it alone
+        // that PID now names another process (another start time), which may lead its own group:
+        // leave it alone. The leader itself, exited but not reaped (a zombie: its parent died and
+        // the heir does not wait), keeps its start time: the rest of its group is still ended.
+        boolean reused = !leaderAlive && ProcessHandle.of(r.pid()).filter(ProcessHandle::isAlive)
+                .flatMap(h -> h.info().startInstant()).map(t -> t.toEpochMilli() != r.startedAt()).orElse(false);
+        if (reused) {
             return false;
         }
         if (r.group()) {
@@ -316,10 +326,46 @@ public final class LocalExecutions {
         hook = null;
     }
 
-    /** Ends every execution begun here (SIGTERM, 2 s grace, SIGKILL). */
+    /**
+     * Ends every execution begun here (SIGTERM, 2 s grace, SIGKILL), for a graceful stop of this
+     * JVM: from now on {@link #stopping()} is true, and the record of each process still running
+     * first notes {@link #INTERRUPTED},
+     * so that the attempt is run again after the restart even when this JVM exits before its
+     * launcher got to it.
+     */
     public void endAll() {
+        stopping = true;
         List<Record> live = new ArrayList<>(mine);
+        for (Record r : live) {
+            if (r.processAlive()) { // one that ended already keeps what its launcher noted (e.g. StoreUnavailable)
+                noteOutcome(r, INTERRUPTED, interruptedMessage());
+            }
+        }
         live.parallelStream().forEach(r -> end(r, 2000));
+    }
+
+    /** @return whether {@link #endAll} ran: this JVM is stopping, and ends or starts no more executions */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * Notes that a graceful stop of this JVM ended an execution (or kept it from starting): its
+     * record is written (made when there is none yet) with {@link #INTERRUPTED}. Best effort.
+     *
+     * @param r the execution's record, or null when it has none (it never started)
+     */
+    public void noteInterrupted(Record r, String runId, String task, int attempt) {
+        try {
+            Record rec = r != null ? r : reserve(runId, task, attempt);
+            noteOutcome(rec, INTERRUPTED, interruptedMessage());
+        } catch (IOException ignored) {
+            // without a record the sweep writes the attempt Lost (and retries it while attempts remain)
+        }
+    }
+
+    private static String interruptedMessage() {
+        return "relay (pid " + Owner.self().pid() + ") was stopped while it ran";
     }
 
     /**

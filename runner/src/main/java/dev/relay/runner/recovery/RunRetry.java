@@ -7,7 +7,6 @@ import dev.relay.runner.contract.RunStatus;
 import dev.relay.runner.engine.ExecutionPhase;
 import dev.relay.runner.engine.Phase;
 import dev.relay.runner.store.ArtifactStore;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,12 +116,9 @@ public final class RunRetry {
         int generation = g.generation();
         Map<String, Integer> restart = new LinkedHashMap<>();
         if (!lost.isEmpty()) {
-            // the new generation first: once a Lost status is written, a live driver must already see it as history
-            for (Sweep.Lost l : lost) {
-                restart.put(l.task(), Math.max(restart.getOrDefault(l.task(), 0), l.attempt() + 1));
-            }
-            generation = generations.begin(g, Generations.RESUME, restart).generation();
-            sweep.markLost(runId, new ArrayList<>(lost));
+            Sweep.Resumed resumed = sweep.resumeLost(g, lost);
+            generation = resumed.generation().generation();
+            restart.putAll(resumed.restart());
         }
         sweep.kick(runId);
         return Optional.of(new Result(runId, generation, restart));

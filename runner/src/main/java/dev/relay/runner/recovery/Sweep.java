@@ -51,8 +51,16 @@ public final class Sweep {
         }
     }
 
-    /** An attempt found lost: its task, attempt, and the failure to write. */
-    record Lost(String task, int attempt, String reason, String message, String startedAt, LocalExecutions.Record record) {}
+    /**
+     * An attempt found lost: its task, attempt, and the failure to write; {@code interrupted} when
+     * a graceful stop of its owner ended it ({@link LocalExecutions#INTERRUPTED}): it runs again.
+     */
+    record Lost(String task, int attempt, String reason, String message, String startedAt, LocalExecutions.Record record,
+                boolean interrupted) {
+        Lost(String task, int attempt, String reason, String message, String startedAt, LocalExecutions.Record record) {
+            this(task, attempt, reason, message, startedAt, record, false);
+        }
+    }
 
     private final ArtifactStore store;
     private final Generations generations;
@@ -109,7 +117,13 @@ public final class Sweep {
             }
             RunObjects objects = RunObjects.list(store, runId);
             List<Lost> lost = findLost(objects);
-            int killed = markLost(runId, lost);
+            int killed;
+            Generations.Generation g = generations.current(runId);
+            if (lost.stream().anyMatch(Lost::interrupted) && !g.isCancel()) {
+                killed = resumeLost(g, lost).killed(); // a graceful stop's attempts run again, as on relay run --resume
+            } else {
+                killed = markLost(runId, lost);
+            }
             kick(runId);
             return new Report(1, lost.size(), killed, List.of());
         } catch (RuntimeException e) {
@@ -135,18 +149,26 @@ public final class Sweep {
                 continue;
             }
             Owner owner = intent.map(LaunchIntents.Intent::owner).orElse(null);
-            if (owner != null && owner.alive()) {
-                continue;
-            }
             Optional<LocalExecutions.Record> rec = local == null ? Optional.empty() : local.read(runId, task, n);
             String reason = rec.map(LocalExecutions.Record::reason).orElse(null);
             String message = rec.map(LocalExecutions.Record::message).orElse(null);
-            if (reason == null) {
+            boolean interrupted = LocalExecutions.INTERRUPTED.equals(reason);
+            // a launcher of this JVM that was stopped (an embedded runtime closed and started again
+            // in one JVM) counts as gone for the attempts its stop interrupted
+            boolean stoppedHere = interrupted && Owner.self().equals(owner) && !rec.get().processAlive();
+            if (owner != null && owner.alive() && !stoppedHere) {
+                continue;
+            }
+            if (interrupted) {
+                reason = AttemptStatus.LOST; // the record's message says the stop ended it
+                message = (message == null ? "relay was stopped while it ran" : message) + "; it runs again";
+            } else if (reason == null) {
                 reason = AttemptStatus.LOST;
                 message = owner == null ? "the attempt was claimed but its launch record is unreadable"
                         : "the process that ran it (pid " + owner.pid() + ") ended without writing its status";
             }
-            out.add(new Lost(task, n, reason, message, intent.map(LaunchIntents.Intent::launchedAt).orElse(null), rec.orElse(null)));
+            out.add(new Lost(task, n, reason, message, intent.map(LaunchIntents.Intent::launchedAt).orElse(null), rec.orElse(null),
+                    interrupted));
         }
         return out;
     }
@@ -170,17 +192,54 @@ public final class Sweep {
                 + " execution is gone (deleted, or it vanished) and it wrote no status", i.launchedAt(), null));
     }
 
+    /**
+     * Runs the lost attempts of a run again: ends what still runs of them, starts generation {@code g}'s successor (cause
+     * {@code resume}) with each lost task from its next attempt, then writes them {@code Lost}
+     * ({@link #markLost}). What {@code relay run --resume} and a sweep after a graceful stop do.
+     *
+     * @return the generation started, the tasks that run again (task path → first attempt) and the groups ended
+     * @throws IllegalStateException when another caller started that generation first
+     */
+    Resumed resumeLost(Generations.Generation g, List<Lost> lost) {
+        Map<String, Integer> restart = new java.util.LinkedHashMap<>();
+        for (Lost l : lost) {
+            restart.put(l.task(), Math.max(restart.getOrDefault(l.task(), 0), l.attempt() + 1));
+        }
+        // the orphans are ended before the new generation can launch their next attempts; the new
+        // generation comes before the Lost statuses: once one is written, a live driver must already see it as history
+        int killed = endOrphans(lost);
+        Generations.Generation next = generations.begin(g, Generations.RESUME, restart);
+        markLost(g.runId(), new ArrayList<>(lost)); // their groups are gone: nothing more is ended
+        return new Resumed(next, restart, killed);
+    }
+
+    /** What {@link #resumeLost} did. */
+    record Resumed(Generations.Generation generation, Map<String, Integer> restart, int killed) {}
+
     /** Ends what is left of each lost attempt and writes its Failed status; @return groups ended */
     int markLost(String runId, List<Lost> lost) {
+        int killed = endOrphans(lost);
+        for (Lost l : lost) {
+            String now = Times.format(clock.instant());
+            AttemptStatus s = new AttemptStatus(runId, l.task(), l.attempt(), ExecutionPhase.Failed, null, l.reason(),
+                    l.message(), l.startedAt() != null ? l.startedAt() : now, now, Map.of());
+            store.putIfAbsent(RunLayout.attemptStatus(runId, l.task(), l.attempt()), Json.bytes(s));
+        }
+        return killed;
+    }
+
+    /**
+     * Ends what still runs of each lost attempt (its process group; SIGKILL after
+     * {@link #KILL_GRACE_MS}), so that its next attempt never runs beside it.
+     *
+     * @return groups ended
+     */
+    private static int endOrphans(List<Lost> lost) {
         int killed = 0;
         for (Lost l : lost) {
             if (l.record() != null && LocalExecutions.end(l.record(), KILL_GRACE_MS)) {
                 killed++;
             }
-            String now = Times.format(clock.instant());
-            AttemptStatus s = new AttemptStatus(runId, l.task(), l.attempt(), ExecutionPhase.Failed, null, l.reason(),
-                    l.message(), l.startedAt() != null ? l.startedAt() : now, now, Map.of());
-            store.putIfAbsent(RunLayout.attemptStatus(runId, l.task(), l.attempt()), Json.bytes(s));
         }
         return killed;
     }

@@ -149,6 +149,31 @@ class RecoveryCliTest {
         }
     }
 
+    /**
+     * The orphan of a killed {@code relay run} is ended before its task's next attempt starts,
+     * also when it ignores SIGTERM (ended by SIGKILL after the grace): the task never runs twice
+     * at once.
+     */
+    @Test
+    void aResumeEndsTheOrphanBeforeTheNextAttemptStarts() throws Exception {
+        Path state = tmp.resolve("state");
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        Process run = relayRun(state, "stubborn-nap.yaml", dir);
+        long nap = awaitPid(dir.resolve("nap.pid"), run);
+        new ProcessBuilder("kill", "-9", Long.toString(run.pid())).start().waitFor();
+        run.waitFor(10, TimeUnit.SECONDS);
+        assertTrue(alive(nap), "kill -9 leaves the task running");
+        String runId = onlyRun(state);
+
+        Cli r = Cli.run("run", "--resume", runId, "--state-dir", state.toString(), "--json");
+
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("Succeeded", Json.MAPPER.readTree(r.out()).get("phase").asText());
+        assertEquals("gone", Files.readString(dir.resolve("orphan.txt")).strip(),
+                "attempt 2 started while attempt 1's process still ran");
+        assertFalse(alive(nap), "the orphan was ended");
+    }
+
     @Test
     void aSigtermedRelayRunEndsItsTaskAndTheRunGoesOnToItsEnd() throws Exception {
         Path state = tmp.resolve("state");
@@ -223,6 +248,50 @@ class RecoveryCliTest {
             assertEquals(0, second.recovery().sweep().sweep().runs(), "a second server finds the run over");
             assertTrue(second.store().stat(LaunchIntents.key(runId, "nap", 2)).isEmpty(), "no attempt ran twice");
             assertTrue(second.store().stat(LaunchIntents.key(runId, "last", 1)).isEmpty());
+        }
+    }
+
+    /**
+     * {@code relay server} stopped (SIGTERM) while a task runs: its notification sink stops first
+     * (a write notified after that is refused), then the runtime closes and ends the task. The
+     * stop is no failure of the task: its attempt is left without a status, and the next start's
+     * sweep writes it Lost and runs it again, so the run goes on to Succeeded.
+     */
+    @Test
+    void aRuntimeStoppedWhileATaskRunsLeavesItToTheNextStartWhichRunsItAgain() throws Exception {
+        Path state = tmp.resolve("state");
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        java.util.concurrent.ExecutorService sinkThread = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.atomic.AtomicReference<EmbeddedRuntime> self = new java.util.concurrent.atomic.AtomicReference<>();
+        EmbeddedRuntime rt = EmbeddedRuntime.start(state, 0, LaunchListener.NONE,
+                envelope -> sinkThread.execute(() -> self.get().inject(envelope)));
+        self.set(rt);
+        String runId = rt.runs().newRunId();
+        rt.runs().submit(runId, dev.relay.runner.run.RunService.prepare(fixture("nap.yaml")),
+                java.util.Map.of("dir", dir.toString()), dev.relay.runner.contract.RunDoc.Cause.cli());
+        for (int i = 0; !Files.exists(dir.resolve("nap.pid")); i++) {
+            assertTrue(i < 1200, "nap did not start within a minute");
+            Thread.sleep(50);
+        }
+        long nap = Long.parseLong(Files.readString(dir.resolve("nap.pid")).strip());
+
+        sinkThread.shutdown(); // the server's order: InProcessSink's @PreDestroy, then the runtime's close
+        rt.close();
+
+        assertFalse(alive(nap), "the task ended with the runtime");
+        try (EmbeddedRuntime next = EmbeddedRuntime.start(state, 0, LaunchListener.NONE)) {
+            assertTrue(next.store().stat(RunLayout.attemptStatus(runId, "nap", 1)).isEmpty(),
+                    "the stop wrote no status: " + next.store().get(RunLayout.attemptStatus(runId, "nap", 1))
+                            .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(""));
+            var report = next.recovery().sweep().sweep(); // what relay server does at start
+            assertEquals(1, report.lost());
+            RunStatus end = awaitEnd(next, runId);
+            assertEquals(Phase.Succeeded, end.phase());
+            AttemptStatus first = attempt(next, runId, "nap", 1);
+            assertEquals(AttemptStatus.LOST, first.reason());
+            assertFalse(first.message().contains("Exception") || first.message().contains("Executor"), first.message());
+            assertEquals(dev.relay.runner.engine.ExecutionPhase.Succeeded, attempt(next, runId, "nap", 2).phase());
+            assertEquals("ran", Files.readString(dir.resolve("first.count")).strip(), "first is not run again");
         }
     }
 

@@ -44,6 +44,44 @@ class LocalExecutionsTest {
         assertFalse(LocalExecutions.end(r, 100), "nothing left to end");
     }
 
+    /**
+     * The leader of an orphaned group exited but nobody reaped it (its parent, the dead driver's
+     * heir, does not wait): a zombie with the record's PID and start time is that same leader, not
+     * a reused PID, so the rest of its group is still ended (attempt 1 must not run beside attempt 2).
+     */
+    @Test
+    void aGroupWhoseLeaderIsAnUnreapedZombieIsStillEnded() throws Exception {
+        assumeTrue(LocalExecutions.groupsAvailable(), "setsid is not installed: executions run without their own process group");
+        Path leaderFile = state.resolve("leader.pid");
+        Path childFile = state.resolve("child.pid");
+        // the leader runs in its own session under a parent that never waits for it (exec sleep)
+        String inner = "echo $$ > " + leaderFile + ".t; mv " + leaderFile + ".t " + leaderFile
+                + "; sleep 300 & echo $! > " + childFile + ".t; mv " + childFile + ".t " + childFile + "; sleep 1; exit 0";
+        Process parent = new ProcessBuilder("sh", "-c", LocalExecutions.wrap(List.of("sh", "-c", "'" + inner + "'")).stream()
+                .reduce((a, b) -> a + " " + b).orElseThrow() + " & exec sleep 600").redirectErrorStream(true).start();
+        try {
+            while (!Files.exists(childFile) || !Files.exists(leaderFile)) {
+                Thread.sleep(20);
+            }
+            long leader = Long.parseLong(Files.readString(leaderFile).strip());
+            long child = Long.parseLong(Files.readString(childFile).strip());
+            long startedAt = ProcessHandle.of(leader).orElseThrow().info().startInstant().orElseThrow().toEpochMilli();
+            while (!Owner.zombie(leader)) {
+                Thread.sleep(20);
+            }
+            LocalExecutions.Record r = new LocalExecutions.Record("r-z", "nap", 1, leader, startedAt, true,
+                    new Owner(1, 1, Owner.hostName()), null, null);
+
+            assertTrue(LocalExecutions.end(r, 2000), "the group was signalled");
+            assertTrue(ProcessHandle.of(child).map(h -> {
+                h.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+                return !h.isAlive();
+            }).orElse(true), "the leader's child is gone");
+        } finally {
+            parent.destroyForcibly();
+        }
+    }
+
     @Test
     void anOutcomeIsNotedInPlaceWithoutGrowingTheRecord() throws Exception {
         LocalExecutions ex = new LocalExecutions(state);
