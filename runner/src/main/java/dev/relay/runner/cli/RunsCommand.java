@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
  * <li>{@code relay runs list [--pipeline P] [--json]}: newest first; the table shows the two
  *     metrics most runs have as columns (as KFP's run list); {@code --json} prints
  *     {@code [{"runId","pipeline","phase","createdAt","finishedAt","metrics":{"NAME":number}}]}.</li>
- * <li>{@code relay runs get RUN [--json]}: the run's tasks, outputs, metrics, visualizations and
+ * <li>{@code relay runs get RUN [--json]}: the run's tasks (a failed one with its newest attempt's reason and
+ *     message), outputs, metrics, visualizations and
  *     index errors; {@code --json} prints the shape of {@code GET /api/v1/runs/{id}}. Exit 1 when
  *     there is no such run.</li>
  * <li>{@code relay runs cancel RUN}: ends the run's running executions (their process groups,
@@ -185,6 +186,10 @@ public final class RunsCommand implements Runnable {
                 out.printf("  %-20s %-9s attempts %d%s%n", label, t.phase(), t.attempts(),
                         t.exitCode() == null ? "" : "  exit " + t.exitCode());
                 String pad = "  ".repeat(depth);
+                String why = failure(t);
+                if (why != null) {
+                    out.printf("    %s%s%n", pad, why);
+                }
                 t.outputs().forEach((name, uri) -> out.printf("    %s%s: %s%n", pad, name, uri));
             }
             List<Metric> metrics = index.metrics(v.runId());
@@ -210,6 +215,23 @@ public final class RunsCommand implements Runnable {
                 }
             }
         }
+
+        /**
+         * Why a failed task failed, as {@code relay run} reports it: its newest attempt's
+         * {@code reason: message} on one line of at most {@value #WHY_MAX} characters; null for a task
+         * that did not fail or has no attempt of its own (a DAG task failed by a task in it).
+         */
+        static String failure(RunView.TaskView t) {
+            if (t.phase() != dev.relay.runner.engine.Phase.Failed || (t.reason() == null && t.message() == null)) {
+                return null;
+            }
+            String why = (t.reason() == null ? "" : t.reason() + (t.message() == null ? "" : ": "))
+                    + (t.message() == null ? "" : t.message());
+            why = why.strip().replaceAll("\\s*\\R\\s*", " | ");
+            return why.length() <= WHY_MAX ? why : why.substring(0, WHY_MAX - 3) + "...";
+        }
+
+        static final int WHY_MAX = 200;
 
         private static String describe(Visualization x) {
             if (x.link() != null) {
