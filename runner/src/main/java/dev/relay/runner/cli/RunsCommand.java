@@ -179,12 +179,20 @@ public final class RunsCommand implements Runnable {
                 v.parameters().forEach((k, val) -> out.printf("  %s = %s%n", k, val));
             }
             out.println("tasks");
-            for (RunView.TaskView t : v.tasks()) {
-                // the task tree: a task under its DAG task, indented by depth, named by its last segment
+            List<RunView.TaskView> tree = v.tree();
+            int width = 20;
+            for (RunView.TaskView t : tree) {
+                width = Math.max(width, label(t).length());
+            }
+            for (RunView.TaskView t : tree) {
+                // the task tree: a task under its DAG task (a loop iteration [i] under its loop), indented by depth
                 int depth = (int) t.name().chars().filter(ch -> ch == '/').count();
-                String label = "  ".repeat(depth) + t.name().substring(t.name().lastIndexOf('/') + 1);
-                out.printf("  %-20s %-9s attempts %d%s%n", label, t.phase(), t.attempts(),
-                        t.exitCode() == null ? "" : "  exit " + t.exitCode());
+                if (RunView.isIteration(t.name())) {
+                    out.printf("  %-" + width + "s %s%n", label(t), t.phase());
+                } else {
+                    out.printf("  %-" + width + "s %-9s attempts %d%s%n", label(t), t.phase(), t.attempts(),
+                            t.exitCode() == null ? "" : "  exit " + t.exitCode());
+                }
                 String pad = "  ".repeat(depth);
                 String why = failure(t);
                 if (why != null) {
@@ -214,6 +222,13 @@ public final class RunsCommand implements Runnable {
                             e.field() == null ? "" : " " + e.field(), e.message());
                 }
             }
+        }
+
+        /** A task's name in the tree: its last segment ({@code [i]} for a loop iteration), indented by its depth. */
+        private static String label(RunView.TaskView t) {
+            int depth = (int) t.name().chars().filter(ch -> ch == '/').count();
+            String last = t.name().substring(t.name().lastIndexOf('/') + 1);
+            return "  ".repeat(depth) + (RunView.isIteration(t.name()) ? "[" + last + "]" : last);
         }
 
         /**

@@ -59,6 +59,19 @@ class RunsGetCommandTest {
     }
 
     @Test
+    void loopsPrintParentsBeforeChildrenWithIterationsLabelled(@TempDir Path lockdir) throws Exception {
+        String runId = run(Path.of("src/test/resources/v2run/loops.yaml").toAbsolutePath(), 0, "lockdir=" + lockdir);
+        List<String> names = tasks(runId).stream().map(l -> l.replaceAll("^(\\s*\\S+).*", "$1")).toList();
+        assertEquals(List.of(
+                "  for-loop-1", "    [0]", "      exclusive", "    [1]", "      exclusive", "    [2]", "      exclusive",
+                "  for-loop-2", "    [0]", "      sleepy", "    [1]", "      sleepy", "    [2]", "      sleepy",
+                "  collect-1", "  collect-2"), names);
+        // --json keeps the engine's order and full task paths
+        JsonNode doc = Json.MAPPER.readTree(Cli.run("runs", "get", runId, "--json", "--state-dir", state.toString()).out());
+        assertEquals("for-loop-1/0/exclusive", doc.get("tasks").get(0).get("name").asText());
+    }
+
+    @Test
     void theReasonLineIsOneLineOfAtMost200Characters() {
         var t = new dev.relay.runner.run.RunView.TaskView("t", dev.relay.runner.engine.Phase.Failed, 1, 1, "Error",
                 "first line\n  second line\n" + "x".repeat(400), java.util.Map.of(), null, null, null);
