@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The human output of {@code relay runs get RUN} on runs made with {@code relay run} (real processes). */
+/** The human output of {@code relay runs get RUN} and {@code relay runs watch RUN} on runs made with {@code relay run} (real processes). */
 class RunsGetCommandTest {
     @TempDir Path state;
 
@@ -56,6 +56,17 @@ class RunsGetCommandTest {
         String missing = run(RunCommandTest.pipeline("missing-exe.yaml"), 1);
         String all = String.join("\n", tasks(missing));
         assertTrue(all.contains("ExecutableNotFound: executable not found: relay-no-such-program-xyz"), all);
+    }
+
+    @Test
+    void watchShowsNoAttemptNumberBeforeAFirstAttempt() throws Exception {
+        String runId = run(RunCommandTest.pipeline("fail-then-skip.yaml"), 1);
+        Cli w = Cli.run("runs", "watch", runId, "--state-dir", state.toString());
+        assertEquals(1, w.exit(), w.err());
+        List<String> lines = w.out().lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.matches("breaks +Failed +attempt 1  exit 3")), w.out());
+        assertTrue(lines.contains("after                    Skipped"), w.out());
+        assertTrue(lines.stream().noneMatch(l -> l.contains("attempt 0")), w.out());
     }
 
     @Test
