@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
  * <li>{@code relay runs get RUN [--json]}: the run's tasks (a failed one with its newest attempt's reason and
  *     message), outputs, metrics, visualizations and
  *     index errors; {@code --json} prints the shape of {@code GET /api/v1/runs/{id}}. Exit 1 when
- *     there is no such run.</li>
+ *     there is no such run (with {@code --json}, the {@link ErrorDocument} on stdout).</li>
  * <li>{@code relay runs cancel RUN}: ends the run's running executions (their process groups,
  *     also those of another {@code relay run} on this state dir) and the run ends Canceled.</li>
  * <li>{@code relay runs retry RUN [--json]}: runs a Failed or Canceled run's failed and canceled
@@ -145,8 +145,12 @@ public final class RunsCommand implements Runnable {
                     view = RunView.load(bucket.store(), runId);
                 }
                 if (view.isEmpty()) {
-                    err.println("relay: no run '" + runId + "'");
+                    String line = "relay: no run '" + runId + "'";
+                    err.println(line);
                     err.flush();
+                    if (options.json) {
+                        ErrorDocument.print(out, List.of(line));
+                    }
                     return 1;
                 }
                 if (options.json) {
