@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The one JSON document a {@code --json} command prints on stdout when it stops before doing its
- * work (exit 2): {@code {"error": "first message", "errors": ["FILE:LINE:COL: message", ...]}},
+ * work (exit 2) or finds nothing to show (exit 1, e.g. {@code relay runs get} of no such run): {@code {"error": "first message", "errors": ["FILE:LINE:COL: message", ...]}},
  * the shape of the HTTP API's errors (contracts.md, "CLI"). The messages also go to stderr.
  */
 final class ErrorDocument {

@@ -10,7 +10,6 @@ import dev.relay.runner.store.StoreException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -60,8 +59,9 @@ public final class PipelineCommand implements Runnable {
         public Integer call() {
             PrintStream out = new PrintStream(new WriterStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
             PrintStream err = new PrintStream(new WriterStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
-            if (!Files.isRegularFile(file)) {
-                err.println("relay: " + file + ": no such file");
+            String notFile = InputFiles.problem(file);
+            if (notFile != null) {
+                err.println("relay: " + file + ": " + notFile);
                 return 2;
             }
             RelayEnv env = RelayEnv.current();

@@ -70,11 +70,12 @@ public final class RelayCli implements Runnable {
         addHelp(cl);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("relay: " + ex.getMessage());
+            String message = message(ex);
+            c.getErr().println("relay: " + message);
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr());
             c.getErr().println("See '" + c.getCommandSpec().qualifiedName() + " --help'.");
             if (c.getCommandSpec().findOption("--json") != null && java.util.Arrays.asList(args).contains("--json")) {
-                ErrorDocument.print(c.getOut(), java.util.List.of("relay: " + ex.getMessage()));
+                ErrorDocument.print(c.getOut(), java.util.List.of("relay: " + message));
             }
             return 2;
         });
@@ -87,6 +88,22 @@ public final class RelayCli implements Runnable {
             return failed(ex, c.getOut(), c.getErr(), json);
         });
         return cl;
+    }
+
+    private static final java.util.regex.Pattern NOT_KEY_VALUE =
+            java.util.regex.Pattern.compile("(?s).* should be in KEY=VALUE format but was (.*)");
+
+    /**
+     * A usage error's message: picocli's, except for a map option's value without {@code =}
+     * ({@code -p count}), which says what the option expects: {@code -p/--param expects NAME=VALUE, got 'count'}.
+     */
+    static String message(CommandLine.ParameterException ex) {
+        java.util.regex.Matcher m = NOT_KEY_VALUE.matcher(String.valueOf(ex.getMessage()));
+        if (ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o && o.typeInfo().isMap() && m.matches()) {
+            String names = o.names().length == 1 ? o.names()[0] : o.shortestName() + "/" + o.longestName();
+            return names + " expects " + o.paramLabel() + ", got '" + m.group(1) + "'";
+        }
+        return ex.getMessage();
     }
 
     /** Anything a command did not expect: one plain line on {@code err} (and the error document with {@code --json}); exit 1. */

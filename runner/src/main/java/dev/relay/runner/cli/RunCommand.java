@@ -23,7 +23,6 @@ import java.util.List;
 import dev.relay.runner.spec.SpecException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,8 +99,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         if (file == null) {
             return stop(err, List.of("relay: missing FILE (or --resume RUN)"));
         }
-        if (!Files.isRegularFile(file)) {
-            return stop(err, List.of("relay: " + file + ": no such file"));
+        String notFile = InputFiles.problem(file);
+        if (notFile != null) {
+            return stop(err, List.of("relay: " + file + ": " + notFile));
         }
         if (PythonPipeline.isPython(file)) {
             // a KFP v2 pipeline in Python: compiled with the user's own KFP SDK into the state dir

@@ -35,9 +35,10 @@ import picocli.CommandLine.Parameters;
  * <li>{@code relay runs list [--pipeline P] [--json]}: newest first; the table shows the two
  *     metrics most runs have as columns (as KFP's run list); {@code --json} prints
  *     {@code [{"runId","pipeline","phase","createdAt","finishedAt","metrics":{"NAME":number}}]}.</li>
- * <li>{@code relay runs get RUN [--json]}: the run's tasks, outputs, metrics, visualizations and
+ * <li>{@code relay runs get RUN [--json]}: the run's tasks (a failed one with its newest attempt's reason and
+ *     message), outputs, metrics, visualizations and
  *     index errors; {@code --json} prints the shape of {@code GET /api/v1/runs/{id}}. Exit 1 when
- *     there is no such run.</li>
+ *     there is no such run (with {@code --json}, the {@link ErrorDocument} on stdout).</li>
  * <li>{@code relay runs cancel RUN}: ends the run's running executions (their process groups,
  *     also those of another {@code relay run} on this state dir) and the run ends Canceled.</li>
  * <li>{@code relay runs retry RUN [--json]}: runs a Failed or Canceled run's failed and canceled
@@ -144,8 +145,12 @@ public final class RunsCommand implements Runnable {
                     view = RunView.load(bucket.store(), runId);
                 }
                 if (view.isEmpty()) {
-                    err.println("relay: no run '" + runId + "'");
+                    String line = "relay: no run '" + runId + "'";
+                    err.println(line);
                     err.flush();
+                    if (options.json) {
+                        ErrorDocument.print(out, List.of(line));
+                    }
                     return 1;
                 }
                 if (options.json) {
@@ -178,13 +183,25 @@ public final class RunsCommand implements Runnable {
                 v.parameters().forEach((k, val) -> out.printf("  %s = %s%n", k, val));
             }
             out.println("tasks");
-            for (RunView.TaskView t : v.tasks()) {
-                // the task tree: a task under its DAG task, indented by depth, named by its last segment
+            List<RunView.TaskView> tree = v.tree();
+            int width = 20;
+            for (RunView.TaskView t : tree) {
+                width = Math.max(width, label(t).length());
+            }
+            for (RunView.TaskView t : tree) {
+                // the task tree: a task under its DAG task (a loop iteration [i] under its loop), indented by depth
                 int depth = (int) t.name().chars().filter(ch -> ch == '/').count();
-                String label = "  ".repeat(depth) + t.name().substring(t.name().lastIndexOf('/') + 1);
-                out.printf("  %-20s %-9s attempts %d%s%n", label, t.phase(), t.attempts(),
-                        t.exitCode() == null ? "" : "  exit " + t.exitCode());
+                if (RunView.isIteration(t.name())) {
+                    out.printf("  %-" + width + "s %s%n", label(t), t.phase());
+                } else {
+                    out.printf("  %-" + width + "s %-9s attempts %d%s%n", label(t), t.phase(), t.attempts(),
+                            t.exitCode() == null ? "" : "  exit " + t.exitCode());
+                }
                 String pad = "  ".repeat(depth);
+                String why = failure(t);
+                if (why != null) {
+                    out.printf("    %s%s%n", pad, why);
+                }
                 t.outputs().forEach((name, uri) -> out.printf("    %s%s: %s%n", pad, name, uri));
             }
             List<Metric> metrics = index.metrics(v.runId());
@@ -210,6 +227,30 @@ public final class RunsCommand implements Runnable {
                 }
             }
         }
+
+        /** A task's name in the tree: its last segment ({@code [i]} for a loop iteration), indented by its depth. */
+        private static String label(RunView.TaskView t) {
+            int depth = (int) t.name().chars().filter(ch -> ch == '/').count();
+            String last = t.name().substring(t.name().lastIndexOf('/') + 1);
+            return "  ".repeat(depth) + (RunView.isIteration(t.name()) ? "[" + last + "]" : last);
+        }
+
+        /**
+         * Why a failed task failed, as {@code relay run} reports it: its newest attempt's
+         * {@code reason: message} on one line of at most {@value #WHY_MAX} characters; null for a task
+         * that did not fail or has no attempt of its own (a DAG task failed by a task in it).
+         */
+        static String failure(RunView.TaskView t) {
+            if (t.phase() != dev.relay.runner.engine.Phase.Failed || (t.reason() == null && t.message() == null)) {
+                return null;
+            }
+            String why = (t.reason() == null ? "" : t.reason() + (t.message() == null ? "" : ": "))
+                    + (t.message() == null ? "" : t.message());
+            why = why.strip().replaceAll("\\s*\\R\\s*", " | ");
+            return why.length() <= WHY_MAX ? why : why.substring(0, WHY_MAX - 3) + "...";
+        }
+
+        static final int WHY_MAX = 200;
 
         private static String describe(Visualization x) {
             if (x.link() != null) {

@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code relay runs watch RUN}: the run's task states, live, from the state dir: every task's
- * phase once, then one line per change ({@code task  Phase  attempt N}), until the run has
+ * phase once, then one line per change ({@code task  Phase  attempt N}, without {@code attempt N}
+ * before a task's first attempt), until the run has
  * finished; then the run's phase. With {@code --json}, one JSON line per change
  * ({@code {"task", "phase", "attempts"}}, the last {@code {"run", "phase", "finishedAt"}}).
  * Exit 0 when the run succeeded, 1 when it failed or was canceled or is unknown, 2 for a bad
@@ -86,8 +87,9 @@ public final class RunsWatchCommand implements Callable<Integer> {
                         line.put("attempts", t.attempts());
                         out.println(new String(Json.bytes(line), java.nio.charset.StandardCharsets.UTF_8));
                     } else {
-                        out.printf("%-24s %-9s attempt %d%s%n", t.name(), t.phase(), t.attempts(),
-                                t.exitCode() == null ? "" : "  exit " + t.exitCode());
+                        // no attempt number before the first attempt (a pending or skipped task, a DAG task)
+                        out.println(String.format("%-24s %-9s%s%s", t.name(), t.phase(), t.attempts() == 0 ? "" : " attempt " + t.attempts(),
+                                t.exitCode() == null ? "" : "  exit " + t.exitCode()).stripTrailing());
                     }
                 }
             }

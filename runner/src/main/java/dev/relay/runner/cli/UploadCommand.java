@@ -45,8 +45,9 @@ public final class UploadCommand implements Callable<Integer> {
         }
         String bucket = target.substring(5, target.indexOf('/', 5));
         String key = target.substring(target.indexOf('/', 5) + 1);
-        if (!Files.isRegularFile(file)) {
-            err.println("relay upload: " + file + ": no such file");
+        String notFile = InputFiles.problem(file);
+        if (notFile != null) {
+            err.println("relay upload: " + file + ": " + notFile);
             return 2;
         }
         RelayEnv env = RelayEnv.current();

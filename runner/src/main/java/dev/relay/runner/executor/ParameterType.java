@@ -42,6 +42,36 @@ public enum ParameterType {
     }
 
     /**
+     * The type as a KFP user writes it in a pipeline's Python signature ({@code int}, {@code float},
+     * {@code bool}, {@code str}, {@code list}, {@code dict}), for messages.
+     */
+    public String pythonName() {
+        return switch (this) {
+            case STRING -> "str";
+            case NUMBER_INTEGER -> "int";
+            case NUMBER_DOUBLE -> "float";
+            case BOOLEAN -> "bool";
+            case LIST -> "list";
+            case STRUCT -> "dict";
+        };
+    }
+
+    /**
+     * What a value of this type is, in words for messages: {@code an integer}, {@code a number},
+     * {@code a boolean (true or false)}, {@code a string}, {@code a JSON list}, {@code a JSON object (dict)}.
+     */
+    public String words() {
+        return switch (this) {
+            case STRING -> "a string";
+            case NUMBER_INTEGER -> "an integer";
+            case NUMBER_DOUBLE -> "a number";
+            case BOOLEAN -> "a boolean (true or false)";
+            case LIST -> "a JSON list";
+            case STRUCT -> "a JSON object (dict)";
+        };
+    }
+
+    /**
      * The type a KFP v1 input type name checks as: {@code Integer} → NUMBER_INTEGER, {@code Float} →
      * NUMBER_DOUBLE, {@code Boolean}/{@code Bool} → BOOLEAN; any other (or none) is null: not
      * checked. JSON types are left alone, as KFP v1 leaves them (a JsonObject input may be given
@@ -81,7 +111,7 @@ public enum ParameterType {
                         BigDecimal d = new BigDecimal(s);
                         return LongNode.valueOf(d.longValueExact());
                     } catch (NumberFormatException | ArithmeticException e2) {
-                        throw new ParameterTypeException("'" + t + "' is not an integer (NUMBER_INTEGER)");
+                        throw new ParameterTypeException("'" + t + "' is not " + words());
                     }
                 }
             }
@@ -93,14 +123,14 @@ public enum ParameterType {
                     }
                     return DoubleNode.valueOf(Double.parseDouble(s));
                 } catch (NumberFormatException e) {
-                    throw new ParameterTypeException("'" + t + "' is not a number (NUMBER_DOUBLE)");
+                    throw new ParameterTypeException("'" + t + "' is not " + words());
                 }
             }
             case BOOLEAN:
                 return switch (t.trim()) {
                     case "true", "True", "TRUE", "t", "T", "1" -> BooleanNode.TRUE;
                     case "false", "False", "FALSE", "f", "F", "0" -> BooleanNode.FALSE;
-                    default -> throw new ParameterTypeException("'" + t + "' is not a boolean (BOOLEAN: true or false)");
+                    default -> throw new ParameterTypeException("'" + t + "' is not " + words());
                 };
             case LIST:
             case STRUCT: {
@@ -111,8 +141,7 @@ public enum ParameterType {
                     n = null;
                 }
                 if (n == null || (this == LIST && !n.isArray()) || (this == STRUCT && !n.isObject())) {
-                    throw new ParameterTypeException("'" + abbreviate(t) + "' is not a JSON "
-                            + (this == LIST ? "array (LIST)" : "object (STRUCT)"));
+                    throw new ParameterTypeException("'" + abbreviate(t) + "' is not " + words());
                 }
                 return protoNumbers(n);
             }
@@ -170,7 +199,7 @@ public enum ParameterType {
             default:
                 break;
         }
-        throw new ParameterTypeException(abbreviate(value.toString()) + " is not of type " + name());
+        throw new ParameterTypeException(abbreviate(value.toString()) + " is not " + words());
     }
 
     /**

@@ -264,7 +264,7 @@ public final class RunService {
                 try {
                     def.type().parse(parameters.get(p));
                 } catch (ParameterTypeException e) {
-                    throw new RunRequestException("parameter '" + p + "' of type " + def.type() + ": " + e.getMessage());
+                    throw new RunRequestException("parameter '" + p + "' of type " + def.type().pythonName() + ": " + e.getMessage());
                 }
             }
         }

@@ -22,7 +22,8 @@ import java.util.Optional;
  *
  * @param phase      the run's phase: from {@code status.json} once finished, else Running
  * @param finishedAt null while running
- * @param tasks      every task path of the run's tree, in the pipeline's order (a DAG task before its children)
+ * @param tasks      every task path of the run's tree, in the engine's order (a DAG task or loop iteration
+ *                   after the tasks in it; {@link #tree()} puts parents first)
  * @param message    why the run ended when no task says it ({@link RunStatus#message()}), else null (left out of JSON)
  */
 public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Map<String, String> parameters,
@@ -48,7 +49,7 @@ public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Ma
 
     /**
      * Reads a run: {@code run.json}, one listing of its tasks, the newest status of each task path
-     * (the engine's tree: every executor task, DAG task, loop iteration, in the pipeline's order)
+     * (the engine's tree: every executor task, DAG task, loop iteration, in the engine's order)
      * and the run's {@code status.json} if written. Runs written before task paths read the same
      * (their tasks are one-segment paths).
      *
@@ -103,6 +104,64 @@ public record RunView(String runId, RunDoc.PipelineRef pipeline, Phase phase, Ma
         return Optional.of(new RunView(runId, doc.pipeline(), finished.map(RunStatus::phase).orElse(Phase.Running),
                 doc.parameters(), doc.cause(), doc.createdAt(), finished.map(RunStatus::finishedAt).orElse(null), tasks,
                 finished.map(RunStatus::message).orElse(null)));
+    }
+
+    /**
+     * The tasks as the KFP UI's graph groups them: each DAG task (a loop, a loop iteration, a
+     * sub-DAG) before the tasks in it, a parent's children in the order their first task appears
+     * in {@link #tasks()}. {@code tasks} itself keeps the engine's order (the API's and
+     * {@code --json}'s).
+     *
+     * @return every task of {@link #tasks()} once, depth first, parents first
+     */
+    public List<TaskView> tree() {
+        Map<String, TaskView> byPath = new LinkedHashMap<>();
+        Map<String, List<String>> children = new LinkedHashMap<>();
+        for (TaskView t : tasks) {
+            byPath.put(t.name(), t);
+            // the task and each of its ancestors join their parent's children at their first appearance
+            String path = t.name();
+            while (true) {
+                int slash = path.lastIndexOf('/');
+                String parent = slash < 0 ? "" : path.substring(0, slash);
+                List<String> siblings = children.computeIfAbsent(parent, k -> new ArrayList<>());
+                if (siblings.contains(path)) {
+                    break;
+                }
+                siblings.add(path);
+                if (slash < 0) {
+                    break;
+                }
+                path = parent;
+            }
+        }
+        List<TaskView> out = new ArrayList<>(tasks.size());
+        java.util.ArrayDeque<String> stack = new java.util.ArrayDeque<>();
+        List<String> roots = children.getOrDefault("", List.of());
+        for (int i = roots.size() - 1; i >= 0; i--) {
+            stack.push(roots.get(i));
+        }
+        while (!stack.isEmpty()) {
+            String path = stack.pop();
+            TaskView t = byPath.get(path);
+            if (t != null) {
+                out.add(t);
+            }
+            List<String> kids = children.getOrDefault(path, List.of());
+            for (int i = kids.size() - 1; i >= 0; i--) {
+                stack.push(kids.get(i));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @return true when a task path's last segment is a loop iteration's index ({@code for-loop-2/0}):
+     *     all digits (KFP's task names, made from Python names, start with a letter)
+     */
+    public static boolean isIteration(String path) {
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        return !last.isEmpty() && last.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     /** @return the task named {@code name}, or empty */

@@ -156,6 +156,14 @@ class MetricsDemoTest {
         Cli r = Cli.run("runs", "get", "r-nope", "--state-dir", state.toString());
         assertEquals(1, r.exit());
         assertEquals("relay: no run 'r-nope'\n", r.err());
+        r = Cli.run("runs", "get", "r-nope", "--json", "--state-dir", state.toString());
+        assertEquals(1, r.exit());
+        assertEquals("relay: no run 'r-nope'\n", r.err());
+        try {
+            assertEquals("relay: no run 'r-nope'", Json.MAPPER.readTree(r.out()).path("error").asText(), r.out());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError("not one JSON document: '" + r.out() + "'", e);
+        }
         r = Cli.run("metrics", "compare", slow, "r-nope", "--state-dir", state.toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().startsWith("relay: no run 'r-nope' in the index"), r.err());

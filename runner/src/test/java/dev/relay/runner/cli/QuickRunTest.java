@@ -104,6 +104,24 @@ class QuickRunTest {
     }
 
     @Test
+    void aDirectoryGivenAsTheFileIsNamedAsSuchByBothParsers() throws Exception {
+        Path dir = Files.createDirectories(state.resolve("pipelines"));
+        for (boolean json : new boolean[] {false, true}) {
+            String[] args = json ? new String[] {"run", dir.toString(), "--json", "--state-dir", state.toString()}
+                    : new String[] {"run", dir.toString(), "--state-dir", state.toString()};
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int exit = QuickRun.execute(QuickRun.parse(args), new PrintWriter(out, true), new PrintWriter(err, true));
+            Cli viaPicocli = Cli.run(args);
+            assertEquals(2, exit);
+            assertEquals(viaPicocli.exit(), exit);
+            assertEquals(viaPicocli.out(), out.toString());
+            assertEquals(viaPicocli.err(), err.toString());
+            assertEquals("relay: " + dir + ": is a directory, not a file\n", err.toString());
+        }
+    }
+
+    @Test
     void anUnexpectedFailureReadsAsThroughPicocli() throws Exception {
         Path notADir = Files.writeString(state.resolve("file"), "x");
         Path pipeline = RunCommandTest.repo().resolve("examples/random-sum/print.component.yaml");

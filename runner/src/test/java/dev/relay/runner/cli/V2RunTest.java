@@ -278,12 +278,12 @@ class V2RunTest {
     void everyIrParameterTypeIsCheckedBeforeLaunchNamingTheParameter() throws Exception {
         String file = fixture("v2run/typed.yaml").toString();
         String[][] bad = {
-                {"n=abc", "parameter 'n' of type NUMBER_INTEGER: 'abc' is not an integer (NUMBER_INTEGER)"},
-                {"n=1.5", "parameter 'n' of type NUMBER_INTEGER: '1.5' is not an integer (NUMBER_INTEGER)"},
-                {"x=ten", "parameter 'x' of type NUMBER_DOUBLE: 'ten' is not a number (NUMBER_DOUBLE)"},
-                {"b=maybe", "parameter 'b' of type BOOLEAN: 'maybe' is not a boolean (BOOLEAN: true or false)"},
-                {"l={\"a\": 1}", "parameter 'l' of type LIST: '{\"a\": 1}' is not a JSON array (LIST)"},
-                {"s=[1]", "parameter 's' of type STRUCT: '[1]' is not a JSON object (STRUCT)"}};
+                {"n=abc", "parameter 'n' of type int: 'abc' is not an integer"},
+                {"n=1.5", "parameter 'n' of type int: '1.5' is not an integer"},
+                {"x=ten", "parameter 'x' of type float: 'ten' is not a number"},
+                {"b=maybe", "parameter 'b' of type bool: 'maybe' is not a boolean (true or false)"},
+                {"l={\"a\": 1}", "parameter 'l' of type list: '{\"a\": 1}' is not a JSON list"},
+                {"s=[1]", "parameter 's' of type dict: '[1]' is not a JSON object (dict)"}};
         for (String[] b : bad) {
             List<String> args = new ArrayList<>(List.of("run", file, "--state-dir", state.toString(), "-p", b[0]));
             if (!b[0].startsWith("n=")) {
@@ -314,9 +314,9 @@ class V2RunTest {
                   container: {image: alpine, command: [echo, {inputValue: count}, {inputValue: rate}, {inputValue: flag}]}
                 """);
         String[][] bad = {
-                {"count=abc", "parameter 'count' of type Integer: 'abc' is not an integer (NUMBER_INTEGER)"},
-                {"rate=fast", "parameter 'rate' of type Float: 'fast' is not a number (NUMBER_DOUBLE)"},
-                {"flag=yes", "parameter 'flag' of type Boolean: 'yes' is not a boolean (BOOLEAN: true or false)"}};
+                {"count=abc", "parameter 'count' of type Integer: 'abc' is not an integer"},
+                {"rate=fast", "parameter 'rate' of type Float: 'fast' is not a number"},
+                {"flag=yes", "parameter 'flag' of type Boolean: 'yes' is not a boolean (true or false)"}};
         for (String[] b : bad) {
             List<String> args = new ArrayList<>(List.of("run", c.toString(), "--state-dir", state.toString(), "-p", b[0]));
             if (!b[0].startsWith("count=")) {

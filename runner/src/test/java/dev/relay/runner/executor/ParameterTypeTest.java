@@ -16,7 +16,7 @@ class ParameterTypeTest {
         assertEquals(LongNode.valueOf(-3), ParameterType.NUMBER_INTEGER.parse(" -3 "));
         assertEquals(LongNode.valueOf(10), ParameterType.NUMBER_INTEGER.parse("10.0"));
         ParameterTypeException e = assertThrows(ParameterTypeException.class, () -> ParameterType.NUMBER_INTEGER.parse("abc"));
-        assertEquals("'abc' is not an integer (NUMBER_INTEGER)", e.getMessage());
+        assertEquals("'abc' is not an integer", e.getMessage());
         assertThrows(ParameterTypeException.class, () -> ParameterType.NUMBER_INTEGER.parse("1.5"));
         assertThrows(ParameterTypeException.class, () -> ParameterType.NUMBER_INTEGER.parse(""));
     }
