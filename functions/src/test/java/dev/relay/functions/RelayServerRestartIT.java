@@ -140,6 +140,18 @@ class RelayServerRestartIT {
         return Json.MAPPER.readTree(created.body()).get("runId").asText();
     }
 
+    /** @return the run's view once it has finishedAt; fails when that is over a minute after {@code t0} (System.nanoTime) */
+    private JsonNode awaitEnd(URI server, String runId, long t0) throws Exception {
+        while (true) {
+            JsonNode view = get(server, "/api/v1/runs/" + runId);
+            if (view.hasNonNull("finishedAt")) {
+                return view;
+            }
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(60), "the run did not end within a minute: " + view);
+            Thread.sleep(200);
+        }
+    }
+
     private static long awaitNap(Path dir) throws Exception {
         Path pidFile = dir.resolve("nap.pid");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -169,16 +181,7 @@ class RelayServerRestartIT {
         assertFalse(alive(napPid), "the task ended with the server");
 
         URI second = server(state, "server-2");
-        JsonNode view;
-        long t0 = System.nanoTime();
-        while (true) {
-            view = get(second, "/api/v1/runs/" + runId);
-            if (view.hasNonNull("finishedAt")) {
-                break;
-            }
-            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(60), "the run did not end within a minute: " + view);
-            Thread.sleep(200);
-        }
+        JsonNode view = awaitEnd(second, runId, System.nanoTime());
         assertEquals("Succeeded", view.get("phase").asText(), view.toString());
         String key = RunLayout.attemptStatus(runId, "nap", 1);
         AttemptStatus stopped = Json.read(Files.readAllBytes(state.resolve("s3/mlpipeline").resolve(key)), AttemptStatus.class, key);
@@ -203,15 +206,7 @@ class RelayServerRestartIT {
 
         long t0 = System.nanoTime();
         URI second = server(state, "server-2");  // its start-time sweep: the owner is dead
-        JsonNode view;
-        while (true) {
-            view = get(second, "/api/v1/runs/" + runId);
-            if (view.hasNonNull("finishedAt")) {
-                break;
-            }
-            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(60), "the run did not end within a minute: " + view);
-            Thread.sleep(200);
-        }
+        JsonNode view = awaitEnd(second, runId, t0);
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         System.out.println("relay server restart: the run ended " + tookMs + " ms after the second server was started");
 

@@ -124,14 +124,20 @@ class RecoveryCliTest {
         throw new AssertionError("run " + runId + " is not listed: " + list.out());
     }
 
+    /** Starts {@code relay run} of the fixture, kills its JVM with SIGKILL once nap runs; @return nap's pid */
+    private long killedRelayRun(Path state, String fixture, Path dir) throws Exception {
+        Process run = relayRun(state, fixture, dir);
+        long nap = awaitPid(dir.resolve("nap.pid"), run);
+        new ProcessBuilder("kill", "-9", Long.toString(run.pid())).start().waitFor();
+        run.waitFor(10, TimeUnit.SECONDS);
+        return nap;
+    }
+
     @Test
     void aKilledRelayRunIsResumedToItsEndAndLeavesNoProcess() throws Exception {
         Path state = tmp.resolve("state");
         Path dir = Files.createDirectories(tmp.resolve("w"));
-        Process run = relayRun(state, "nap.yaml", dir);
-        long nap = awaitPid(dir.resolve("nap.pid"), run);
-        new ProcessBuilder("kill", "-9", Long.toString(run.pid())).start().waitFor();
-        run.waitFor(10, TimeUnit.SECONDS);
+        long nap = killedRelayRun(state, "nap.yaml", dir);
         assertTrue(alive(nap), "kill -9 leaves the task running (no JVM hook runs)");
         String runId = onlyRun(state);
 
@@ -158,10 +164,7 @@ class RecoveryCliTest {
     void aResumeEndsTheOrphanBeforeTheNextAttemptStarts() throws Exception {
         Path state = tmp.resolve("state");
         Path dir = Files.createDirectories(tmp.resolve("w"));
-        Process run = relayRun(state, "stubborn-nap.yaml", dir);
-        long nap = awaitPid(dir.resolve("nap.pid"), run);
-        new ProcessBuilder("kill", "-9", Long.toString(run.pid())).start().waitFor();
-        run.waitFor(10, TimeUnit.SECONDS);
+        long nap = killedRelayRun(state, "stubborn-nap.yaml", dir);
         assertTrue(alive(nap), "kill -9 leaves the task running");
         String runId = onlyRun(state);
 
@@ -219,10 +222,7 @@ class RecoveryCliTest {
     void aServerStartedAfterAKilledRunReplaysNothingAndEndsTheRunLost() throws Exception {
         Path state = tmp.resolve("state");
         Path dir = Files.createDirectories(tmp.resolve("w"));
-        Process run = relayRun(state, "nap.yaml", dir);
-        long nap = awaitPid(dir.resolve("nap.pid"), run);
-        new ProcessBuilder("kill", "-9", Long.toString(run.pid())).start().waitFor();
-        run.waitFor(10, TimeUnit.SECONDS);
+        long nap = killedRelayRun(state, "nap.yaml", dir);
         String runId = onlyRun(state);
         String launched = new String(Files.readAllBytes(state.resolve("s3/mlpipeline/" + LaunchIntents.key(runId, "nap", 1))),
                 StandardCharsets.UTF_8);
